@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+
+namespace MlpGen.Generator;
+
+/// <summary>
+/// Every diagnostic MlpGen reports. IDs are never reused: a retired ID stays retired.
+/// </summary>
+internal static class Diagnostics
+{
+    private const string Category = "MlpGen";
+
+    /// <summary>The limit on neurons in the hidden and output layers together (their activations and deltas live on the stack).</summary>
+    public const int MaxNeurons = 8_192;
+
+    /// <summary>The limit on the input width.</summary>
+    public const int MaxInputs = 1_048_576;
+
+    /// <summary>The limit on the number of weights and biases.</summary>
+    public const long MaxParameters = 100_000_000;
+
+    public static readonly DiagnosticDescriptor NotPartial = new(
+        "MLPG001", "Network class must be partial",
+        "The class '{0}' has [Network] but is not declared partial; declare it 'partial class {0}' so that MlpGen can add the generated members",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TooFewLayers = new(
+        "MLPG002", "A network needs at least two layer sizes",
+        "[Network] on '{0}' lists {1} layer size(s); list at least an input size and an output size, for example [Network(784, 30, 10)]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = new(
+        "MLPG003", "Layer sizes must be positive",
+        "Layer {0} of the network '{1}' has size {2}; every layer size must be at least 1",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TooLarge = new(
+        "MLPG004", "Network is too large to emit",
+        "The network '{0}' ({1}) is too large: {2}; MlpGen supports at most 1,048,576 inputs, 8,192 neurons in the hidden and output layers together (their activations live on the stack), and 100,000,000 parameters",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Generic = new(
+        "MLPG005", "Network class cannot be generic",
+        "The class '{0}' is generic; [Network] needs a non-generic class because its sizes and element type are fixed at compile time",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Static = new(
+        "MLPG006", "Network class cannot be static",
+        "The class '{0}' is static; a network holds its parameters in instance storage, so remove 'static'",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Duplicate = new(
+        "MLPG007", "Only one [Network] per class",
+        "The class '{0}' has more than one [Network] attribute; keep one, or declare the other topology on another class",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedElementType = new(
+        "MLPG008", "Unsupported element type",
+        "ElementType '{0}' on the network '{1}' is not supported; use typeof(float) or typeof(double)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
+        "MLPG009", "Containing type must be partial",
+        "The network class '{0}' is nested in '{1}', which is not partial; declare every containing type partial",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    /// <summary>All descriptors, for lookup by ID and for tests.</summary>
+    public static readonly DiagnosticDescriptor[] All =
+    {
+        NotPartial, TooFewLayers, NonPositiveSize, TooLarge, Generic, Static, Duplicate, UnsupportedElementType,
+        ContainingTypeNotPartial,
+    };
+
+    public static DiagnosticDescriptor ById(string id)
+    {
+        foreach (DiagnosticDescriptor descriptor in All)
+        {
+            if (descriptor.Id == id) return descriptor;
+        }
+        throw new System.ArgumentException($"Unknown diagnostic ID '{id}'.", nameof(id));
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+
+namespace MlpGen.Generator.Model;
+
+/// <summary>The numeric type a network computes in.</summary>
+internal enum ElementKind
+{
+    Single,
+    Double,
+}
+
+/// <summary>A type that encloses the network class; emitted again as a <c>partial</c> declaration.</summary>
+/// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
+/// <param name="Name">The type's name with its type parameter list, e.g. <c>Outer&lt;T&gt;</c>.</param>
+internal sealed record ContainingTypeModel(string Keyword, string Name);
+
+/// <summary>
+/// Everything the emitter needs to write one network class: plain values only (no symbols, no
+/// syntax), so that equal declarations give equal models and the pipeline can cache the output.
+/// </summary>
+internal sealed record NetworkModel(
+    string? Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string TypeName,
+    string HintName,
+    EquatableArray<int> LayerSizes,
+    ElementKind Element,
+    bool ImplementsRuntimeInterface,
+    bool SkipLocalsInit)
+{
+    /// <summary>The C# keyword of the element type.</summary>
+    public string ElementKeyword => Element == ElementKind.Single ? "float" : "double";
+
+    /// <summary>Size of one element in bytes.</summary>
+    public int ElementSize => Element == ElementKind.Single ? 4 : 8;
+
+    /// <summary>Lanes of one <c>Vector256</c> of the element type.</summary>
+    public int Lanes => 32 / ElementSize;
+
+    /// <summary>Number of weight layers (layer sizes minus one).</summary>
+    public int WeightLayerCount => LayerSizes.Count - 1;
+
+    public int InputSize => LayerSizes[0];
+
+    public int OutputSize => LayerSizes[LayerSizes.Count - 1];
+
+    /// <summary>Offset of layer <paramref name="layer"/>'s weight matrix (layer ≥ 1) in the parameter vector.</summary>
+    public long WeightOffset(int layer)
+    {
+        long offset = 0;
+        for (int l = 1; l < layer; l++) offset += (long)LayerSizes[l] * (LayerSizes[l - 1] + 1);
+        return offset;
+    }
+
+    /// <summary>Offset of layer <paramref name="layer"/>'s bias vector in the parameter vector.</summary>
+    public long BiasOffset(int layer) => WeightOffset(layer) + (long)LayerSizes[layer] * LayerSizes[layer - 1];
+
+    /// <summary>Total number of weights and biases.</summary>
+    public long ParameterCount => WeightOffset(LayerSizes.Count);
+
+    /// <summary>The topology as written by people: <c>784-16-16-10</c>.</summary>
+    public string Topology => string.Join("-", LayerSizes);
+}
+
+/// <summary>What a parse produced: a model to emit (when the declaration is valid) and diagnostics.</summary>
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using MlpGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace MlpGen.Generator.Parsing;
+
+/// <summary>
+/// Turns a class marked <c>[Network]</c> into a <see cref="NetworkModel"/> and the diagnostics its
+/// declaration deserves. Never throws on user input: whatever is wrong becomes a diagnostic.
+/// </summary>
+internal static class NetworkParser
+{
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        string name = type.Name;
+        Location nameLocation = declaration.Identifier.GetLocation();
+        ImmutableArray<AttributeData> attributes = context.Attributes;
+        AttributeData attribute = attributes[0];
+        Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
+
+        // A class may be declared in several partial parts; only the part carrying the attribute reaches us.
+        for (int i = 1; i < attributes.Length; i++)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(attributes[i]) ?? nameLocation, name));
+        }
+
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, nameLocation, name));
+        }
+        if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Static, nameLocation, name));
+        }
+        if (type.IsGenericType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Generic, nameLocation, name));
+        }
+
+        var containingTypes = new List<ContainingTypeModel>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bool outerIsPartial = outer.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!outerIsPartial)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ContainingTypeNotPartial, nameLocation, name, outer.Name));
+            }
+            containingTypes.Insert(0, new ContainingTypeModel(Keyword(outer), NameWithTypeParameters(outer)));
+        }
+
+        // The compiler reports malformed arguments itself (wrong types, missing constructor); emit nothing then.
+        if (attribute.AttributeConstructor is null)
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        List<int> sizes = ReadLayerSizes(attribute);
+        if (sizes.Count < 2)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TooFewLayers, attributeLocation, name, sizes.Count));
+        }
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i] <= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NonPositiveSize, ArgumentLocation(attribute, i) ?? attributeLocation, i, name, sizes[i]));
+            }
+        }
+
+        ElementKind element = ElementKind.Single;
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key != "ElementType") continue;
+            ITypeSymbol? elementType = argument.Value.Value as ITypeSymbol;
+            switch (elementType?.SpecialType)
+            {
+                case SpecialType.System_Single: element = ElementKind.Single; break;
+                case SpecialType.System_Double: element = ElementKind.Double; break;
+                default:
+                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedElementType, NamedArgumentLocation(attribute, "ElementType") ?? attributeLocation,
+                        elementType?.ToDisplayString() ?? "null", name));
+                    break;
+            }
+        }
+
+        if (sizes.Count >= 2 && sizes.All(s => s > 0))
+        {
+            string? tooLarge = CheckLimits(sizes);
+            if (tooLarge is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TooLarge, attributeLocation, name, string.Join("-", sizes), tooLarge));
+            }
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+        var model = new NetworkModel(
+            ns,
+            new EquatableArray<ContainingTypeModel>(containingTypes),
+            name,
+            HintName(ns, containingTypes, name),
+            new EquatableArray<int>(sizes),
+            element,
+            ImplementsRuntimeInterface: false,
+            SkipLocalsInit: false);
+        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    private static List<int> ReadLayerSizes(AttributeData attribute)
+    {
+        var sizes = new List<int>();
+        foreach (TypedConstant argument in attribute.ConstructorArguments)
+        {
+            if (argument.Kind == TypedConstantKind.Array)
+            {
+                if (argument.IsNull) continue;
+                foreach (TypedConstant value in argument.Values)
+                {
+                    if (value.Value is int size) sizes.Add(size);
+                }
+            }
+            else if (argument.Value is int size)
+            {
+                sizes.Add(size);
+            }
+        }
+        return sizes;
+    }
+
+    /// <summary>Returns why the topology is too large, or null when it fits the limits.</summary>
+    private static string? CheckLimits(List<int> sizes)
+    {
+        if (sizes[0] > Diagnostics.MaxInputs) return $"{sizes[0]:N0} inputs";
+        long neurons = sizes.Skip(1).Sum(s => (long)s);
+        if (neurons > Diagnostics.MaxNeurons) return $"{neurons:N0} neurons in the hidden and output layers";
+        long parameters = 0;
+        for (int i = 1; i < sizes.Count; i++) parameters += (long)sizes[i] * (sizes[i - 1] + 1);
+        if (parameters > Diagnostics.MaxParameters) return $"{parameters:N0} parameters";
+        return null;
+    }
+
+    private static string HintName(string? ns, List<ContainingTypeModel> containingTypes, string name)
+    {
+        IEnumerable<string> parts = containingTypes.Select(t => t.Name).Append(name);
+        if (ns is not null) parts = new[] { ns }.Concat(parts);
+        string joined = string.Join(".", parts);
+        var safe = new System.Text.StringBuilder(joined.Length);
+        foreach (char c in joined) safe.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        return safe + ".g.cs";
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static string NameWithTypeParameters(INamedTypeSymbol type) =>
+        type.TypeParameters.Length == 0 ? type.Name : $"{type.Name}<{string.Join(", ", type.TypeParameters.Select(p => p.Name))}>";
+
+    private static Location? AttributeLocation(AttributeData attribute) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+
+    private static Location? ArgumentLocation(AttributeData attribute, int index)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax { ArgumentList: { } list }) return null;
+        var positional = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        // params int[]: one argument per size; an explicit array (new[] { ... }) is one argument.
+        if (positional.Count == 1 && positional[0].Expression is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+        {
+            SyntaxNode array = positional[0].Expression;
+            var elements = array.DescendantNodes().OfType<InitializerExpressionSyntax>().FirstOrDefault()?.Expressions
+                ?? (array as CollectionExpressionSyntax)?.Elements.Select(e => (SyntaxNode)e).ToList() as IEnumerable<SyntaxNode>;
+            SyntaxNode? element = elements?.ElementAtOrDefault(index);
+            return element?.GetLocation();
+        }
+        return index < positional.Count ? positional[index].GetLocation() : null;
+    }
+
+    private static Location? NamedArgumentLocation(AttributeData attribute, string name) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } list }
+            ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation()
+            : null;
+}

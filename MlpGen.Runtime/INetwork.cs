@@ -1,0 +1,41 @@
+using System;
+using System.Numerics;
+
+namespace MlpGen;
+
+/// <summary>
+/// A network written by MlpGen's generator. A class marked <c>[Network]</c> implements this interface
+/// when its project references MlpGen.Runtime, so that the runtime's trainers, evaluation and weight
+/// files work with any topology. Sizes are compile-time constants of the generated class; this
+/// interface exposes them to code that does not know the topology.
+/// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
+public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The layer sizes, input first.</summary>
+    ReadOnlySpan<int> LayerSizes { get; }
+
+    /// <summary>Width of the input layer.</summary>
+    int InputSize { get; }
+
+    /// <summary>Width of the output layer.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Number of weights and biases.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>All weights and biases: for each layer l, W_l (row-major [out, in]) then b_l.</summary>
+    Span<T> Parameters { get; }
+
+    /// <summary>Feedforward: writes the output activations for one input.</summary>
+    void Predict(ReadOnlySpan<T> input, Span<T> output);
+
+    /// <summary>The index of the largest output activation.</summary>
+    int Classify(ReadOnlySpan<T> input);
+
+    /// <summary>Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed quadratic cost.</summary>
+    T Backpropagate(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
+
+    /// <summary>One gradient-descent step on a mini-batch: w ← w − (η/m)·∇w.</summary>
+    void TrainMiniBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T eta);
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+
+namespace MlpGen.Tests.Math;
+
+// Networks generated for the tests: the seed's worked example, degenerate and deep shapes, the
+// digit networks, and shapes whose layers exercise every part of the SIMD kernels (leftover rows,
+// a leftover vector, scalar tails) in both element types.
+
+[Network(2, 2, 1)] public partial class Net2x2x1 { }
+[Network(2, 2, 1, ElementType = typeof(double))] public partial class Net2x2x1D { }
+[Network(1, 1)] public partial class Net1x1 { }
+[Network(1, 1, ElementType = typeof(double))] public partial class Net1x1D { }
+[Network(3, 5, 7, 2, 4)] public partial class Net3x5x7x2x4 { }
+[Network(3, 5, 7, 2, 4, ElementType = typeof(double))] public partial class Net3x5x7x2x4D { }
+[Network(37, 19, 5)] public partial class Net37x19x5 { }
+[Network(37, 19, 5, ElementType = typeof(double))] public partial class Net37x19x5D { }
+[Network(5, 37, 29, 3)] public partial class Net5x37x29x3 { }
+[Network(5, 37, 29, 3, ElementType = typeof(double))] public partial class Net5x37x29x3D { }
+[Network(16, 32, 16)] public partial class Net16x32x16 { }
+[Network(784, 16, 16, 10)] public partial class Net784x16x16x10 { }
+[Network(784, 16, 16, 10, ElementType = typeof(double))] public partial class Net784x16x16x10D { }
+[Network(784, 30, 10)] public partial class Net784x30x10 { }
+[Network(784, 30, 10, ElementType = typeof(double))] public partial class Net784x30x10D { }
+[Network(784, 100, 10)] public partial class Net784x100x10 { }
+[Network(784, 100, 10, ElementType = typeof(double))] public partial class Net784x100x10D { }
+
+/// <summary>Factories of the test networks by topology, for theories.</summary>
+public static class TestNetworks
+{
+    public static readonly Dictionary<string, Func<int, INetwork<double>>> Double = new()
+    {
+        ["2-2-1"] = seed => new Net2x2x1D(seed),
+        ["1-1"] = seed => new Net1x1D(seed),
+        ["3-5-7-2-4"] = seed => new Net3x5x7x2x4D(seed),
+        ["37-19-5"] = seed => new Net37x19x5D(seed),
+        ["5-37-29-3"] = seed => new Net5x37x29x3D(seed),
+        ["784-16-16-10"] = seed => new Net784x16x16x10D(seed),
+        ["784-30-10"] = seed => new Net784x30x10D(seed),
+        ["784-100-10"] = seed => new Net784x100x10D(seed),
+    };
+
+    public static readonly Dictionary<string, Func<int, INetwork<float>>> Single = new()
+    {
+        ["2-2-1"] = seed => new Net2x2x1(seed),
+        ["1-1"] = seed => new Net1x1(seed),
+        ["3-5-7-2-4"] = seed => new Net3x5x7x2x4(seed),
+        ["37-19-5"] = seed => new Net37x19x5(seed),
+        ["5-37-29-3"] = seed => new Net5x37x29x3(seed),
+        ["16-32-16"] = seed => new Net16x32x16(seed),
+        ["784-16-16-10"] = seed => new Net784x16x16x10(seed),
+        ["784-30-10"] = seed => new Net784x30x10(seed),
+        ["784-100-10"] = seed => new Net784x100x10(seed),
+    };
+
+    public static IEnumerable<object[]> DoubleTopologies()
+    {
+        foreach (string name in Double.Keys) yield return new object[] { name };
+    }
+
+    public static IEnumerable<object[]> SingleTopologies()
+    {
+        foreach (string name in Single.Keys) yield return new object[] { name };
+    }
+}

@@ -55,7 +55,7 @@ internal static class NetworkEmitter
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"MlpGen.Generator\", \"{Version}\")]");
         string iface = m.ImplementsRuntimeInterface ? $" : global::MlpGen.INetwork<{t}>" : "";
-        w.Open($"partial class {m.TypeName}{iface}");
+        w.Open($"partial {m.Keyword} {m.TypeName}{iface}");
 
         w.Line("/// <summary>Width of the input layer a0.</summary>");
         w.Line($"public const int InputSize = {m.InputSize};");

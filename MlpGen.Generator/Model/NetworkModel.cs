@@ -18,9 +18,11 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// Everything the emitter needs to write one network class: plain values only (no symbols, no
 /// syntax), so that equal declarations give equal models and the pipeline can cache the output.
 /// </summary>
+/// <param name="Keyword">The declaration keyword of the network class: <c>class</c> or <c>record</c>.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Keyword,
     string TypeName,
     string HintName,
     EquatableArray<int> LayerSizes,

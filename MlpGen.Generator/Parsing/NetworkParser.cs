@@ -18,7 +18,8 @@ internal static class NetworkParser
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        // Records are classes too; a struct with [Network] is already a compiler error (the attribute targets classes).
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || context.TargetNode is not TypeDeclarationSyntax declaration)
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -43,7 +44,7 @@ internal static class NetworkParser
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Static, nameLocation, name));
         }
-        if (type.IsGenericType)
+        if (type.TypeParameters.Length > 0)   // its own type parameters; a generic containing type is fine
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Generic, nameLocation, name));
         }
@@ -116,6 +117,7 @@ internal static class NetworkParser
         var model = new NetworkModel(
             ns,
             new EquatableArray<ContainingTypeModel>(containingTypes),
+            Keyword(type),
             name,
             HintName(ns, containingTypes, name),
             new EquatableArray<int>(sizes),
@@ -188,13 +190,16 @@ internal static class NetworkParser
         if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax { ArgumentList: { } list }) return null;
         var positional = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
         // params int[]: one argument per size; an explicit array (new[] { ... }) is one argument.
-        if (positional.Count == 1 && positional[0].Expression is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+        if (positional.Count == 1)
         {
-            SyntaxNode array = positional[0].Expression;
-            var elements = array.DescendantNodes().OfType<InitializerExpressionSyntax>().FirstOrDefault()?.Expressions
-                ?? (array as CollectionExpressionSyntax)?.Elements.Select(e => (SyntaxNode)e).ToList() as IEnumerable<SyntaxNode>;
-            SyntaxNode? element = elements?.ElementAtOrDefault(index);
-            return element?.GetLocation();
+            IEnumerable<SyntaxNode>? elements = positional[0].Expression switch
+            {
+                CollectionExpressionSyntax collection => collection.Elements,
+                ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+                ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+                _ => null,
+            };
+            if (elements is not null) return elements.ElementAtOrDefault(index)?.GetLocation();
         }
         return index < positional.Count ? positional[index].GetLocation() : null;
     }

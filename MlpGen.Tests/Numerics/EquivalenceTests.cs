@@ -4,7 +4,7 @@ using MlpGen.Data;
 using MlpGen.Training;
 using Xunit;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 /// <summary>The generated code computes what the plain-loop reference (network.py in C#) computes.</summary>
 public class EquivalenceTests
@@ -18,7 +18,7 @@ public class EquivalenceTests
         int at = -1;
         for (int i = 0; i < expected.Length; i++)
         {
-            double error = System.Math.Abs(expected[i] - actual[i]) / System.Math.Max(1, System.Math.Abs(expected[i]));
+            double error = Math.Abs(expected[i] - actual[i]) / Math.Max(1, Math.Abs(expected[i]));
             if (error > worst) (worst, at) = (error, i);
         }
         Assert.True(worst <= tolerance, $"{what}: worst error {worst:E2} at index {at} (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)})");
@@ -101,7 +101,7 @@ public class EquivalenceTests
         int n0 = network.InputSize, nL = network.OutputSize;
         for (int first = 0; first < order.Length; first += options.MiniBatchSize)
         {
-            int count = System.Math.Min(options.MiniBatchSize, order.Length - first);
+            int count = Math.Min(options.MiniBatchSize, order.Length - first);
             var inputs = new double[count * n0];
             var targets = new double[count * nL];
             for (int s = 0; s < count; s++)

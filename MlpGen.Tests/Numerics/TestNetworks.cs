@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 // Networks generated for the tests: the seed's worked example, degenerate and deep shapes, the
 // digit networks, and shapes whose layers exercise every part of the SIMD kernels (leftover rows,

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 /// <summary>
 /// network.py transcribed into plain C# loops with runtime sizes, computing in double: the yardstick
@@ -30,7 +30,7 @@ internal sealed class ReferenceNetwork
 
     private double B(int layer, int j) => Parameters[WeightOffset(layer) + _sizes[layer] * _sizes[layer - 1] + j];
 
-    private static double Sigmoid(double z) => 1.0 / (1.0 + System.Math.Exp(-z));
+    private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
 
     /// <summary>The activations of every layer, input first.</summary>
     public List<double[]> FeedForward(ReadOnlySpan<double> input)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 /// <summary>
 /// The generated backpropagation against numerical derivatives of the cost: the five-point central
@@ -15,7 +15,7 @@ public class GradientCheckTests
 
     /// <summary>The relative error |g − n| / max(|g| + |n|, floor); the floor keeps near-zero derivatives from dividing by noise.</summary>
     private static double RelativeError(double analytic, double numeric, double floor) =>
-        System.Math.Abs(analytic - numeric) / System.Math.Max(System.Math.Abs(analytic) + System.Math.Abs(numeric), floor);
+        Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), floor);
 
     private static double Cost<T>(INetwork<T> network, T[] inputs, T[] targets) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -85,7 +85,7 @@ public class GradientCheckTests
         foreach (int i in AllParameters(network.ParameterCount))
         {
             double numeric = NumericDerivative(network, i, 1e-3, inputs, targets);
-            worst = System.Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
+            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
         }
         Assert.True(worst < 1e-6, $"{topology}: worst relative error {worst:E2}");
     }
@@ -104,7 +104,7 @@ public class GradientCheckTests
         foreach (int i in indices)
         {
             double numeric = NumericDerivative(network, i, 1e-3, inputs, targets);
-            worst = System.Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
+            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
         }
         Assert.True(worst < 1e-6, $"worst relative error {worst:E2}");
     }
@@ -134,7 +134,7 @@ public class GradientCheckTests
         foreach (int i in AllParameters(network.ParameterCount))
         {
             double numeric = NumericDerivative(widened, i, 1e-3, xd, yd);
-            worst = System.Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
+            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
         }
         Assert.True(worst < 1e-3, $"{topology}: worst relative error {worst:E2}");
     }

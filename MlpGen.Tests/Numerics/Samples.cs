@@ -1,7 +1,7 @@
 using System;
 using MlpGen.Tests.Infrastructure;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 /// <summary>Inputs and targets for the math tests: real digits for 784-wide networks, seeded random values otherwise.</summary>
 internal static class Samples

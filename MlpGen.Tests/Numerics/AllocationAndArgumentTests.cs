@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace MlpGen.Tests.Math;
+namespace MlpGen.Tests.Numerics;
 
 /// <summary>Predict and training allocate nothing per sample, and wrong lengths get clear exceptions.</summary>
 public class AllocationAndArgumentTests
@@ -98,7 +98,7 @@ public class AllocationAndArgumentTests
         foreach (float p in a.Parameters) { mean += p; square += (double)p * p; }
         mean /= a.Parameters.Length;
         double variance = square / a.Parameters.Length - mean * mean;
-        Assert.InRange(mean, -4 / System.Math.Sqrt(13_002), 4 / System.Math.Sqrt(13_002));
-        Assert.InRange(variance, 1 - 4 * System.Math.Sqrt(2.0 / 13_002), 1 + 4 * System.Math.Sqrt(2.0 / 13_002));
+        Assert.InRange(mean, -4 / Math.Sqrt(13_002), 4 / Math.Sqrt(13_002));
+        Assert.InRange(variance, 1 - 4 * Math.Sqrt(2.0 / 13_002), 1 + 4 * Math.Sqrt(2.0 / 13_002));
     }
 }

@@ -1,0 +1,90 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MlpGen.Generator;
+using MlpGen.Tests.Infrastructure;
+using Xunit;
+
+namespace MlpGen.Tests.Generator;
+
+/// <summary>The incremental pipeline reuses its work when nothing relevant changed, and only then.</summary>
+public class CachingTests
+{
+    private const string Source = "namespace Demo; [MlpGen.Network(784, 16, 16, 10)] public partial class Net { }";
+
+    private static readonly string[] Steps =
+    {
+        NetworkGenerator.TrackingNames.Parse, NetworkGenerator.TrackingNames.Runtime, NetworkGenerator.TrackingNames.Models,
+    };
+
+    private static GeneratorRunResult RunTwice(Func<Compilation, Compilation> edit)
+    {
+        Compilation compilation = GeneratorHarness.Compile(Source);
+        GeneratorDriver driver = GeneratorHarness.Driver().RunGenerators(compilation);
+        driver = driver.RunGenerators(edit(compilation));
+        return driver.GetRunResult().Results.Single();
+    }
+
+    [Fact]
+    public void UnrelatedEdit_LeavesEveryStepCachedOrUnchanged()
+    {
+        GeneratorRunResult result = RunTwice(c => c.AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText("namespace Demo; public class Unrelated { public int X => 42; }", GeneratorHarness.ParseOptions)));
+
+        foreach (string step in Steps)
+        {
+            var reasons = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+            Assert.NotEmpty(reasons);
+            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void EditingTheTopology_RegeneratesTheModel()
+    {
+        GeneratorRunResult result = RunTwice(c =>
+        {
+            SyntaxTree tree = c.SyntaxTrees.Single();
+            return c.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("16, 16", "30"))));
+        });
+        Assert.Contains(result.TrackedSteps[NetworkGenerator.TrackingNames.Models].SelectMany(s => s.Outputs),
+            o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("784-30-10", result.GeneratedSources.Single(s => s.HintName == "Demo.Net.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void StepOutputs_HoldNoSymbolsSyntaxOrCompilations()
+    {
+        GeneratorRunResult result = RunTwice(c => c);
+        foreach (string step in new[] { NetworkGenerator.TrackingNames.Parse, NetworkGenerator.TrackingNames.Models })
+        {
+            foreach (var (value, _) in result.TrackedSteps[step].SelectMany(s => s.Outputs))
+            {
+                AssertPlain(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+    }
+
+    private static void AssertPlain(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum) return;
+        if (!value.GetType().IsValueType && !seen.Add(value)) return;
+        Assert.False(value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree, $"{path} holds a {value.GetType().Name}");
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items) AssertPlain(item, $"{path}[{i++}]", seen);
+        }
+        foreach (FieldInfo field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (field.FieldType.IsPointer) continue;
+            AssertPlain(field.GetValue(value), $"{path}.{field.Name}", seen);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Linq;
+using MlpGen.Tests.Infrastructure;
+using Xunit;
+
+namespace MlpGen.Tests.Generator;
+
+/// <summary>The generated source, file by file, against committed baselines in Snapshots/.</summary>
+public class SnapshotTests
+{
+    private static void Verify(string test, string source, bool expectNetwork = true)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Assert.Null(result.Exception);
+        Assert.Equal(expectNetwork ? 3 : 2, result.GeneratedSources.Length); // the attribute, EmbeddedAttribute, the network
+        var files = result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        files["diagnostics"] = string.Join("\n", result.Diagnostics.Select(d => d.ToString())) + "\n";
+        Snapshot.Verify(test, files);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void Xor_2_2_1() => Verify(nameof(Xor_2_2_1), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(2, 2, 1)]
+        public partial class Xor { }
+        """);
+
+    [Fact]
+    public void Digits_784_16_16_10() => Verify(nameof(Digits_784_16_16_10), """
+        using MlpGen;
+
+        namespace Digits
+        {
+            [Network(784, 16, 16, 10)]
+            public sealed partial class DigitNet { }
+        }
+        """);
+
+    [Fact]
+    public void NestedNamespaceAndClass_Double() => Verify(nameof(NestedNamespaceAndClass_Double), """
+        namespace Company.Product.Models
+        {
+            namespace Vision
+            {
+                public partial class Host<T>
+                {
+                    [MlpGen.Network(3, 4, 2, ElementType = typeof(double))]
+                    internal sealed partial class Net { }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public void GlobalNamespace_1_1() => Verify(nameof(GlobalNamespace_1_1), """
+        [MlpGen.Network(1, 1)]
+        partial class Tiny { }
+        """);
+
+    [Fact]
+    public void Diagnostics_NotPartial() => Verify(nameof(Diagnostics_NotPartial), """
+        [MlpGen.Network(2, 1)]
+        public class NotPartial { }
+        """, expectNetwork: false);
+}

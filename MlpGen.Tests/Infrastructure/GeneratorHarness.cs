@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Basic.Reference.Assemblies;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MlpGen.Generator;
+
+namespace MlpGen.Tests.Infrastructure;
+
+/// <summary>Runs the generator on source text in memory, against the .NET 10 reference assemblies.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compile(string source, bool withRuntime = true, bool allowUnsafe = true)
+    {
+        IEnumerable<MetadataReference> references = Net100.References.All;
+        if (withRuntime) references = references.Append(MetadataReference.CreateFromFile(typeof(INetwork<>).Assembly.Location));
+        return CSharpCompilation.Create(
+            "UserAssembly",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "User.cs") },
+            references,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                allowUnsafe: allowUnsafe,
+                nullableContextOptions: NullableContextOptions.Enable,
+                optimizationLevel: OptimizationLevel.Release,
+                warningLevel: 9999));
+    }
+
+    public static GeneratorDriver Driver() => CSharpGeneratorDriver.Create(
+        new[] { new NetworkGenerator().AsSourceGenerator() },
+        parseOptions: ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator; returns its result and the compilation with the generated files added.</summary>
+    public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation)
+    {
+        GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
+        return (driver.GetRunResult().Results.Single(), output);
+    }
+
+    /// <summary>Errors and warnings of the compilation, generated files included.</summary>
+    public static Diagnostic[] Problems(Compilation compilation) =>
+        compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+}

@@ -60,9 +60,11 @@ public static class Mnist
             classes[i] = label;
         }
 
-        T scale = T.One / T.CreateChecked(255);
+        // pixel / 255 for each of the 256 byte values, looked up per pixel.
+        var scaled = new T[256];
+        for (int b = 0; b < scaled.Length; b++) scaled[b] = T.CreateChecked(b) / T.CreateChecked(255);
         var pixels = new T[images.Data.Length];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = T.CreateChecked(images.Data[i]) * scale;
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = scaled[images.Data[i]];
 
         return Dataset<T>.FromLabels(pixels, images.Dimensions[1] * images.Dimensions[2], classes, ClassCount);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -17,21 +18,10 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 
 /// <summary>A diagnostic as plain values: descriptor ID, location and message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
-    : IEquatable<DiagnosticInfo>
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params object[] arguments) =>
         new(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(Array.ConvertAll(arguments, a => a?.ToString() ?? "")));
 
     public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Diagnostics.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.ToArrayOfObjects());
-}
-
-internal static class EquatableArrayExtensions
-{
-    public static object[] ToArrayOfObjects(this EquatableArray<string> array)
-    {
-        var result = new object[array.Count];
-        for (int i = 0; i < result.Length; i++) result[i] = array[i];
-        return result;
-    }
+        Diagnostic.Create(Diagnostics.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
 }

@@ -26,8 +26,7 @@ public static class GradientDescent
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         if (!(eta > 0) || double.IsInfinity(eta)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "The learning rate must be a positive number.");
-        Sgd.CheckShapes(network, training, nameof(training));
-        if (test is not null) Sgd.CheckShapes(network, test, nameof(test));
+        Sgd.CheckShapes(network, training, test);
         if (training.Count == 0) throw new ArgumentException("The training data is empty.", nameof(training));
 
         var gradient = new T[network.ParameterCount];
@@ -41,12 +40,7 @@ public static class GradientDescent
             network.Backpropagate(training.Inputs, training.Targets, gradient);
             Span<T> parameters = network.Parameters;
             for (int i = 0; i < parameters.Length; i++) parameters[i] -= rate * gradient[i];
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            var report = test is null
-                ? new EpochReport(epoch, null, null, elapsed)
-                : new EpochReport(epoch, Evaluation.CountCorrect(network, test), test.Count, elapsed);
-            reports.Add(report);
-            progress?.Report(report);
+            EpochReport.Publish(epoch, Stopwatch.GetElapsedTime(start), network, test, reports, progress);
         }
         return reports;
     }

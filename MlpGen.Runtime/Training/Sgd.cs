@@ -48,8 +48,7 @@ public static class Sgd
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         options.Validate();
-        CheckShapes(network, training, nameof(training));
-        if (test is not null) CheckShapes(network, test, nameof(test));
+        CheckShapes(network, training, test);
 
         int inputSize = network.InputSize, outputSize = network.OutputSize, m = options.MiniBatchSize;
         var order = new int[training.Count];
@@ -76,17 +75,20 @@ public static class Sgd
                 }
                 network.TrainMiniBatch(inputs.AsSpan(0, count * inputSize), targets.AsSpan(0, count * outputSize), eta);
             }
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            var report = test is null
-                ? new EpochReport(epoch, null, null, elapsed)
-                : new EpochReport(epoch, Evaluation.CountCorrect(network, test), test.Count, elapsed);
-            reports.Add(report);
-            progress?.Report(report);
+            EpochReport.Publish(epoch, Stopwatch.GetElapsedTime(start), network, test, reports, progress);
         }
         return reports;
     }
 
-    internal static void CheckShapes<T>(INetwork<T> network, Dataset<T> data, string parameter)
+    /// <summary>Throws unless the training and test data fit the network's input and output sizes.</summary>
+    internal static void CheckShapes<T>(INetwork<T> network, Dataset<T> training, Dataset<T>? test)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShape(network, training, nameof(training));
+        if (test is not null) CheckShape(network, test, nameof(test));
+    }
+
+    private static void CheckShape<T>(INetwork<T> network, Dataset<T> data, string parameter)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (data.InputSize != network.InputSize || data.OutputSize != network.OutputSize)

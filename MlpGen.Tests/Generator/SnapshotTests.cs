@@ -66,3 +66,28 @@ public class SnapshotTests
         public class NotPartial { }
         """, expectNetwork: false);
 }
+
+/// <summary>The snapshot diff is readable: changed lines with line numbers and a little context.</summary>
+public class SnapshotDiffTests
+{
+    [Fact]
+    public void Diff_ShowsRemovedAndAddedLinesWithNumbers()
+    {
+        string diff = Snapshot.Diff("one\ntwo\nthree\nfour\nfive\nsix\nseven\neight", "one\ntwo\nTHREE\nfour\nfive\nsix\nseven\neight\nnine");
+        Assert.Equal(
+            """
+                  1: one
+                  2: two
+            -     3: three
+            +     3: THREE
+                  4: four
+                  5: five
+              ...
+                  7: seven
+                  8: eight
+            +     9: nine
+
+            """.Replace("\r\n", "\n"),
+            diff.Replace("\r\n", "\n"));
+    }
+}

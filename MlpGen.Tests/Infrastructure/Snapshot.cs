@@ -80,18 +80,19 @@ internal static class Snapshot
         while (x < a.Length || y < b.Length)
         {
             if (x < a.Length && y < b.Length && a[x] == b[y]) { lines.Add((' ', x + 1, a[x])); x++; y++; }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y])) { lines.Add(('+', y + 1, b[y])); y++; }
-            else { lines.Add(('-', x + 1, a[x])); x++; }
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) { lines.Add(('-', x + 1, a[x])); x++; }
+            else { lines.Add(('+', y + 1, b[y])); y++; }
         }
         var output = new StringBuilder();
-        int shown = 0;
+        int shown = 0, last = -1;
         for (int i = 0; i < lines.Count && shown < 60; i++)
         {
             bool near = false;
             for (int k = Math.Max(0, i - 2); k <= Math.Min(lines.Count - 1, i + 2); k++) near |= lines[k].Kind != ' ';
             if (!near) continue;
+            if (last >= 0 && i > last + 1) output.AppendLine("  ...");
             output.AppendLine($"{lines[i].Kind} {lines[i].Line,5}: {lines[i].Text}");
-            shown++;
+            (shown, last) = (shown + 1, i);
         }
         return output.ToString();
     }

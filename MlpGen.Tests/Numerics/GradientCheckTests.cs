@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Numerics;
 using Xunit;
 
 namespace MlpGen.Tests.Numerics;
@@ -12,47 +13,56 @@ namespace MlpGen.Tests.Numerics;
 public class GradientCheckTests
 {
     private const int SampleCount = 3;
+    private const double Step = 1e-3;
 
-    /// <summary>The relative error |g − n| / max(|g| + |n|, floor); the floor keeps near-zero derivatives from dividing by noise.</summary>
-    private static double RelativeError(double analytic, double numeric, double floor) =>
-        Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), floor);
+    /// <summary>The relative error |g − n| / max(|g| + |n|, 1e-6); the floor keeps derivatives that are zero in exact arithmetic from dividing noise by noise.</summary>
+    private static double RelativeError(double analytic, double numeric) =>
+        Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), 1e-6);
 
-    private static double Cost<T>(INetwork<T> network, T[] inputs, T[] targets) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    /// <summary>C = Σ ½‖a − y‖² over the samples, summed in double.</summary>
+    private static double Cost(INetwork<double> network, double[] inputs, double[] targets)
     {
-        var output = new T[network.OutputSize];
+        var output = new double[network.OutputSize];
         double cost = 0;
         for (int s = 0; s < inputs.Length / network.InputSize; s++)
         {
             network.Predict(inputs.AsSpan(s * network.InputSize, network.InputSize), output);
             for (int j = 0; j < output.Length; j++)
             {
-                double diff = double.CreateChecked(output[j]) - double.CreateChecked(targets[s * network.OutputSize + j]);
+                double diff = output[j] - targets[s * network.OutputSize + j];
                 cost += 0.5 * diff * diff;
             }
         }
         return cost;
     }
 
-    private static double NumericDerivative<T>(INetwork<T> network, int index, double h, T[] inputs, T[] targets)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    /// <summary>∂C/∂p_index by the five-point central difference on a double network.</summary>
+    private static double NumericDerivative(INetwork<double> network, int index, double[] inputs, double[] targets)
     {
-        Span<T> p = network.Parameters;
-        T original = p[index];
+        double original = network.Parameters[index];
         double At(double offset)
         {
-            network.Parameters[index] = original + T.CreateChecked(offset);
+            network.Parameters[index] = original + offset;
             return Cost(network, inputs, targets);
         }
-        // The steps actually taken, as represented in T.
-        double step = double.CreateChecked(original + T.CreateChecked(h)) - double.CreateChecked(original);
-        double derivative = (At(-2 * h) - 8 * At(-h) + 8 * At(h) - At(2 * h)) / (12 * step);
+        double derivative = (At(-2 * Step) - 8 * At(-Step) + 8 * At(Step) - At(2 * Step)) / (12 * Step);
         network.Parameters[index] = original;
         return derivative;
     }
 
-    private static IEnumerable<int> AllParameters(int count) => Enumerable.Range(0, count);
+    /// <summary>The worst relative error between <paramref name="gradient"/> and the numerical derivatives of <paramref name="costNetwork"/> over <paramref name="indices"/>.</summary>
+    private static double WorstError<T>(ReadOnlySpan<T> gradient, INetwork<double> costNetwork, IEnumerable<int> indices, double[] inputs, double[] targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double worst = 0;
+        foreach (int i in indices)
+        {
+            worst = Math.Max(worst, RelativeError(double.CreateChecked(gradient[i]), NumericDerivative(costNetwork, i, inputs, targets)));
+        }
+        return worst;
+    }
 
-    /// <summary>A sample of parameters from every layer of a wide network: each layer's first and last weights and biases, plus random ones.</summary>
+    /// <summary>A sample of parameters from every layer of a wide network: each layer's first and last weight and bias, plus random ones.</summary>
     private static IEnumerable<int> SampleParameters(int[] sizes, int perLayer, int seed)
     {
         var random = new Random(seed);
@@ -61,7 +71,7 @@ public class GradientCheckTests
         for (int l = 1; l < sizes.Length; l++)
         {
             int weights = sizes[l] * sizes[l - 1];
-            chosen.Add(offset); chosen.Add(offset + weights - 1); chosen.Add(offset + weights); chosen.Add(offset + weights + sizes[l] - 1);
+            chosen.UnionWith(new[] { offset, offset + weights - 1, offset + weights, offset + weights + sizes[l] - 1 });
             for (int i = 0; i < perLayer; i++) chosen.Add(offset + random.Next(weights + sizes[l]));
             offset += weights + sizes[l];
         }
@@ -81,31 +91,21 @@ public class GradientCheckTests
         var gradient = new double[network.ParameterCount];
         network.Backpropagate(inputs, targets, gradient);
 
-        double worst = 0;
-        foreach (int i in AllParameters(network.ParameterCount))
-        {
-            double numeric = NumericDerivative(network, i, 1e-3, inputs, targets);
-            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
-        }
+        double worst = WorstError<double>(gradient, network, Enumerable.Range(0, network.ParameterCount), inputs, targets);
         Assert.True(worst < 1e-6, $"{topology}: worst relative error {worst:E2}");
     }
 
     [Fact]
     public void Double784x16x16x10_SampledParameters_MatchFiniteDifferences()
     {
-        var network = new Net784x16x16x10D(seed: 3);
+        var network = new Net784x16x16x10D(3);
         (double[] inputs, double[] targets) = Samples.For(784, 10, SampleCount, seed: 5);
-        var gradient = new double[network.Parameters.Length];
+        var gradient = new double[Net784x16x16x10D.ParameterCount];
         network.Backpropagate(inputs, targets, gradient);
 
-        double worst = 0;
-        int[] indices = SampleParameters(new[] { 784, 16, 16, 10 }, perLayer: 60, seed: 1).ToArray();
+        int[] indices = SampleParameters(Net784x16x16x10D.LayerSizes.ToArray(), perLayer: 60, seed: 1).ToArray();
         Assert.True(indices.Length > 150);
-        foreach (int i in indices)
-        {
-            double numeric = NumericDerivative(network, i, 1e-3, inputs, targets);
-            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
-        }
+        double worst = WorstError<double>(gradient, network, indices, inputs, targets);
         Assert.True(worst < 1e-6, $"worst relative error {worst:E2}");
     }
 
@@ -128,19 +128,14 @@ public class GradientCheckTests
         var gradient = new float[network.ParameterCount];
         network.Backpropagate(x, y, gradient);
 
-        var widened = new Net(network.LayerSizes.ToArray(), Array.ConvertAll(network.Parameters.ToArray(), v => (double)v));
+        var widened = new Widened(network.LayerSizes.ToArray(), Array.ConvertAll(network.Parameters.ToArray(), v => (double)v));
         double[] xd = Array.ConvertAll(x, v => (double)v), yd = Array.ConvertAll(y, v => (double)v);
-        double worst = 0;
-        foreach (int i in AllParameters(network.ParameterCount))
-        {
-            double numeric = NumericDerivative(widened, i, 1e-3, xd, yd);
-            worst = Math.Max(worst, RelativeError(gradient[i], numeric, floor: 1e-6));
-        }
+        double worst = WorstError<float>(gradient, widened, Enumerable.Range(0, network.ParameterCount), xd, yd);
         Assert.True(worst < 1e-3, $"{topology}: worst relative error {worst:E2}");
     }
 
-    /// <summary>The reference network behind the <see cref="INetwork{T}"/> calls the finite differences need.</summary>
-    private sealed class Net(int[] sizes, double[] parameters) : INetwork<double>
+    /// <summary>A float network's parameters in double, evaluated by the reference, for the finite differences.</summary>
+    private sealed class Widened(int[] sizes, double[] parameters) : INetwork<double>
     {
         private readonly ReferenceNetwork _reference = new(sizes, parameters);
         public ReadOnlySpan<int> LayerSizes => sizes;

@@ -125,8 +125,8 @@ internal static class NetworkEmitter
         w.Line("/// Backpropagation: adds the gradient of the quadratic cost, summed over the given samples, to");
         w.Line("/// <paramref name=\"gradient\"/> (laid out like <see cref=\"Parameters\"/>), and returns the summed cost.");
         w.Line("/// </summary>");
-        w.Line($"/// <param name=\"inputs\">The samples' inputs, {m.InputSize} values each, one after another.</param>");
-        w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {m.OutputSize} values each (one-hot for classification).</param>");
+        w.Line($"/// <param name=\"inputs\">The samples' inputs, {Values(m.InputSize)} each, one after another.</param>");
+        w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Values(m.OutputSize)} each (one-hot for classification).</param>");
         w.Line("/// <param name=\"gradient\">Accumulates ∂C/∂w and ∂C/∂b for every parameter.</param>");
         w.Open($"public {t} Backpropagate(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradient)");
         w.Line($"global::MlpGen.Generated.{kernels}.CheckBatch(inputs.Length, targets.Length);");
@@ -138,9 +138,10 @@ internal static class NetworkEmitter
         w.Line("/// One step of gradient descent on a mini-batch of m samples: w ← w − (η/m)·∇w and b ← b − (η/m)·∇b,");
         w.Line("/// with the gradients summed over the mini-batch by <see cref=\"Backpropagate\"/>.");
         w.Line("/// </summary>");
-        w.Line($"/// <param name=\"inputs\">The mini-batch's inputs, {m.InputSize} values each.</param>");
-        w.Line($"/// <param name=\"targets\">The mini-batch's desired outputs, {m.OutputSize} values each.</param>");
+        w.Line($"/// <param name=\"inputs\">The mini-batch's inputs, {Values(m.InputSize)} each.</param>");
+        w.Line($"/// <param name=\"targets\">The mini-batch's desired outputs, {Values(m.OutputSize)} each.</param>");
         w.Line("/// <param name=\"eta\">The learning rate η.</param>");
+        w.Line("/// <remarks>Not thread-safe: the step uses a gradient buffer of this instance. Predict and Classify are safe to call concurrently.</remarks>");
         w.Open($"public void TrainMiniBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {t} eta)");
         w.Line($"int count = global::MlpGen.Generated.{kernels}.CheckBatch(inputs.Length, targets.Length);");
         w.Line("if (count == 0) return;");
@@ -296,4 +297,6 @@ internal static class NetworkEmitter
         string.Join(".", new[] { m.Namespace }.Concat(m.ContainingTypes.Select(c => c.Name)).Append(m.TypeName).Where(s => s is not null));
 
     internal static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Values(int count) => count == 1 ? "1 value" : $"{Num(count)} values";
 }

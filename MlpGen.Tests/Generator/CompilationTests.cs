@@ -43,6 +43,19 @@ public class CompilationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The networks this very test assembly declares (TestNetworks.cs), compiled by the real build.</summary>
+    [Fact]
+    public void TestAssemblyNetworks_EveryGeneratedMethodStaysUnderTheIlLimit()
+    {
+        var counts = IlCounter.CountPerMethod(File.ReadAllBytes(typeof(Numerics.TestNetworks).Assembly.Location))
+            .Where(c => c.Key.StartsWith("Net", System.StringComparison.Ordinal) || c.Key.Contains("Kernels::", System.StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains(counts, c => c.Key.Contains("Net784x100x10Kernels::Layer1Gradient", System.StringComparison.Ordinal));
+        var largest = counts.MaxBy(c => c.Value);
+        output.WriteLine($"{counts.Count} generated methods, largest {largest.Key} with {largest.Value} IL instructions");
+        Assert.All(counts, c => Assert.True(c.Value <= MaxIlInstructions, $"{c.Key} has {c.Value} IL instructions"));
+    }
+
     [Fact]
     public void IlCounter_CountsInstructions()
     {

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using MlpGen.Generator.Model;
@@ -26,15 +25,23 @@ internal static class NetworkParser
 
         string name = type.Name;
         Location nameLocation = declaration.Identifier.GetLocation();
-        ImmutableArray<AttributeData> attributes = context.Attributes;
-        AttributeData attribute = attributes[0];
-        Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
 
-        // A class may be declared in several partial parts; only the part carrying the attribute reaches us.
-        for (int i = 1; i < attributes.Length; i++)
+        // context.Attributes holds every [Network] of the class, whichever partial part carries it; FAWMN
+        // calls us once per part that carries one. The part with the first attribute does the work and
+        // reports the others; the other parts stay silent.
+        AttributeData first = context.Attributes[0];
+        if (first.ApplicationSyntaxReference is not { } firstReference
+            || firstReference.SyntaxTree.FilePath != declaration.SyntaxTree.FilePath
+            || !declaration.Span.Contains(firstReference.Span))
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(attributes[i]) ?? nameLocation, name));
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
+        for (int i = 1; i < context.Attributes.Length; i++)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(context.Attributes[i]) ?? nameLocation, name));
+        }
+        AttributeData attribute = first;
+        Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
 
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {

@@ -85,6 +85,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MLPG007_AttributesOnTwoPartialParts_OneDiagnosticNoOutput()
+    {
+        var (d, text) = Single("[MlpGen.Network(2, 1)] public partial class P { }\n[MlpGen.Network(3, 1)] public partial class P { }", "MLPG007");
+        Assert.Equal("MlpGen.Network(3, 1)", text);
+    }
+
+    [Fact]
     public void MLPG008_UnsupportedElementType_OnTheNamedArgument()
     {
         var (d, text) = Single("[MlpGen.Network(2, 1, ElementType = typeof(int))] public partial class I { }", "MLPG008");
@@ -113,6 +120,7 @@ public class DiagnosticTests
     [InlineData("[MlpGen.Network(2, 1)] public partial class N { } public partial class N { void Predict() { } }")]
     [InlineData("[MlpGen.Network(2, 1)] public abstract partial class N { }")]
     [InlineData("[MlpGen.Network(2, 1)] public partial record R;")]
+    [InlineData("[MlpGen.Network(2, 1)] partial class P { } [MlpGen.Network(2, 1)] partial class P { } [MlpGen.Network(2)] partial class P { }")]
     public void OddDeclarations_NeverCrashTheGenerator(string source)
     {
         (var result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source));

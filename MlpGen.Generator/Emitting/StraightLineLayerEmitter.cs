@@ -29,6 +29,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         w.Open($"private static void Layer{l}(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a, Span<{t}> z)");
         w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
         w.Line($"ReadOnlySpan<{t}> b = p.Slice(B{l}, {nOut});");
+        w.Line($"_ = a[{nIn - 1}]; _ = z[{nOut - 1}];   // check the lengths once; the constant indices below then need no checks");
         for (int j = 0; j < nOut; j++)
         {
             WriteSum(w, $"z[{j}] = b[{j}]", Enumerable.Range(0, nIn).Select(k => $"w[{j * nIn + k}] * a[{k}]"), leadingPlus: true);
@@ -44,6 +45,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         w.Line($"/// <summary>W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).</summary>");
         w.Open($"private static void Layer{l}Transposed(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result)");
         w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
+        w.Line($"_ = delta[{nOut - 1}]; _ = result[{nIn - 1}];   // check the lengths once; the constant indices below then need no checks");
         for (int k = 0; k < nIn; k++)
         {
             WriteSum(w, $"result[{k}] =", Enumerable.Range(0, nOut).Select(j => $"w[{j * nIn + k}] * delta[{j}]"), leadingPlus: false);

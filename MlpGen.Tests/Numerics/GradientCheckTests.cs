@@ -78,12 +78,11 @@ public class GradientCheckTests
         return chosen;
     }
 
+    /// <summary>Small topologies whose every parameter is checked: straight-line and SIMD layers, leftover rows, vectors and scalar columns.</summary>
+    public static TheoryData<string> SmallTopologies => new() { "2-2-1", "1-1", "3-5-7-2-4", "37-19-5", "5-37-29-3" };
+
     [Theory]
-    [InlineData("2-2-1")]
-    [InlineData("1-1")]
-    [InlineData("3-5-7-2-4")]
-    [InlineData("37-19-5")]
-    [InlineData("5-37-29-3")]
+    [MemberData(nameof(SmallTopologies))]
     public void DoubleNetworks_EveryParameter_MatchesFiniteDifferences(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](7);
@@ -114,11 +113,7 @@ public class GradientCheckTests
     /// parameters widened to double (float cost evaluations would bury the differences in rounding).
     /// </summary>
     [Theory]
-    [InlineData("2-2-1")]
-    [InlineData("1-1")]
-    [InlineData("3-5-7-2-4")]
-    [InlineData("37-19-5")]
-    [InlineData("5-37-29-3")]
+    [MemberData(nameof(SmallTopologies))]
     [InlineData("16-32-16")]
     public void FloatNetworks_EveryParameter_MatchesFiniteDifferencesTakenInDouble(string topology)
     {

@@ -17,7 +17,7 @@ namespace MlpGen.Tests.Runtime;
 /// </summary>
 public sealed class DownloaderTests : IDisposable
 {
-    private readonly string _target = Directory.CreateTempSubdirectory("mlpgen-download-").FullName;
+    private readonly TemporaryDirectory _temporary = new();
     private readonly Dictionary<string, byte[]> _files = new();
     private readonly List<DownloadFile> _manifest = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -35,7 +35,7 @@ public sealed class DownloaderTests : IDisposable
     public void Dispose()
     {
         _http.Dispose();
-        Directory.Delete(_target, recursive: true);
+        _temporary.Dispose();
     }
 
     /// <summary>/missing/ answers 404, /corrupt/ serves altered bytes, /good/ serves the real files.</summary>
@@ -57,21 +57,21 @@ public sealed class DownloaderTests : IDisposable
         using var server = new LoopbackServer(Serve);
         var mirrors = new[] { new Uri(server.BaseAddress, "missing/"), new Uri(server.BaseAddress, "corrupt/"), new Uri(server.BaseAddress, "good/") };
         var log = new List<string>();
-        await new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_target, log.Add);
+        await new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_temporary.Path, log.Add);
 
-        foreach ((string name, byte[] bytes) in _files) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(_target, name)));
-        Assert.Equal(_files.Keys.Order(), Directory.GetFiles(_target).Select(Path.GetFileName).Order());
+        foreach ((string name, byte[] bytes) in _files) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(_temporary.Path, name)));
+        Assert.Equal(_files.Keys.Order(), Directory.GetFiles(_temporary.Path).Select(Path.GetFileName).Order());
         Assert.Contains(log, l => l.Contains("404"));
         Assert.Contains(log, l => l.Contains("SHA-256 mismatch"));
         Assert.Equal(12, server.Requests.Count);
 
         var expected = Mnist.Load(TestData.MnistDirectory, MnistSplit.Test);
-        var downloaded = Mnist.Load(_target, MnistSplit.Test);
+        var downloaded = Mnist.Load(_temporary.Path, MnistSplit.Test);
         Assert.Equal(expected.Count, downloaded.Count);
         Assert.Equal(expected.Labels.ToArray(), downloaded.Labels.ToArray());
 
         // Everything is there now: a second run asks for nothing.
-        await new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_target);
+        await new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_temporary.Path);
         Assert.Equal(12, server.Requests.Count);
     }
 
@@ -80,11 +80,11 @@ public sealed class DownloaderTests : IDisposable
     {
         using var server = new LoopbackServer(Serve);
         var mirrors = new[] { new Uri(server.BaseAddress, "corrupt/"), new Uri(server.BaseAddress, "missing/") };
-        var e = await Assert.ThrowsAsync<IOException>(() => new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_target));
+        var e = await Assert.ThrowsAsync<IOException>(() => new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_temporary.Path));
         Assert.Contains("Could not download train-images-idx3-ubyte.gz", e.Message);
         Assert.Contains($"{server.BaseAddress}corrupt/train-images-idx3-ubyte.gz: SHA-256 mismatch: expected {_manifest[0].Sha256}", e.Message);
         Assert.Contains("404", e.Message);
-        Assert.Empty(Directory.GetFiles(_target));
+        Assert.Empty(Directory.GetFiles(_temporary.Path));
     }
 
     [Fact]
@@ -93,9 +93,9 @@ public sealed class DownloaderTests : IDisposable
         int port;
         using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)) { probe.Start(); port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; }
         var mirrors = new[] { new Uri($"http://127.0.0.1:{port}/nothing-listens-here/") };
-        var e = await Assert.ThrowsAsync<IOException>(() => new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_target));
+        var e = await Assert.ThrowsAsync<IOException>(() => new MnistDownloader(_http, mirrors, _manifest).EnsureAsync(_temporary.Path));
         Assert.Contains($"http://127.0.0.1:{port}/nothing-listens-here/train-images-idx3-ubyte.gz", e.Message);
-        Assert.Empty(Directory.GetFiles(_target));
+        Assert.Empty(Directory.GetFiles(_temporary.Path));
     }
 
     [Fact]

@@ -12,9 +12,9 @@ namespace MlpGen.Tests.Runtime;
 /// <summary>The IDX reader reads real files and rejects each kind of malformed file with a message naming the file, the place, and what was expected and found.</summary>
 public sealed class IdxReaderTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("mlpgen-idx-").FullName;
+    private readonly TemporaryDirectory _temporary = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temporary.Dispose();
 
     private static byte[] Idx(byte type, int[] dimensions, byte[] data)
     {
@@ -35,7 +35,7 @@ public sealed class IdxReaderTests : IDisposable
 
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_directory, name);
+        string path = _temporary.File(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -126,7 +126,7 @@ public sealed class IdxReaderTests : IDisposable
     public void Mnist_ImagesOfAnySize_PixelsScaledAndLabelsOneHot()
     {
         WriteSplit(4, 5, 3, new byte[] { 0, 9, 3, 3 });
-        Dataset<float> data = Mnist.Load(_directory, MnistSplit.Train);
+        Dataset<float> data = Mnist.Load(_temporary.Path, MnistSplit.Train);
         Assert.Equal(4, data.Count);
         Assert.Equal(15, data.InputSize);
         Assert.Equal(10, data.OutputSize);
@@ -140,7 +140,7 @@ public sealed class IdxReaderTests : IDisposable
     public void Mnist_CountMismatch_NamesBothFiles()
     {
         WriteSplit(5, 2, 2, new byte[] { 1, 2, 3, 4 });
-        var e = Assert.Throws<IdxFormatException>(() => Mnist.Load(_directory, MnistSplit.Train));
+        var e = Assert.Throws<IdxFormatException>(() => Mnist.Load(_temporary.Path, MnistSplit.Train));
         Assert.Contains("train-labels-idx1-ubyte", e.Message);
         Assert.Contains("expected 5 labels, one for each image in train-images-idx3-ubyte.gz, found 4", e.Message);
     }
@@ -149,7 +149,7 @@ public sealed class IdxReaderTests : IDisposable
     public void Mnist_LabelOutOfRange_NamesImageAndOffset()
     {
         WriteSplit(4, 2, 2, new byte[] { 1, 2, 12, 4 });
-        var e = Assert.Throws<IdxFormatException>(() => Mnist.Load(_directory, MnistSplit.Train));
+        var e = Assert.Throws<IdxFormatException>(() => Mnist.Load(_temporary.Path, MnistSplit.Train));
         Assert.Equal(10, e.Offset);
         Assert.Contains("expected a label from 0 to 9 for image 2, found 12", e.Message);
     }
@@ -157,10 +157,10 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void Mnist_MissingFiles_SaysWhichAndWhere()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => Mnist.Load(_directory, MnistSplit.Test));
+        var e = Assert.Throws<FileNotFoundException>(() => Mnist.Load(_temporary.Path, MnistSplit.Test));
         Assert.Contains("t10k-images-idx3-ubyte", e.Message);
-        Assert.Contains(_directory, e.Message);
-        Assert.False(Mnist.IsPresent(_directory));
+        Assert.Contains(_temporary.Path, e.Message);
+        Assert.False(Mnist.IsPresent(_temporary.Path));
     }
 
     [Fact]

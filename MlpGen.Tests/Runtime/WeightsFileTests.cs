@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using MlpGen.Persistence;
+using MlpGen.Tests.Infrastructure;
 using MlpGen.Tests.Numerics;
 using Xunit;
 
@@ -9,11 +10,11 @@ namespace MlpGen.Tests.Runtime;
 /// <summary>Weights files round-trip exactly, and every kind of bad file is refused with a clear message.</summary>
 public sealed class WeightsFileTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("mlpgen-weights-").FullName;
+    private readonly TemporaryDirectory _temporary = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temporary.Dispose();
 
-    private string PathOf(string name) => Path.Combine(_directory, name);
+    private string PathOf(string name) => _temporary.File(name);
 
     private string Saved(INetwork<float> network, string name = "net.mlpw")
     {
@@ -134,7 +135,7 @@ public sealed class WeightsFileTests : IDisposable
         byte[] first = File.ReadAllBytes(path);
         Saved(new Net2x2x1(2));
         Assert.NotEqual(first, File.ReadAllBytes(path));
-        Assert.Equal(new[] { path }, Directory.GetFiles(_directory));
+        Assert.Equal(new[] { path }, Directory.GetFiles(_temporary.Path));
     }
 
     [Fact]
@@ -143,7 +144,7 @@ public sealed class WeightsFileTests : IDisposable
         string target = PathOf("occupied");
         Directory.CreateDirectory(target); // a directory where the file should go: the rename must fail
         Assert.ThrowsAny<IOException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
-        Assert.Empty(Directory.GetFiles(_directory));
+        Assert.Empty(Directory.GetFiles(_temporary.Path));
         Assert.True(Directory.Exists(target));
     }
 }

@@ -38,6 +38,20 @@ internal static class AttributeSource
 
                 /// <summary>The number type the network computes in: <c>typeof(float)</c> (the default) or <c>typeof(double)</c>.</summary>
                 public global::System.Type ElementType { get; set; } = typeof(float);
+
+                /// <summary>The cost the network is trained on: <see cref="NetworkCost.Quadratic"/> (the default) or <see cref="NetworkCost.CrossEntropy"/>.</summary>
+                public NetworkCost Cost { get; set; } = NetworkCost.Quadratic;
+            }
+
+            /// <summary>The cost function a <see cref="NetworkAttribute"/> network is trained on.</summary>
+            [global::Microsoft.CodeAnalysis.EmbeddedAttribute]
+            internal enum NetworkCost
+            {
+                /// <summary>C = ½‖a − y‖², as Nielsen's network.py; the output error is δ = (a − y) ⊙ σ'(z).</summary>
+                Quadratic = 0,
+
+                /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)], as network2.py; the output error is δ = a − y, so saturated outputs still learn.</summary>
+                CrossEntropy = 1,
             }
         }
 

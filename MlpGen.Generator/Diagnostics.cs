@@ -63,11 +63,16 @@ internal static class Diagnostics
         "The network class '{0}' is nested in '{1}', which is not partial; declare every containing type partial",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnsupportedCost = new(
+        "MLPG010", "Unsupported cost",
+        "Cost value {0} on the network '{1}' is not a NetworkCost; use NetworkCost.Quadratic or NetworkCost.CrossEntropy",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, TooFewLayers, NonPositiveSize, TooLarge, Generic, Static, Duplicate, UnsupportedElementType,
-        ContainingTypeNotPartial,
+        ContainingTypeNotPartial, UnsupportedCost,
     };
 
     public static DiagnosticDescriptor ById(string id)

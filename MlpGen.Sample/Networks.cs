@@ -16,3 +16,32 @@ internal sealed partial class DigitNet30 { }
 /// <summary>A wider hidden layer of 100 neurons.</summary>
 [Network(784, 100, 10)]
 internal sealed partial class DigitNet100 { }
+
+// The same topologies trained on the cross-entropy cost (the book's chapter 3, network2.py).
+
+[Network(784, 16, 16, 10, Cost = NetworkCost.CrossEntropy)]
+internal sealed partial class DigitNetCrossEntropy { }
+
+[Network(784, 30, 10, Cost = NetworkCost.CrossEntropy)]
+internal sealed partial class DigitNet30CrossEntropy { }
+
+[Network(784, 100, 10, Cost = NetworkCost.CrossEntropy)]
+internal sealed partial class DigitNet100CrossEntropy { }
+
+/// <summary>Creates the network the command line asks for.</summary>
+internal static class Networks
+{
+    public static readonly string[] Topologies = { "784-16-16-10", "784-30-10", "784-100-10" };
+
+    public static readonly string[] Costs = { "quadratic", "cross-entropy" };
+
+    public static INetwork<float> Create(string topology, string cost, int seed) => (topology, cost) switch
+    {
+        ("784-30-10", "quadratic") => new DigitNet30(seed),
+        ("784-100-10", "quadratic") => new DigitNet100(seed),
+        ("784-16-16-10", "quadratic") => new DigitNet(seed),
+        ("784-30-10", _) => new DigitNet30CrossEntropy(seed),
+        ("784-100-10", _) => new DigitNet100CrossEntropy(seed),
+        _ => new DigitNetCrossEntropy(seed),
+    };
+}

@@ -17,10 +17,16 @@ var topology = new Option<string>("--topology", "-t")
     Description = "The network to train.",
     DefaultValueFactory = _ => "784-16-16-10",
 };
-topology.AcceptOnlyFromAmong("784-16-16-10", "784-30-10", "784-100-10");
+topology.AcceptOnlyFromAmong(Networks.Topologies);
+var cost = new Option<string>("--cost", "-c")
+{
+    Description = "The cost to train on: quadratic (network.py) or cross-entropy (network2.py).",
+    DefaultValueFactory = _ => "quadratic",
+};
+cost.AcceptOnlyFromAmong(Networks.Costs);
 var epochs = new Option<int>("--epochs", "-e") { Description = "Passes over the training data.", DefaultValueFactory = _ => 30 };
 var miniBatch = new Option<int>("--mini-batch", "-m") { Description = "Samples per gradient step.", DefaultValueFactory = _ => 10 };
-var eta = new Option<double>("--eta") { Description = "Learning rate η.", DefaultValueFactory = _ => 3.0 };
+var eta = new Option<double?>("--eta") { Description = "Learning rate η (default: 3.0 for the quadratic cost, 0.5 for cross-entropy, as in the book)." };
 var seed = new Option<int>("--seed", "-s") { Description = "Seed of the initial weights and of the shuffles.", DefaultValueFactory = _ => 1 };
 var data = new Option<string?>("--data", "-d")
 {
@@ -30,24 +36,25 @@ var output = new Option<string?>("--output", "-o") { Description = "Where to sav
 var noDownload = new Option<bool>("--no-download") { Description = "Fail instead of downloading MNIST when the files are missing." };
 epochs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--epochs must be 0 or more."); });
 miniBatch.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--mini-batch must be at least 1."); });
-eta.Validators.Add(r => { if (!(r.GetValueOrDefault<double>() > 0)) r.AddError("--eta must be positive."); });
+eta.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } value && !(value > 0)) r.AddError("--eta must be positive."); });
 
 var root = new RootCommand("Trains an MlpGen network on the MNIST handwritten digits and saves its weights.")
 {
-    topology, epochs, miniBatch, eta, seed, data, output, noDownload,
+    topology, cost, epochs, miniBatch, eta, seed, data, output, noDownload,
 };
 root.SetAction(parse =>
 {
     string chosen = parse.GetValue(topology)!;
+    string chosenCost = parse.GetValue(cost)!;
     var options = new SgdOptions
     {
         Epochs = parse.GetValue(epochs),
         MiniBatchSize = parse.GetValue(miniBatch),
-        Eta = parse.GetValue(eta),
+        Eta = parse.GetValue(eta) ?? (chosenCost == "quadratic" ? 3.0 : 0.5),
         Seed = parse.GetValue(seed),
     };
     string directory = parse.GetValue(data) ?? Environment.GetEnvironmentVariable("MLPGEN_DATA") ?? MnistDownloader.DefaultCacheDirectory;
-    string weightsPath = parse.GetValue(output) ?? $"digits-{chosen}.mlpw";
+    string weightsPath = parse.GetValue(output) ?? (chosenCost == "quadratic" ? $"digits-{chosen}.mlpw" : $"digits-{chosen}-{chosenCost}.mlpw");
 
     if (!Mnist.IsPresent(directory))
     {
@@ -80,15 +87,10 @@ root.SetAction(parse =>
         Console.Error.WriteLine(e.Message);
         return 1;
     }
-    Console.WriteLine($"Training {chosen} on {train.Count:N0} images from {Path.GetFullPath(directory)}, testing on {test.Count:N0}: "
+    Console.WriteLine($"Training {chosen} ({chosenCost} cost) on {train.Count:N0} images from {Path.GetFullPath(directory)}, testing on {test.Count:N0}: "
         + $"{options.Epochs} epochs, mini-batch {options.MiniBatchSize}, η = {options.Eta}, seed {options.Seed}.");
 
-    INetwork<float> network = chosen switch
-    {
-        "784-30-10" => new DigitNet30(options.Seed),
-        "784-100-10" => new DigitNet100(options.Seed),
-        _ => new DigitNet(options.Seed),
-    };
+    INetwork<float> network = Networks.Create(chosen, chosenCost, options.Seed);
     var clock = Stopwatch.StartNew();
     Sgd.Train(network, train, options, test, new ConsoleProgress());
     clock.Stop();

@@ -40,16 +40,7 @@ internal static class HelperEmitter
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>δL = ∂C/∂zL = (aL − y) ⊙ aL ⊙ (1 − aL) for the quadratic cost; returns C = ½‖aL − y‖².</summary>");
-        w.Open($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)");
-        w.Line($"{t} cost = 0;");
-        w.Open($"for (int i = 0; i < N{m.WeightLayerCount}; i++)");
-        w.Line($"{t} difference = a[i] - y[i];   // ∂C/∂a = a − y");
-        w.Line("cost += difference * difference;");
-        w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
-        w.Close();
-        w.Line($"return {half} * cost;");
-        w.Close();
+        EmitOutputError(w, m);
 
         w.Line();
         w.Line("/// <summary>The descent step p ← p − rate·g, where rate is η/m.</summary>");
@@ -98,6 +89,38 @@ internal static class HelperEmitter
         w.Line($"if (targets != count * N{m.WeightLayerCount})");
         w.Line($"    throw new ArgumentException($\"The targets must hold {{N{m.WeightLayerCount}}} values for each of the {{count}} samples ({{count * N{m.WeightLayerCount}}} values), but hold {{targets}}.\", nameof(targets));");
         w.Line("return count;");
+        w.Close();
+    }
+
+    /// <summary>The output error δL = ∂C/∂zL for the network's cost, and the cost itself.</summary>
+    private static void EmitOutputError(CodeWriter w, NetworkModel m)
+    {
+        string t = m.ElementKeyword;
+        string one = m.Element == ElementKind.Single ? "1f" : "1d";
+        string log = m.Element == ElementKind.Single ? "MathF.Log" : "Math.Log";
+        int L = m.WeightLayerCount;
+        w.Line($"/// <summary>δL = ∂C/∂zL = {NetworkEmitter.OutputErrorFormula(m, "aL")} for the {NetworkEmitter.CostName(m)} cost; returns C = {NetworkEmitter.CostFormula(m, "aL")}.</summary>");
+        w.Open($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)");
+        w.Line($"{t} cost = 0;");
+        w.Open($"for (int i = 0; i < N{L}; i++)");
+        if (m.Cost == CostKind.Quadratic)
+        {
+            w.Line($"{t} difference = a[i] - y[i];   // ∂C/∂a = a − y");
+            w.Line("cost += difference * difference;");
+            w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
+            w.Close();
+            w.Line($"return {(m.Element == ElementKind.Single ? "0.5f" : "0.5")} * cost;");
+        }
+        else
+        {
+            w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
+            w.Line("delta[i] = a[i] - y[i];");
+            w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
+            w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
+            w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
+            w.Close();
+            w.Line("return cost;");
+        }
         w.Close();
     }
 }

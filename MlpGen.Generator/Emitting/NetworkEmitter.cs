@@ -40,7 +40,7 @@ internal static class NetworkEmitter
 
         w.Line("/// <summary>");
         w.Line($"/// A fully connected feedforward network {m.Topology} of sigmoid neurons computing in <see cref=\"{t}\"/>:");
-        w.Line($"/// {Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the quadratic cost.");
+        w.Line($"/// {Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the {CostName(m)} cost.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
         w.Line("/// <para>Layer 0 is the input a0. For each layer l = 1..L (σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)):</para>");
@@ -49,7 +49,7 @@ internal static class NetworkEmitter
         {
             w.Line($"/// a{l} = σ(W{l}·a{l - 1} + b{l})    W{l}: {m.LayerSizes[l]}×{m.LayerSizes[l - 1]}, b{l}: {m.LayerSizes[l]}");
         }
-        w.Line($"/// C  = ½‖a{L} − y‖²");
+        w.Line($"/// C  = {CostFormula(m, $"a{L}")}");
         w.Line("/// </code>");
         w.Line($"/// <para>Parameter layout (see <see cref=\"Parameters\"/>): {string.Join(", ", Enumerable.Range(1, L).Select(l => $"W{l} (row-major [out, in]), b{l}"))}.</para>");
         w.Line("/// </remarks>");
@@ -122,7 +122,7 @@ internal static class NetworkEmitter
         w.Close();
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// Backpropagation: adds the gradient of the quadratic cost, summed over the given samples, to");
+        w.Line($"/// Backpropagation: adds the gradient of the {CostName(m)} cost, summed over the given samples, to");
         w.Line("/// <paramref name=\"gradient\"/> (laid out like <see cref=\"Parameters\"/>), and returns the summed cost.");
         w.Line("/// </summary>");
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Values(m.InputSize)} each, one after another.</param>");
@@ -246,7 +246,7 @@ internal static class NetworkEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Adds ∇C summed over the samples to g and returns the summed cost. Per sample: feedforward keeping");
-        w.Line($"/// every layer, the output error δ{L} = (a{L} − y) ⊙ σ'(z{L}), then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
+        w.Line($"/// every layer, the output error δ{L} = {OutputErrorFormula(m, $"a{L}")}, then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
         w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
         w.Line("/// each gradient row updated once per chunk.");
         w.Line("/// </summary>");
@@ -271,7 +271,7 @@ internal static class NetworkEmitter
             w.Line($"Sigmoid(a{l}s);");
         }
         w.Line();
-        w.Line($"// Output error: δ{L} = (a{L} − y) ⊙ a{L} ⊙ (1 − a{L}); C = ½‖a{L} − y‖².");
+        w.Line($"// Output error: δ{L} = {OutputErrorFormula(m, $"a{L}")}; C = {CostFormula(m, $"a{L}")}.");
         w.Line($"cost += OutputError(a{L}s, y.Slice(s * N{L}, N{L}), d{L}.Slice(s * N{L}, N{L}));");
         for (int l = L; l > 1; l--)
         {
@@ -297,6 +297,17 @@ internal static class NetworkEmitter
         string.Join(".", new[] { m.Namespace }.Concat(m.ContainingTypes.Select(c => c.Name)).Append(m.TypeName).Where(s => s is not null));
 
     internal static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>The cost's name in prose.</summary>
+    internal static string CostName(NetworkModel m) => m.Cost == CostKind.Quadratic ? "quadratic" : "cross-entropy";
+
+    /// <summary>The cost of output activations <paramref name="a"/> against targets y.</summary>
+    internal static string CostFormula(NetworkModel m, string a) =>
+        m.Cost == CostKind.Quadratic ? $"½‖{a} − y‖²" : $"−Σ [y ln {a} + (1 − y) ln(1 − {a})]";
+
+    /// <summary>∂C/∂z at the sigmoid output layer: the quadratic cost keeps the σ' factor, cross-entropy cancels it.</summary>
+    internal static string OutputErrorFormula(NetworkModel m, string a) =>
+        m.Cost == CostKind.Quadratic ? $"({a} − y) ⊙ {a} ⊙ (1 − {a})" : $"{a} − y";
 
     private static string Values(int count) => count == 1 ? "1 value" : $"{Num(count)} values";
 }

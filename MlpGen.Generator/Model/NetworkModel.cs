@@ -9,6 +9,16 @@ internal enum ElementKind
     Double,
 }
 
+/// <summary>The cost function the network is trained on; the values match the generated <c>MlpGen.NetworkCost</c> enum.</summary>
+internal enum CostKind
+{
+    /// <summary>C = ½‖a − y‖²; at a sigmoid output δ = (a − y) ⊙ σ'(z).</summary>
+    Quadratic = 0,
+
+    /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)]; at a sigmoid output δ = a − y.</summary>
+    CrossEntropy = 1,
+}
+
 /// <summary>A type that encloses the network class; emitted again as a <c>partial</c> declaration.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
 /// <param name="Name">The type's name with its type parameter list, e.g. <c>Outer&lt;T&gt;</c>.</param>
@@ -27,6 +37,7 @@ internal sealed record NetworkModel(
     string HintName,
     EquatableArray<int> LayerSizes,
     ElementKind Element,
+    CostKind Cost,
     bool ImplementsRuntimeInterface,
     bool SkipLocalsInit)
 {

@@ -91,17 +91,33 @@ internal static class NetworkParser
         }
 
         ElementKind element = ElementKind.Single;
+        CostKind cost = CostKind.Quadratic;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key != "ElementType") continue;
-            ITypeSymbol? elementType = argument.Value.Value as ITypeSymbol;
-            switch (elementType?.SpecialType)
+            switch (argument.Key)
             {
-                case SpecialType.System_Single: element = ElementKind.Single; break;
-                case SpecialType.System_Double: element = ElementKind.Double; break;
-                default:
-                    diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedElementType, NamedArgumentLocation(attribute, "ElementType") ?? attributeLocation,
-                        elementType?.ToDisplayString() ?? "null", name));
+                case "ElementType":
+                    ITypeSymbol? elementType = argument.Value.Value as ITypeSymbol;
+                    switch (elementType?.SpecialType)
+                    {
+                        case SpecialType.System_Single: element = ElementKind.Single; break;
+                        case SpecialType.System_Double: element = ElementKind.Double; break;
+                        default:
+                            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedElementType, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                                elementType?.ToDisplayString() ?? "null", name));
+                            break;
+                    }
+                    break;
+                case "Cost":
+                    if (argument.Value.Value is int value && System.Enum.IsDefined(typeof(CostKind), value))
+                    {
+                        cost = (CostKind)value;
+                    }
+                    else
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCost, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                            argument.Value.Value?.ToString() ?? "null", name));
+                    }
                     break;
             }
         }
@@ -129,6 +145,7 @@ internal static class NetworkParser
             HintName(ns, containingTypes, name),
             new EquatableArray<int>(sizes),
             element,
+            cost,
             ImplementsRuntimeInterface: false,
             SkipLocalsInit: false);
         return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);

@@ -100,6 +100,14 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MLPG010_UnsupportedCost_OnTheNamedArgument()
+    {
+        var (d, text) = Single("[MlpGen.Network(2, 1, Cost = (MlpGen.NetworkCost)7)] public partial class C { }", "MLPG010");
+        Assert.Equal("Cost = (MlpGen.NetworkCost)7", text);
+        Assert.Contains("7", d.GetMessage());
+    }
+
+    [Fact]
     public void MLPG009_ContainingTypeNotPartial_OnClassName()
     {
         var (d, text) = Single("public class Outer { [MlpGen.Network(2, 1)] public partial class Inner { } }", "MLPG009");

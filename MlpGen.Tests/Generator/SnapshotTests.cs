@@ -55,6 +55,16 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void CrossEntropy_3_4_2() => Verify(nameof(CrossEntropy_3_4_2), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(3, 4, 2, Cost = NetworkCost.CrossEntropy)]
+        internal partial class Classifier { }
+        """);
+
+    [Fact]
     public void GlobalNamespace_1_1() => Verify(nameof(GlobalNamespace_1_1), """
         [MlpGen.Network(1, 1)]
         partial class Tiny { }

@@ -19,8 +19,8 @@ public class GradientCheckTests
     private static double RelativeError(double analytic, double numeric) =>
         Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), 1e-6);
 
-    /// <summary>C = Σ ½‖a − y‖² over the samples, summed in double.</summary>
-    private static double Cost(INetwork<double> network, double[] inputs, double[] targets)
+    /// <summary>The cost summed over the samples in double: Σ ½‖a − y‖², or Σ −[y ln a + (1 − y) ln(1 − a)] for cross-entropy.</summary>
+    private static double Cost(INetwork<double> network, double[] inputs, double[] targets, bool crossEntropy)
     {
         var output = new double[network.OutputSize];
         double cost = 0;
@@ -29,21 +29,21 @@ public class GradientCheckTests
             network.Predict(inputs.AsSpan(s * network.InputSize, network.InputSize), output);
             for (int j = 0; j < output.Length; j++)
             {
-                double diff = output[j] - targets[s * network.OutputSize + j];
-                cost += 0.5 * diff * diff;
+                double a = output[j], y = targets[s * network.OutputSize + j];
+                cost += crossEntropy ? -(y * Math.Log(a) + (1 - y) * Math.Log(1 - a)) : 0.5 * (a - y) * (a - y);
             }
         }
         return cost;
     }
 
     /// <summary>∂C/∂p_index by the five-point central difference on a double network.</summary>
-    private static double NumericDerivative(INetwork<double> network, int index, double[] inputs, double[] targets)
+    private static double NumericDerivative(INetwork<double> network, int index, double[] inputs, double[] targets, bool crossEntropy)
     {
         double original = network.Parameters[index];
         double At(double offset)
         {
             network.Parameters[index] = original + offset;
-            return Cost(network, inputs, targets);
+            return Cost(network, inputs, targets, crossEntropy);
         }
         double derivative = (At(-2 * Step) - 8 * At(-Step) + 8 * At(Step) - At(2 * Step)) / (12 * Step);
         network.Parameters[index] = original;
@@ -51,13 +51,13 @@ public class GradientCheckTests
     }
 
     /// <summary>The worst relative error between <paramref name="gradient"/> and the numerical derivatives of <paramref name="costNetwork"/> over <paramref name="indices"/>.</summary>
-    private static double WorstError<T>(ReadOnlySpan<T> gradient, INetwork<double> costNetwork, IEnumerable<int> indices, double[] inputs, double[] targets)
+    private static double WorstError<T>(ReadOnlySpan<T> gradient, INetwork<double> costNetwork, IEnumerable<int> indices, double[] inputs, double[] targets, bool crossEntropy = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double worst = 0;
         foreach (int i in indices)
         {
-            worst = Math.Max(worst, RelativeError(double.CreateChecked(gradient[i]), NumericDerivative(costNetwork, i, inputs, targets)));
+            worst = Math.Max(worst, RelativeError(double.CreateChecked(gradient[i]), NumericDerivative(costNetwork, i, inputs, targets, crossEntropy)));
         }
         return worst;
     }
@@ -79,10 +79,11 @@ public class GradientCheckTests
     }
 
     /// <summary>Small topologies whose every parameter is checked: straight-line and SIMD layers, leftover rows, vectors and scalar columns.</summary>
-    public static TheoryData<string> SmallTopologies => new() { "2-2-1", "1-1", "3-5-7-2-4", "37-19-5", "5-37-29-3" };
+    public static TheoryData<string> SmallTopologies => new() { "2-2-1", "1-1", "3-5-7-2-4", "37-19-5", "5-37-29-3", "3-5-7-2-4 ce" };
 
     [Theory]
     [MemberData(nameof(SmallTopologies))]
+    [InlineData("37-19-5 ce")]
     public void DoubleNetworks_EveryParameter_MatchesFiniteDifferences(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](7);
@@ -90,7 +91,7 @@ public class GradientCheckTests
         var gradient = new double[network.ParameterCount];
         network.Backpropagate(inputs, targets, gradient);
 
-        double worst = WorstError<double>(gradient, network, Enumerable.Range(0, network.ParameterCount), inputs, targets);
+        double worst = WorstError<double>(gradient, network, Enumerable.Range(0, network.ParameterCount), inputs, targets, TestNetworks.IsCrossEntropy(topology));
         Assert.True(worst < 1e-6, $"{topology}: worst relative error {worst:E2}");
     }
 
@@ -125,7 +126,7 @@ public class GradientCheckTests
 
         var widened = new Widened(network.LayerSizes.ToArray(), Array.ConvertAll(network.Parameters.ToArray(), v => (double)v));
         double[] xd = Array.ConvertAll(x, v => (double)v), yd = Array.ConvertAll(y, v => (double)v);
-        double worst = WorstError<float>(gradient, widened, Enumerable.Range(0, network.ParameterCount), xd, yd);
+        double worst = WorstError<float>(gradient, widened, Enumerable.Range(0, network.ParameterCount), xd, yd, TestNetworks.IsCrossEntropy(topology));
         Assert.True(worst < 1e-3, $"{topology}: worst relative error {worst:E2}");
     }
 

@@ -10,10 +10,13 @@ namespace MlpGen.Tests.Numerics;
 internal sealed class ReferenceNetwork
 {
     private readonly int[] _sizes;
+    private readonly bool _crossEntropy;
 
-    public ReferenceNetwork(int[] sizes, ReadOnlySpan<double> parameters)
+    /// <param name="crossEntropy">Train on the cross-entropy cost (network2.py) instead of the quadratic cost.</param>
+    public ReferenceNetwork(int[] sizes, ReadOnlySpan<double> parameters, bool crossEntropy = false)
     {
         _sizes = sizes;
+        _crossEntropy = crossEntropy;
         Parameters = parameters.ToArray();
     }
 
@@ -50,7 +53,7 @@ internal sealed class ReferenceNetwork
         return activations;
     }
 
-    /// <summary>Adds the gradient of C = ½‖a − y‖² for one sample to <paramref name="gradient"/>; returns C.</summary>
+    /// <summary>Adds the gradient of the cost (½‖a − y‖², or −Σ [y ln a + (1 − y) ln(1 − a)]) for one sample to <paramref name="gradient"/>; returns the cost.</summary>
     public double Backprop(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double[] gradient)
     {
         List<double[]> a = FeedForward(input);
@@ -60,8 +63,16 @@ internal sealed class ReferenceNetwork
         for (int j = 0; j < delta.Length; j++)
         {
             double diff = a[L][j] - target[j];
-            cost += 0.5 * diff * diff;
-            delta[j] = diff * a[L][j] * (1 - a[L][j]);
+            if (_crossEntropy)
+            {
+                cost -= target[j] * Math.Log(a[L][j]) + (1 - target[j]) * Math.Log(1 - a[L][j]);
+                delta[j] = diff;
+            }
+            else
+            {
+                cost += 0.5 * diff * diff;
+                delta[j] = diff * a[L][j] * (1 - a[L][j]);
+            }
         }
         for (int l = L; l >= 1; l--)
         {

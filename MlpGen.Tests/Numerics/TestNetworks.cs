@@ -24,10 +24,18 @@ namespace MlpGen.Tests.Numerics;
 [Network(784, 30, 10, ElementType = typeof(double))] public partial class Net784x30x10D { }
 [Network(784, 100, 10)] public partial class Net784x100x10 { }
 [Network(784, 100, 10, ElementType = typeof(double))] public partial class Net784x100x10D { }
+[Network(3, 5, 7, 2, 4, Cost = NetworkCost.CrossEntropy)] public partial class Net3x5x7x2x4CE { }
+[Network(3, 5, 7, 2, 4, Cost = NetworkCost.CrossEntropy, ElementType = typeof(double))] public partial class Net3x5x7x2x4CED { }
+[Network(37, 19, 5, ElementType = typeof(double), Cost = NetworkCost.CrossEntropy)] public partial class Net37x19x5CED { }
+[Network(784, 30, 10, Cost = NetworkCost.CrossEntropy)] public partial class Net784x30x10CE { }
+[Network(784, 30, 10, Cost = NetworkCost.CrossEntropy, ElementType = typeof(double))] public partial class Net784x30x10CED { }
 
-/// <summary>Factories of the test networks by topology, for theories.</summary>
+/// <summary>Factories of the test networks by topology ("… ce" for the cross-entropy cost), for theories.</summary>
 public static class TestNetworks
 {
+    /// <summary>True for the networks trained on the cross-entropy cost.</summary>
+    public static bool IsCrossEntropy(string name) => name.EndsWith(" ce", StringComparison.Ordinal);
+
     public static readonly Dictionary<string, Func<int, INetwork<double>>> Double = new()
     {
         ["2-2-1"] = seed => new Net2x2x1D(seed),
@@ -38,6 +46,9 @@ public static class TestNetworks
         ["784-16-16-10"] = seed => new Net784x16x16x10D(seed),
         ["784-30-10"] = seed => new Net784x30x10D(seed),
         ["784-100-10"] = seed => new Net784x100x10D(seed),
+        ["3-5-7-2-4 ce"] = seed => new Net3x5x7x2x4CED(seed),
+        ["37-19-5 ce"] = seed => new Net37x19x5CED(seed),
+        ["784-30-10 ce"] = seed => new Net784x30x10CED(seed),
     };
 
     public static readonly Dictionary<string, Func<int, INetwork<float>>> Single = new()
@@ -51,6 +62,8 @@ public static class TestNetworks
         ["784-16-16-10"] = seed => new Net784x16x16x10(seed),
         ["784-30-10"] = seed => new Net784x30x10(seed),
         ["784-100-10"] = seed => new Net784x100x10(seed),
+        ["3-5-7-2-4 ce"] = seed => new Net3x5x7x2x4CE(seed),
+        ["784-30-10 ce"] = seed => new Net784x30x10CE(seed),
     };
 
     public static IEnumerable<object[]> DoubleTopologies()

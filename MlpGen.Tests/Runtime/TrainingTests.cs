@@ -37,6 +37,21 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Sgd_CrossEntropy_784x30x10_FiveEpochs_MedianOfFiveSeedsReaches88Percent()
+    {
+        var accuracies = new List<double>();
+        for (int seed = 1; seed <= 5; seed++)
+        {
+            var network = new Net784x30x10CE(seed);
+            var options = new SgdOptions { Epochs = 5, MiniBatchSize = 10, Eta = 0.5, Seed = seed };
+            accuracies.Add(Sgd.Train(network, TestData.Train, options, TestData.Test)[^1].Accuracy!.Value);
+        }
+        double median = accuracies.Order().ElementAt(2);
+        output.WriteLine($"cross-entropy, η = 0.5: {string.Join(", ", accuracies.Select(a => a.ToString("P2")))}; median {median:P2}");
+        Assert.True(median >= 0.88, $"median test accuracy {median:P2} over seeds 1–5");
+    }
+
+    [Fact]
     public void Sgd_ReportsEachEpochLikeNetworkPy()
     {
         var progress = new Collect();

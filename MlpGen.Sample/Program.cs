@@ -53,7 +53,8 @@ root.SetAction(parse =>
         Eta = parse.GetValue(eta) ?? (chosenCost == "quadratic" ? 3.0 : 0.5),
         Seed = parse.GetValue(seed),
     };
-    string directory = parse.GetValue(data) ?? Environment.GetEnvironmentVariable("MLPGEN_DATA") ?? MnistDownloader.DefaultCacheDirectory;
+    string directory = parse.GetValue(data)
+        ?? (Environment.GetEnvironmentVariable("MLPGEN_DATA") is { Length: > 0 } fromEnvironment ? fromEnvironment : MnistDownloader.DefaultCacheDirectory);
     string weightsPath = parse.GetValue(output) ?? (chosenCost == "quadratic" ? $"digits-{chosen}.mlpw" : $"digits-{chosen}-{chosenCost}.mlpw");
 
     if (!Mnist.IsPresent(directory))

@@ -1,67 +1,70 @@
 using System;
-using System.Buffers.Binary;
+using System.Globalization;
 using System.IO;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace MlpGen.Persistence;
 
-/// <summary>A weights file that cannot be loaded; the message names the file, the byte offset, what was expected and what was found.</summary>
+/// <summary>A weights file that cannot be loaded; the message names the file, the line, what was expected and what was found.</summary>
 public sealed class WeightsFormatException : IOException
 {
-    /// <summary>Creates the exception for <paramref name="path"/> at <paramref name="offset"/>; <paramref name="problem"/> says what was expected and found.</summary>
-    public WeightsFormatException(string path, long offset, string problem)
-        : base($"{path}: at byte {offset}: {problem}")
+    /// <summary>Creates the exception for <paramref name="path"/> at <paramref name="line"/>; <paramref name="problem"/> says what was expected and found.</summary>
+    public WeightsFormatException(string path, int line, string problem)
+        : base($"{path}: line {line}: {problem}")
     {
         FilePath = path;
-        Offset = offset;
+        Line = line;
     }
 
     /// <summary>The file that could not be loaded.</summary>
     public string FilePath { get; }
 
-    /// <summary>Where in the file the problem is.</summary>
-    public long Offset { get; }
+    /// <summary>The 1-based line of the file where the problem is.</summary>
+    public int Line { get; }
 }
 
 /// <summary>
 /// Saves and loads a network's parameters in the MlpGen weights format (extension <c>.mlpw</c>),
-/// version 1. All integers are little-endian:
+/// version 1: ASCII text, so that the file can also be handed to the compiler as an
+/// <c>AdditionalFiles</c> item (the compiler refuses binary additional files with CS2015).
 /// <code>
-/// offset  size  field
-///      0     4  magic "MLPW"
-///      4     2  format version (1)
-///      6     1  bytes per element: 4 (float32) or 8 (float64)
-///      7     1  reserved, 0
-///      8     4  number of layers L+1, input layer included
-///     12  4(L+1) layer sizes, input first
-///      …     8  number of parameters P
-///      …  P×4|8 parameters: for each layer l, W_l row-major [out, in], then b_l (IEEE 754)
-///      …     4  CRC-32 (IEEE) of every byte before it
+/// MLPW 1                      magic and format version
+/// topology 784-16-16-10       layer sizes, input first
+/// element float32             float32 or float64
+/// parameters 13002            number of weights and biases
+/// crc32 1a2b3c4d              CRC-32 (IEEE) of the parameter bytes below
+/// data
+/// AAAAPz8/...                 the parameters as little-endian IEEE 754 bytes, base64, 76 characters a line:
+/// ...                         for each layer l, W_l row-major [out, in], then b_l
+/// end
 /// </code>
-/// Saving writes a temporary file beside the target and renames it into place, so a crash never
-/// leaves a half-written weights file under the real name.
+/// Lines end in LF (CRLF is accepted). Loading checks every line, the parameter count against the
+/// topology, the data length and the checksum before it touches the network. Saving writes a
+/// temporary file beside the target and renames it into place, so a crash never leaves a
+/// half-written weights file under the real name.
 /// </summary>
 public static class WeightsFile
 {
     /// <summary>The format version this library writes and reads.</summary>
-    public const ushort FormatVersion = 1;
+    public const int FormatVersion = 1;
 
-    private static ReadOnlySpan<byte> Magic => "MLPW"u8;
+    private const int Base64LineLength = 76;
 
     /// <summary>Writes the network's topology and parameters to <paramref name="path"/>, atomically.</summary>
     public static void Save<T>(string path, INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureLittleEndian();
-        byte[] bytes = Serialize(network.LayerSizes, MemoryMarshal.AsBytes<T>(network.Parameters), Unsafe.SizeOf<T>());
+        string text = Format(network.LayerSizes, ElementName<T>(), MemoryMarshal.AsBytes<T>(network.Parameters));
         string fullPath = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(bytes);
+                stream.Write(Encoding.ASCII.GetBytes(text));
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, fullPath, overwrite: true);
@@ -73,63 +76,119 @@ public static class WeightsFile
     }
 
     /// <summary>Reads the parameters in <paramref name="path"/> into <paramref name="network"/>, after checking that the file is intact and of the same topology and element type.</summary>
-    /// <exception cref="WeightsFormatException">The file is corrupt, of another version, element type or topology.</exception>
+    /// <exception cref="WeightsFormatException">The file is malformed or corrupt, of another version, element type or topology.</exception>
     public static void Load<T>(string path, INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureLittleEndian();
-        byte[] file = File.ReadAllBytes(path);
-        int elementSize = Unsafe.SizeOf<T>();
-        Require(file.Length >= 16, path, 0, $"expected a weights file of at least 16 bytes, found {file.Length} bytes");
-        Require(file.AsSpan(0, 4).SequenceEqual(Magic), path, 0,
-            $"expected the magic \"MLPW\", found {Convert.ToHexString(file.AsSpan(0, 4))} (not an MlpGen weights file)");
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(4));
-        Require(version == FormatVersion, path, 4, $"expected format version {FormatVersion}, found {version}");
-        Require(file[6] == elementSize, path, 6,
-            $"expected {elementSize}-byte elements ({typeof(T).Name}) for this network, found {file[6]}-byte elements");
-
-        uint layerCount = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8));
-        long headerLength = 12 + 4L * layerCount + 8;
-        Require(layerCount >= 2 && layerCount <= 1024 && headerLength <= file.Length, path, 8,
-            $"expected a layer count from 2 to 1024 that fits the file, found {layerCount}");
-        var sizes = new int[layerCount];
-        for (int i = 0; i < sizes.Length; i++) sizes[i] = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(12 + 4 * i));
-        string fileTopology = string.Join("-", sizes);
+        Contents contents = Parse(path, File.ReadAllText(path, Encoding.ASCII));
         string networkTopology = string.Join("-", network.LayerSizes.ToArray());
-        Require(fileTopology == networkTopology, path, 12, $"expected the topology {networkTopology} of the network, found {fileTopology}");
-
-        long parameterCount = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan((int)headerLength - 8));
-        Require(parameterCount == network.ParameterCount, path, headerLength - 8,
-            $"expected {network.ParameterCount} parameters, found {parameterCount}");
-        long expectedLength = headerLength + parameterCount * elementSize + 4;
-        Require(file.Length == expectedLength, path, Math.Min(file.Length, expectedLength),
-            $"expected {expectedLength} bytes in all, found {file.Length}{(file.Length < expectedLength ? " (truncated)" : " (extra bytes)")}");
-
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(file.Length - 4));
-        uint actual = Crc32.Append(0, file.AsSpan(0, file.Length - 4));
-        Require(stored == actual, path, file.Length - 4, $"checksum mismatch: the file records CRC-32 {stored:X8}, its contents give {actual:X8} (the file is corrupt)");
-
-        file.AsSpan((int)headerLength, (int)(parameterCount * elementSize)).CopyTo(MemoryMarshal.AsBytes(network.Parameters));
+        Require(contents.Topology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {contents.Topology}");
+        Require(contents.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {contents.Element}");
+        contents.Parameters.CopyTo(MemoryMarshal.AsBytes(network.Parameters));
     }
 
-    /// <summary>The bytes of a weights file holding <paramref name="parameters"/>.</summary>
-    internal static byte[] Serialize(ReadOnlySpan<int> layerSizes, ReadOnlySpan<byte> parameters, int elementSize)
+    /// <summary>The text of a weights file.</summary>
+    internal static string Format(ReadOnlySpan<int> layerSizes, string element, ReadOnlySpan<byte> parameters)
     {
-        int headerLength = 12 + 4 * layerSizes.Length + 8;
-        var bytes = new byte[headerLength + parameters.Length + 4];
-        Magic.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), FormatVersion);
-        bytes[6] = (byte)elementSize;
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)layerSizes.Length);
-        for (int i = 0; i < layerSizes.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12 + 4 * i), layerSizes[i]);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(headerLength - 8), parameters.Length / elementSize);
-        parameters.CopyTo(bytes.AsSpan(headerLength));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.Append(0, bytes.AsSpan(0, bytes.Length - 4)));
-        return bytes;
+        var text = new StringBuilder();
+        text.Append("MLPW ").Append(FormatVersion).Append('\n');
+        text.Append("topology ").Append(string.Join("-", layerSizes.ToArray())).Append('\n');
+        text.Append("element ").Append(element).Append('\n');
+        text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
+        text.Append("crc32 ").Append(Crc32.Append(0, parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("data\n");
+        string base64 = Convert.ToBase64String(parameters);
+        for (int i = 0; i < base64.Length; i += Base64LineLength)
+        {
+            text.Append(base64, i, Math.Min(Base64LineLength, base64.Length - i)).Append('\n');
+        }
+        text.Append("end\n");
+        return text.ToString();
     }
 
-    private static void Require(bool condition, string path, long offset, string problem)
+    /// <summary>What a well-formed weights file holds.</summary>
+    internal sealed record Contents(string Topology, string Element, byte[] Parameters);
+
+    /// <summary>Parses and checks the text of a weights file; every defect throws with its line.</summary>
+    internal static Contents Parse(string path, string text)
     {
-        if (!condition) throw new WeightsFormatException(path, offset, problem);
+        string[] lines = text.Replace("\r\n", "\n").Split('\n');
+        string Line(int number) => number <= lines.Length ? lines[number - 1] : "";
+        string Found(int number) => number <= lines.Length && lines[number - 1].Length > 0
+            ? $"'{(lines[number - 1].Length > 40 ? lines[number - 1][..40] + "…" : lines[number - 1])}'"
+            : "nothing (truncated)";
+        string Field(int number, string name)
+        {
+            string line = Line(number);
+            Require(line.StartsWith(name + " ", StringComparison.Ordinal), path, number, $"expected '{name} …', found {Found(number)}");
+            return line[(name.Length + 1)..];
+        }
+
+        Require(Line(1).StartsWith("MLPW ", StringComparison.Ordinal), path, 1, $"expected 'MLPW {FormatVersion}' (an MlpGen weights file), found {Found(1)}");
+        Require(Line(1) == $"MLPW {FormatVersion}", path, 1, $"expected format version {FormatVersion}, found {Found(1)}");
+
+        string topology = Field(2, "topology");
+        string[] sizeTexts = topology.Split('-');
+        var sizes = new long[sizeTexts.Length];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            Require(int.TryParse(sizeTexts[i], NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size > 0, path, 2,
+                $"expected layer sizes of at least 1 separated by '-', found '{topology}'");
+            sizes[i] = size;
+        }
+        Require(sizes.Length >= 2, path, 2, $"expected at least two layer sizes, found '{topology}'");
+
+        string element = Field(3, "element");
+        Require(element is "float32" or "float64", path, 3, $"expected 'float32' or 'float64', found '{element}'");
+
+        long expectedCount = 0;
+        for (int l = 1; l < sizes.Length; l++) expectedCount += sizes[l] * (sizes[l - 1] + 1);
+        string countText = Field(4, "parameters");
+        Require(long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out long count) && count == expectedCount, path, 4,
+            $"expected {expectedCount} parameters for the topology {topology}, found '{countText}'");
+
+        string crcText = Field(5, "crc32");
+        Require(uint.TryParse(crcText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint crc) && crcText.Length == 8, path, 5,
+            $"expected 8 hexadecimal digits, found '{crcText}'");
+        Require(Line(6) == "data", path, 6, $"expected 'data', found {Found(6)}");
+
+        long expectedBytes = expectedCount * ElementSize(element);
+        var data = new MemoryStream((int)Math.Min(expectedBytes, int.MaxValue));
+        int number = 7;
+        for (; number <= lines.Length && lines[number - 1] != "end"; number++)
+        {
+            byte[] chunk;
+            try
+            {
+                chunk = Convert.FromBase64String(lines[number - 1]);
+            }
+            catch (FormatException)
+            {
+                throw new WeightsFormatException(path, number, $"expected base64 data or 'end', found {Found(number)}");
+            }
+            data.Write(chunk);
+        }
+        Require(number <= lines.Length, path, number, $"expected 'end' after the data, found the end of the file (truncated)");
+        Require(data.Length == expectedBytes, path, number,
+            $"expected {expectedBytes} bytes of data ({expectedCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
+        for (int rest = number + 1; rest <= lines.Length; rest++)
+        {
+            Require(lines[rest - 1].Length == 0, path, rest, $"expected nothing after 'end', found {Found(rest)}");
+        }
+
+        byte[] parameters = data.ToArray();
+        uint actual = Crc32.Append(0, parameters);
+        Require(actual == crc, path, 5, $"checksum mismatch: the file records CRC-32 {crc:x8}, its data gives {actual:x8} (the file is corrupt)");
+        return new Contents(topology, element, parameters);
+    }
+
+    private static string ElementName<T>() => Unsafe.SizeOf<T>() == 4 ? "float32" : "float64";
+
+    private static int ElementSize(string element) => element == "float32" ? 4 : 8;
+
+    private static void Require(bool condition, string path, int line, string problem)
+    {
+        if (!condition) throw new WeightsFormatException(path, line, problem);
     }
 
     private static void EnsureLittleEndian()

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using MlpGen.Persistence;
 using MlpGen.Tests.Infrastructure;
 using MlpGen.Tests.Numerics;
@@ -7,28 +8,37 @@ using Xunit;
 
 namespace MlpGen.Tests.Runtime;
 
-/// <summary>Weights files round-trip exactly, and every kind of bad file is refused with a clear message.</summary>
+/// <summary>Weights files round-trip exactly, are plain text, and every kind of bad file is refused with a clear message.</summary>
 public sealed class WeightsFileTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();
 
     public void Dispose() => _temporary.Dispose();
 
-    private string PathOf(string name) => _temporary.File(name);
-
     private string Saved(INetwork<float> network, string name = "net.mlpw")
     {
-        string path = PathOf(name);
+        string path = _temporary.File(name);
         WeightsFile.Save(path, network);
         return path;
     }
 
-    private static WeightsFormatException Refused<T>(string path, INetwork<T> into, params string[] fragments)
+    /// <summary>Saves a 2-2-1 network, rewrites its text with <paramref name="edit"/>, and expects loading to fail at <paramref name="line"/>.</summary>
+    private WeightsFormatException Refused(Func<string, string> edit, int line, params string[] fragments)
+    {
+        string path = Saved(new Net2x2x1(1));
+        File.WriteAllText(path, edit(File.ReadAllText(path)));
+        return Refused(path, new Net2x2x1(2), line, fragments);
+    }
+
+    private static WeightsFormatException Refused<T>(string path, INetwork<T> into, int line, params string[] fragments)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        T[] before = into.Parameters.ToArray();
         var e = Assert.Throws<WeightsFormatException>(() => WeightsFile.Load(path, into));
-        Assert.StartsWith(path, e.Message);
+        Assert.Equal(line, e.Line);
+        Assert.StartsWith($"{path}: line {line}: ", e.Message);
         foreach (string fragment in fragments) Assert.Contains(fragment, e.Message);
+        Assert.Equal(before, into.Parameters.ToArray()); // a refused file leaves the network as it was
         return e;
     }
 
@@ -49,99 +59,131 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
-    public void RoundTrip_Double()
+    public void RoundTrip_Double_IncludingSpecialValues()
     {
         var trained = new Net3x5x7x2x4D(1);
-        string path = PathOf("d.mlpw");
+        trained.Parameters[0] = double.Epsilon;
+        trained.Parameters[1] = -0.0;
+        trained.Parameters[2] = double.MaxValue;
+        string path = _temporary.File("d.mlpw");
         WeightsFile.Save(path, trained);
         var loaded = new Net3x5x7x2x4D(2);
+        WeightsFile.Load(path, loaded);
+        Assert.True(trained.Parameters.SequenceEqual(loaded.Parameters));
+        Assert.True(double.IsNegative(loaded.Parameters[1]));
+    }
+
+    [Fact]
+    public void File_IsTheDocumentedPlainText()
+    {
+        string path = Saved(new Net2x2x1(1));
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.All(bytes, b => Assert.True(b is (byte)'\n' or >= 0x20 and < 0x7F, $"byte {b} is not printable ASCII"));
+        string[] lines = File.ReadAllText(path).Split('\n');
+        Assert.Equal("MLPW 1", lines[0]);
+        Assert.Equal("topology 2-2-1", lines[1]);
+        Assert.Equal("element float32", lines[2]);
+        Assert.Equal("parameters 9", lines[3]);
+        Assert.Matches("^crc32 [0-9a-f]{8}$", lines[4]);
+        Assert.Equal("data", lines[5]);
+        Assert.Equal(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Net2x2x1(1).Parameters)), lines[6]);
+        Assert.Equal(new[] { "end", "" }, lines[7..]);
+    }
+
+    [Fact]
+    public void LongData_IsWrappedAt76Characters_AndCrlfLineEndsAreAccepted()
+    {
+        var trained = new Net784x30x10(1);
+        string path = Saved(trained);
+        string[] data = File.ReadAllText(path).Split('\n').SkipWhile(l => l != "data").Skip(1).TakeWhile(l => l != "end").ToArray();
+        Assert.True(data.Length > 100);
+        Assert.All(data[..^1], l => Assert.Equal(76, l.Length));
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\n", "\r\n")); // as git may check it out on Windows
+        var loaded = new Net784x30x10(2);
         WeightsFile.Load(path, loaded);
         Assert.True(trained.Parameters.SequenceEqual(loaded.Parameters));
     }
 
     [Fact]
-    public void Header_IsTheDocumentedLayout()
-    {
-        byte[] bytes = File.ReadAllBytes(Saved(new Net2x2x1(1)));
-        Assert.Equal("MLPW"u8.ToArray(), bytes[..4]);
-        Assert.Equal(1, BitConverter.ToUInt16(bytes, 4));      // version
-        Assert.Equal(4, bytes[6]);                              // float32
-        Assert.Equal(3u, BitConverter.ToUInt32(bytes, 8));      // layers
-        Assert.Equal(2, BitConverter.ToInt32(bytes, 12));
-        Assert.Equal(2, BitConverter.ToInt32(bytes, 16));
-        Assert.Equal(1, BitConverter.ToInt32(bytes, 20));
-        Assert.Equal(9L, BitConverter.ToInt64(bytes, 24));      // parameters
-        Assert.Equal(32 + 9 * 4 + 4, bytes.Length);
-    }
+    public void OtherTopology_IsAClearError() =>
+        Refused(Saved(new Net784x30x10(1)), new Net784x16x16x10(1), 2, "expected the topology 784-16-16-10 of the network, found 784-30-10");
 
     [Fact]
-    public void OtherTopology_IsAClearError()
-    {
-        string path = Saved(new Net784x30x10(1));
-        Refused(path, new Net784x16x16x10(1), "at byte 12", "expected the topology 784-16-16-10 of the network, found 784-30-10");
-    }
+    public void OtherElementType_IsAClearError() =>
+        Refused(Saved(new Net2x2x1(1)), new Net2x2x1D(1), 3, "expected element float64 for this network, found float32");
 
     [Fact]
-    public void OtherElementType_IsAClearError()
-    {
-        string path = Saved(new Net2x2x1(1));
-        Refused(path, new Net2x2x1D(1), "at byte 6", "expected 8-byte elements (Double)", "found 4-byte elements");
-    }
-
-    [Fact]
-    public void CorruptByte_FailsTheChecksum_AndLeavesTheNetworkUntouched()
+    public void CorruptData_FailsTheChecksum()
     {
         string path = Saved(new Net784x16x16x10(1));
-        byte[] bytes = File.ReadAllBytes(path);
-        bytes[5000] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
-        var network = new Net784x16x16x10(2);
-        float[] before = network.Parameters.ToArray();
-        Refused(path, network, "checksum mismatch", "corrupt");
-        Assert.Equal(before, network.Parameters.ToArray());
+        string[] lines = File.ReadAllText(path).Split('\n');
+        char[] line = lines[100].ToCharArray();
+        line[10] = line[10] == 'A' ? 'B' : 'A';
+        lines[100] = new string(line);
+        File.WriteAllText(path, string.Join('\n', lines));
+        Refused(path, new Net784x16x16x10(2), 5, "checksum mismatch", "the file is corrupt");
     }
 
     [Fact]
-    public void Truncated_IsAClearError()
+    public void NotBase64_IsAClearError() =>
+        Refused(t => t.Replace("\nend\n", "\nthis is not base64!\nend\n"), 8, "expected base64 data or 'end', found 'this is not base64!'");
+
+    [Fact]
+    public void TruncatedData_IsAClearError()
     {
-        string path = Saved(new Net2x2x1(1));
-        byte[] bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..^10]);
-        Refused(path, new Net2x2x1(1), "expected 72 bytes in all, found 62", "truncated");
+        string path = Saved(new Net784x16x16x10(1));
+        string[] lines = File.ReadAllText(path).Split('\n');
+        File.WriteAllText(path, string.Join('\n', lines[..50]));
+        Refused(path, new Net784x16x16x10(2), 51, "expected 'end' after the data, found the end of the file (truncated)");
     }
 
     [Fact]
-    public void NotAWeightsFile_IsAClearError()
-    {
-        string path = PathOf("readme.txt");
-        File.WriteAllText(path, "This is not a weights file at all.");
-        Refused(path, new Net2x2x1(1), "at byte 0", "expected the magic \"MLPW\"", "not an MlpGen weights file");
-    }
+    public void MissingDataLines_IsAClearError() =>
+        Refused(t => string.Join('\n', t.Split('\n').Where((_, index) => index != 6)), 7, "expected 36 bytes of data (9 float32 values), found 0 (truncated)");
 
     [Fact]
-    public void FutureVersion_IsAClearError()
-    {
-        string path = Saved(new Net2x2x1(1));
-        byte[] bytes = File.ReadAllBytes(path);
-        bytes[4] = 2;
-        File.WriteAllBytes(path, bytes);
-        Refused(path, new Net2x2x1(1), "at byte 4", "expected format version 1, found 2");
-    }
+    public void NotAWeightsFile_IsAClearError() =>
+        Refused(_ => "This is not a weights file at all.\n", 1, "expected 'MLPW 1' (an MlpGen weights file), found 'This is not a weights file at all.'");
+
+    [Fact]
+    public void EmptyFile_IsAClearError() =>
+        Refused(_ => "", 1, "expected 'MLPW 1'", "found nothing (truncated)");
+
+    [Fact]
+    public void FutureVersion_IsAClearError() =>
+        Refused(t => t.Replace("MLPW 1", "MLPW 2"), 1, "expected format version 1, found 'MLPW 2'");
+
+    [Fact]
+    public void InconsistentParameterCount_IsAClearError() =>
+        Refused(t => t.Replace("parameters 9", "parameters 10"), 4, "expected 9 parameters for the topology 2-2-1, found '10'");
+
+    [Fact]
+    public void UnknownElement_IsAClearError() =>
+        Refused(t => t.Replace("element float32", "element int8"), 3, "expected 'float32' or 'float64', found 'int8'");
+
+    [Fact]
+    public void BadTopology_IsAClearError() =>
+        Refused(t => t.Replace("topology 2-2-1", "topology 2-x-1"), 2, "expected layer sizes of at least 1 separated by '-', found '2-x-1'");
+
+    [Fact]
+    public void TextAfterEnd_IsAClearError() =>
+        Refused(t => t + "garbage\n", 9, "expected nothing after 'end', found 'garbage'");
 
     [Fact]
     public void Save_ReplacesAtomically_AndLeavesNoTemporaryFiles()
     {
         string path = Saved(new Net2x2x1(1));
-        byte[] first = File.ReadAllBytes(path);
+        string first = File.ReadAllText(path);
         Saved(new Net2x2x1(2));
-        Assert.NotEqual(first, File.ReadAllBytes(path));
+        Assert.NotEqual(first, File.ReadAllText(path));
         Assert.Equal(new[] { path }, Directory.GetFiles(_temporary.Path));
     }
 
     [Fact]
-    public void Save_ThatFails_KeepsTheOldFileAndLeavesNoTemporaryFiles()
+    public void Save_ThatFails_KeepsWhatWasThereAndLeavesNoTemporaryFiles()
     {
-        string target = PathOf("occupied");
+        string target = _temporary.File("occupied");
         Directory.CreateDirectory(target); // a directory where the file should go: the rename must fail
         Assert.ThrowsAny<IOException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
         Assert.Empty(Directory.GetFiles(_temporary.Path));

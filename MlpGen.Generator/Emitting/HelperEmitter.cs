@@ -9,9 +9,8 @@ internal static class HelperEmitter
     {
         string t = m.ElementKeyword;
         string v = $"Vector256<{t}>";
-        string exp = m.Element == ElementKind.Single ? "MathF.Exp" : "Math.Exp";
-        string one = m.Element == ElementKind.Single ? "1f" : "1d";
-        string half = m.Element == ElementKind.Single ? "0.5f" : "0.5";
+        string exp = $"{m.MathClass}.Exp";
+        string one = m.Literal("1");
         int lanes = m.Lanes;
 
         w.Line();
@@ -52,7 +51,7 @@ internal static class HelperEmitter
         w.Open($"for (; i <= p.Length - {lanes}; i += {lanes})");
         w.Line("Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);");
         w.Close();
-        w.Line($"for (; i < p.Length; i++) p[i] = {(m.Element == ElementKind.Single ? "MathF" : "Math")}.FusedMultiplyAdd(g[i], -rate, p[i]);");
+        w.Line($"for (; i < p.Length; i++) p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);");
         w.Close();
 
         w.Line();
@@ -96,8 +95,8 @@ internal static class HelperEmitter
     private static void EmitOutputError(CodeWriter w, NetworkModel m)
     {
         string t = m.ElementKeyword;
-        string one = m.Element == ElementKind.Single ? "1f" : "1d";
-        string log = m.Element == ElementKind.Single ? "MathF.Log" : "Math.Log";
+        string one = m.Literal("1");
+        string log = $"{m.MathClass}.Log";
         int L = m.WeightLayerCount;
         w.Line($"/// <summary>δL = ∂C/∂zL = {NetworkEmitter.OutputErrorFormula(m, "aL")} for the {NetworkEmitter.CostName(m)} cost; returns C = {NetworkEmitter.CostFormula(m, "aL")}.</summary>");
         w.Open($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)");
@@ -109,7 +108,7 @@ internal static class HelperEmitter
             w.Line("cost += difference * difference;");
             w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
             w.Close();
-            w.Line($"return {(m.Element == ElementKind.Single ? "0.5f" : "0.5")} * cost;");
+            w.Line($"return {m.Literal("0.5")} * cost;");
         }
         else
         {

@@ -153,7 +153,8 @@ public static class WeightsFile
         Require(Line(6) == "data", path, 6, $"expected 'data', found {Found(6)}");
 
         long expectedBytes = expectedCount * ElementSize(element);
-        var data = new MemoryStream((int)Math.Min(expectedBytes, int.MaxValue));
+        // The base64 text bounds the data, so a header that claims a huge topology allocates nothing big.
+        var data = new MemoryStream((int)Math.Min(expectedBytes, text.Length));
         int number = 7;
         for (; number <= lines.Length && lines[number - 1] != "end"; number++)
         {

@@ -167,6 +167,15 @@ public sealed class WeightsFileTests : IDisposable
         Refused(t => t.Replace("topology 2-2-1", "topology 2-x-1"), 2, "expected layer sizes of at least 1 separated by '-', found '2-x-1'");
 
     [Fact]
+    public void HugeClaimedTopology_IsRefusedWithoutAllocatingForIt()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Refused(t => t.Replace("topology 2-2-1", "topology 100000-100000").Replace("parameters 9", "parameters 10000100000"),
+            8, "expected 40000400000 bytes of data (10000100000 float32 values), found 36 (truncated)");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000, "the claimed 40 GB were allocated for");
+    }
+
+    [Fact]
     public void TextAfterEnd_IsAClearError() =>
         Refused(t => t + "garbage\n", 9, "expected nothing after 'end', found 'garbage'");
 

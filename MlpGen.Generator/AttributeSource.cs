@@ -41,6 +41,14 @@ internal static class AttributeSource
 
                 /// <summary>The cost the network is trained on: <see cref="NetworkCost.Quadratic"/> (the default) or <see cref="NetworkCost.CrossEntropy"/>.</summary>
                 public NetworkCost Cost { get; set; } = NetworkCost.Quadratic;
+
+                /// <summary>
+                /// A trained weights file (<c>.mlpw</c>, saved by MlpGen.Runtime's <c>WeightsFile.Save</c>) to bake into
+                /// the class: add it to the project as <c>&lt;AdditionalFiles Include="digits.mlpw" /&gt;</c> and name it
+                /// here by its file name or a longer relative path. The parameterless constructor then starts from
+                /// these parameters, which the assembly carries as read-only data.
+                /// </summary>
+                public string? Weights { get; set; }
             }
 
             /// <summary>The cost function a <see cref="NetworkAttribute"/> network is trained on.</summary>

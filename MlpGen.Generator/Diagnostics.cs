@@ -68,11 +68,37 @@ internal static class Diagnostics
         "Cost value {0} on the network '{1}' is not a NetworkCost; use NetworkCost.Quadratic or NetworkCost.CrossEntropy",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor WeightsNotFound = new(
+        "MLPG011", "Weights file not found",
+        "The weights file '{0}' named on the network '{1}' is not among the project's additional files; add it with <AdditionalFiles Include=\"{0}\" /> (MlpGen reads additional files whose name ends in .mlpw)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsTopologyMismatch = new(
+        "MLPG012", "Weights file is of another network",
+        "The weights file '{0}' holds a {2} network in {3}, but '{1}' is {4} in {5}; save the weights of a network with this topology and element type, or correct the attribute",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsCorrupt = new(
+        "MLPG013", "Weights file is corrupt",
+        "The weights file '{0}' for the network '{1}' cannot be read: {2}: line {3}: {4}; save the weights again",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsUnsupportedVersion = new(
+        "MLPG014", "Unsupported weights file version",
+        "The weights file '{0}' for the network '{1}' is of a format this generator does not read: {2}: line 1: {3}; save the weights again with the MlpGen version of this generator",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsAmbiguous = new(
+        "MLPG015", "Weights file name is ambiguous",
+        "The weights file '{0}' named on the network '{1}' matches more than one additional file ({2}); name it by a longer path",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, TooFewLayers, NonPositiveSize, TooLarge, Generic, Static, Duplicate, UnsupportedElementType,
-        ContainingTypeNotPartial, UnsupportedCost,
+        ContainingTypeNotPartial, UnsupportedCost, WeightsNotFound, WeightsTopologyMismatch, WeightsCorrupt,
+        WeightsUnsupportedVersion, WeightsAmbiguous,
     };
 
     public static DiagnosticDescriptor ById(string id)

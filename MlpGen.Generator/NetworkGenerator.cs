@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
@@ -21,6 +22,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         public const string Parse = nameof(Parse);
         public const string Runtime = nameof(Runtime);
         public const string Models = nameof(Models);
+        public const string WeightsFiles = nameof(WeightsFiles);
+        public const string Baked = nameof(Baked);
     }
 
     /// <inheritdoc />
@@ -61,7 +64,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 })
             .WithTrackingName(TrackingNames.Models);
 
-        context.RegisterSourceOutput(models, static (spc, result) =>
+        // Trained weights to bake in: every .mlpw additional file, parsed once per change of its text;
+        // each network that names one on its attribute gets its parameters (or a diagnostic).
+        IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = context.AdditionalTextsProvider
+            .Where(static file => WeightsResolver.IsWeightsFile(file))
+            .Select(static (file, ct) => WeightsResolver.Read(file, ct))
+            .WithTrackingName(TrackingNames.WeightsFiles)
+            .Collect();
+
+        IncrementalValuesProvider<ParseResult> baked = models
+            .Combine(weightsFiles)
+            .Select(static (pair, _) => WeightsResolver.Resolve(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Baked);
+
+        context.RegisterSourceOutput(baked, static (spc, result) =>
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
             if (result.Model is { } model)

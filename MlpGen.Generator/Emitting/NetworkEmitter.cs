@@ -52,6 +52,11 @@ internal static class NetworkEmitter
         w.Line($"/// C  = {CostFormula(m, $"a{L}")}");
         w.Line("/// </code>");
         w.Line($"/// <para>Parameter layout (see <see cref=\"Parameters\"/>): {string.Join(", ", Enumerable.Range(1, L).Select(l => $"W{l} (row-major [out, in]), b{l}"))}.</para>");
+        if (m.Weights is { } baked)
+        {
+            w.Line($"/// <para>Trained parameters are baked in from <c>{Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): <c>new {m.TypeName}()</c> starts from");
+            w.Line("/// them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
+        }
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"MlpGen.Generator\", \"{Version}\")]");
         string iface = m.ImplementsRuntimeInterface ? $" : global::MlpGen.INetwork<{t}>" : "";
@@ -93,11 +98,28 @@ internal static class NetworkEmitter
         w.Line($"global::MlpGen.Generated.{kernels}.InitializeStandardNormal(Parameters, seed);");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>");
-        w.Line($"public {m.TypeName}() : this(global::System.Random.Shared.Next())");
-        w.Open("");
-        w.Close();
-        w.Line();
+        if (m.Weights is { } weights)
+        {
+            w.Line($"/// <summary>Creates a network holding the trained parameters baked in from <c>{Xml(weights.FileName)}</c>, ready to predict.</summary>");
+            w.Open($"public {m.TypeName}()");
+            w.Line($"_storage = global::System.GC.AllocateUninitializedArray<{t}>(ParameterCount + 64 / sizeof({t}), pinned: true);");
+            w.Line($"_start = global::MlpGen.Generated.{kernels}.AlignedStart(_storage);");
+            w.Line("BakedParameters.CopyTo(Parameters);");
+            w.Close();
+            w.Line();
+            w.Line($"/// <summary>The trained parameters baked in from <c>{Xml(weights.FileName)}</c>, in the layout of <see cref=\"Parameters\"/>.</summary>");
+            w.Line("/// <remarks>The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing.</remarks>");
+            w.Line($"public static global::System.ReadOnlySpan<{t}> BakedParameters => global::MlpGen.Generated.{m.TypeName}Weights.Parameters;");
+            w.Line();
+        }
+        else
+        {
+            w.Line("/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>");
+            w.Line($"public {m.TypeName}() : this(global::System.Random.Shared.Next())");
+            w.Open("");
+            w.Close();
+            w.Line();
+        }
         w.Line($"/// <summary>All {Num(m.ParameterCount)} weights and biases, in the layout described on the class; writable, for loading and saving.</summary>");
         w.Line($"public global::System.Span<{t}> Parameters => new(_storage, _start, ParameterCount);");
         w.Line();
@@ -205,6 +227,7 @@ internal static class NetworkEmitter
         }
         HelperEmitter.Emit(w, m);
         w.Close();
+        if (m.Weights is not null) BakedWeightsEmitter.Emit(w, m);
         w.Close();
         return w.ToString();
     }
@@ -295,6 +318,9 @@ internal static class NetworkEmitter
 
     internal static string FullName(NetworkModel m) =>
         string.Join(".", new[] { m.Namespace }.Concat(m.ContainingTypes.Select(c => c.Name)).Append(m.TypeName).Where(s => s is not null));
+
+    /// <summary>Text safe inside an XML doc comment.</summary>
+    internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");
 
     internal static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -39,7 +39,8 @@ internal sealed record NetworkModel(
     ElementKind Element,
     CostKind Cost,
     bool ImplementsRuntimeInterface,
-    bool SkipLocalsInit)
+    bool SkipLocalsInit,
+    BakedWeights? Weights = null)
 {
     /// <summary>The C# keyword of the element type.</summary>
     public string ElementKeyword => Element == ElementKind.Single ? "float" : "double";
@@ -81,5 +82,33 @@ internal sealed record NetworkModel(
     public string Topology => string.Join("-", LayerSizes);
 }
 
-/// <summary>What a parse produced: a model to emit (when the declaration is valid) and diagnostics.</summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>Trained parameters to bake into a network class, from the weights file the attribute names.</summary>
+/// <param name="FileName">The name as written on the attribute.</param>
+/// <param name="Data">The parameters as little-endian bytes of the element type, in the layout of the parameter vector.</param>
+internal sealed record BakedWeights(string FileName, uint Crc32, EquatableArray<byte> Data);
+
+/// <summary>The weights file an attribute names, and where, for diagnostics.</summary>
+internal sealed record WeightsRequest(string FileName, LocationInfo? Location);
+
+/// <summary>
+/// What a parse produced: a model to emit (when the declaration is valid), diagnostics, and the
+/// weights file to bake in, if the attribute names one.
+/// </summary>
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, WeightsRequest? Weights = null);
+
+/// <summary>An additional file ending in <c>.mlpw</c>, parsed: its contents, or what is wrong with it.</summary>
+/// <param name="Path">The file's path as the compiler knows it.</param>
+/// <param name="Element"><c>float32</c> or <c>float64</c>; empty when the file has a problem.</param>
+/// <param name="Data">The parameters as little-endian bytes; empty when the file has a problem.</param>
+/// <param name="Problem">What kind of defect the file has, if any.</param>
+/// <param name="Line">The 1-based line of the defect.</param>
+/// <param name="Message">What was expected and what was found.</param>
+internal sealed record WeightsFileModel(
+    string Path,
+    EquatableArray<int> LayerSizes,
+    string Element,
+    uint Crc32,
+    EquatableArray<byte> Data,
+    MlpGen.Persistence.WeightsFormat.Problem Problem,
+    int Line,
+    string Message);

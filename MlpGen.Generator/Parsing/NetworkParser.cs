@@ -92,6 +92,7 @@ internal static class NetworkParser
 
         ElementKind element = ElementKind.Single;
         CostKind cost = CostKind.Quadratic;
+        WeightsRequest? weights = null;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             switch (argument.Key)
@@ -117,6 +118,12 @@ internal static class NetworkParser
                     {
                         diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCost, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
                             argument.Value.Value?.ToString() ?? "null", name));
+                    }
+                    break;
+                case "Weights":
+                    if (argument.Value.Value is string file)
+                    {
+                        weights = new WeightsRequest(file, LocationInfo.From(NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation));
                     }
                     break;
             }
@@ -148,7 +155,7 @@ internal static class NetworkParser
             cost,
             ImplementsRuntimeInterface: false,
             SkipLocalsInit: false);
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, weights);
     }
 
     private static List<int> ReadLayerSizes(AttributeData attribute)

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using MlpGen.Tests.Infrastructure;
 using Xunit;
@@ -7,9 +8,9 @@ namespace MlpGen.Tests.Generator;
 /// <summary>The generated source, file by file, against committed baselines in Snapshots/.</summary>
 public class SnapshotTests
 {
-    private static void Verify(string test, string source, bool expectNetwork = true)
+    private static void Verify(string test, string source, bool expectNetwork = true, params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles)
     {
-        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), additionalFiles);
         Assert.Null(result.Exception);
         Assert.Equal(expectNetwork ? 3 : 2, result.GeneratedSources.Length); // the attribute, EmbeddedAttribute, the network
         var files = result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
@@ -69,6 +70,23 @@ public class SnapshotTests
         [MlpGen.Network(1, 1)]
         partial class Tiny { }
         """);
+
+    [Fact]
+    public void BakedWeights_2_2_1()
+    {
+        // XOR weights of the kind training finds, saved by the runtime and baked in.
+        var trained = new MlpGen.Tests.Numerics.Net2x2x1(1);
+        new float[] { 6.1f, -4.3f, 5.9f, -4.6f, -2.4f, 1.8f, 8.4f, -9.1f, -3.7f }.AsSpan().CopyTo(trained.Parameters);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("xor.mlpw");
+        MlpGen.Persistence.WeightsFile.Save(path, trained);
+        Verify(nameof(BakedWeights_2_2_1), """
+            namespace Demo;
+
+            [MlpGen.Network(2, 2, 1, Weights = "xor.mlpw")]
+            public partial class Xor { }
+            """, expectNetwork: true, new InMemoryAdditionalText("/src/app/xor.mlpw", System.IO.File.ReadAllText(path)));
+    }
 
     [Fact]
     public void Diagnostics_NotPartial() => Verify(nameof(Diagnostics_NotPartial), """

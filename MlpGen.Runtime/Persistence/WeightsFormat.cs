@@ -1,0 +1,236 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace MlpGen.Persistence;
+
+/// <summary>
+/// The text of an MlpGen weights file (<c>.mlpw</c>), format version 1: writing it and parsing it.
+/// This one file is compiled into both MlpGen.Runtime (which saves and loads weights) and the
+/// netstandard2.0 source generator (which bakes a weights file into a network class), so the two
+/// can never disagree about the format. It therefore uses only what netstandard2.0 offers, and it
+/// reports problems as values: the runtime turns them into exceptions, the generator into diagnostics.
+/// <code>
+/// MLPW 1                      magic and format version
+/// topology 784-16-16-10       layer sizes, input first
+/// element float32             float32 or float64
+/// parameters 13002            number of weights and biases
+/// crc32 1a2b3c4d              CRC-32 (IEEE) of the parameter bytes below
+/// data
+/// AAAAPz8/...                 the parameters as little-endian IEEE 754 bytes, base64, 76 characters a line:
+/// ...                         for each layer l, W_l row-major [out, in], then b_l
+/// end
+/// </code>
+/// Lines end in LF (CRLF is accepted).
+/// </summary>
+internal static class WeightsFormat
+{
+    /// <summary>The format version this code writes and reads.</summary>
+    public const int Version = 1;
+
+    private const int Base64LineLength = 76;
+
+    /// <summary>What kind of defect a weights text has.</summary>
+    public enum Problem
+    {
+        None,
+
+        /// <summary>The text does not start with <c>MLPW</c>: it is not a weights file at all.</summary>
+        NotWeightsFile,
+
+        /// <summary>A weights file of a format version this code does not read.</summary>
+        UnsupportedVersion,
+
+        /// <summary>A line is not what the format puts there, or the data is truncated.</summary>
+        Malformed,
+
+        /// <summary>Well formed, but the data does not match its CRC-32: the file is corrupt.</summary>
+        ChecksumMismatch,
+    }
+
+    /// <summary>A well-formed, intact weights file.</summary>
+    public sealed class Contents
+    {
+        public Contents(int[] layerSizes, string element, uint crc32, byte[] parameters)
+        {
+            LayerSizes = layerSizes;
+            Element = element;
+            Crc32 = crc32;
+            Parameters = parameters;
+        }
+
+        public int[] LayerSizes { get; }
+
+        /// <summary><c>float32</c> or <c>float64</c>.</summary>
+        public string Element { get; }
+
+        public uint Crc32 { get; }
+
+        /// <summary>The parameters as little-endian bytes.</summary>
+        public byte[] Parameters { get; }
+
+        public string Topology => string.Join("-", LayerSizes);
+    }
+
+    /// <summary>The outcome of <see cref="Parse"/>: the contents, or the problem, its 1-based line and a message saying what was expected and found.</summary>
+    public sealed class Result
+    {
+        private Result(Contents? contents, Problem problem, int line, string message)
+        {
+            Value = contents;
+            Problem = problem;
+            Line = line;
+            Message = message;
+        }
+
+        public Contents? Value { get; }
+
+        public Problem Problem { get; }
+
+        public int Line { get; }
+
+        public string Message { get; }
+
+        public static Result Success(Contents contents) => new(contents, Problem.None, 0, "");
+
+        public static Result Failure(Problem problem, int line, string message) => new(null, problem, line, message);
+    }
+
+    /// <summary>The element name of a number type of <paramref name="size"/> bytes.</summary>
+    public static string ElementName(int size) => size == 4 ? "float32" : "float64";
+
+    public static int ElementSize(string element) => element == "float32" ? 4 : 8;
+
+    /// <summary>The text of a weights file holding <paramref name="parameters"/> (little-endian bytes).</summary>
+    public static string Format(int[] layerSizes, string element, byte[] parameters)
+    {
+        var text = new StringBuilder();
+        text.Append("MLPW ").Append(Version).Append('\n');
+        text.Append("topology ").Append(string.Join("-", layerSizes)).Append('\n');
+        text.Append("element ").Append(element).Append('\n');
+        text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
+        text.Append("crc32 ").Append(Checksum(parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("data\n");
+        string base64 = Convert.ToBase64String(parameters);
+        for (int i = 0; i < base64.Length; i += Base64LineLength)
+        {
+            text.Append(base64, i, Math.Min(Base64LineLength, base64.Length - i)).Append('\n');
+        }
+        text.Append("end\n");
+        return text.ToString();
+    }
+
+    /// <summary>Parses and checks a weights text: every line, the parameter count against the topology, the data length and the checksum.</summary>
+    public static Result Parse(string text)
+    {
+        string[] lines = text.Replace("\r\n", "\n").Split('\n');
+        string Line(int number) => number <= lines.Length ? lines[number - 1] : "";
+        string Found(int number) => number <= lines.Length && lines[number - 1].Length > 0
+            ? "'" + (lines[number - 1].Length > 40 ? lines[number - 1].Substring(0, 40) + "…" : lines[number - 1]) + "'"
+            : "nothing (truncated)";
+        Result Malformed(int number, string message) => Result.Failure(Problem.Malformed, number, message);
+
+        if (!Line(1).StartsWith("MLPW ", StringComparison.Ordinal))
+        {
+            return Result.Failure(Problem.NotWeightsFile, 1, $"expected 'MLPW {Version}' (an MlpGen weights file), found {Found(1)}");
+        }
+        if (Line(1) != "MLPW " + Version)
+        {
+            return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version {Version}, found {Found(1)}");
+        }
+
+        string[] names = { "topology", "element", "parameters", "crc32" };
+        var fields = new string[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            string line = Line(i + 2);
+            if (!line.StartsWith(names[i] + " ", StringComparison.Ordinal)) return Malformed(i + 2, $"expected '{names[i]} …', found {Found(i + 2)}");
+            fields[i] = line.Substring(names[i].Length + 1);
+        }
+        string topology = fields[0], element = fields[1], countText = fields[2], crcText = fields[3];
+
+        string[] sizeTexts = topology.Split('-');
+        var sizes = new int[sizeTexts.Length];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (!int.TryParse(sizeTexts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
+            {
+                return Malformed(2, $"expected layer sizes of at least 1 separated by '-', found '{topology}'");
+            }
+        }
+        if (sizes.Length < 2) return Malformed(2, $"expected at least two layer sizes, found '{topology}'");
+        if (element != "float32" && element != "float64") return Malformed(3, $"expected 'float32' or 'float64', found '{element}'");
+
+        long expectedCount = 0;
+        for (int l = 1; l < sizes.Length; l++) expectedCount += sizes[l] * (sizes[l - 1] + 1L);
+        if (!long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count != expectedCount)
+        {
+            return Malformed(4, $"expected {expectedCount} parameters for the topology {topology}, found '{countText}'");
+        }
+        if (crcText.Length != 8 || !uint.TryParse(crcText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint crc))
+        {
+            return Malformed(5, $"expected 8 hexadecimal digits, found '{crcText}'");
+        }
+        if (Line(6) != "data") return Malformed(6, $"expected 'data', found {Found(6)}");
+
+        long expectedBytes = expectedCount * ElementSize(element);
+        // The base64 text bounds the data, so a header that claims a huge topology allocates nothing big.
+        var data = new MemoryStream((int)Math.Min(expectedBytes, text.Length));
+        int number = 7;
+        for (; number <= lines.Length && lines[number - 1] != "end"; number++)
+        {
+            byte[] chunk;
+            try
+            {
+                chunk = Convert.FromBase64String(lines[number - 1]);
+            }
+            catch (FormatException)
+            {
+                return Malformed(number, $"expected base64 data or 'end', found {Found(number)}");
+            }
+            data.Write(chunk, 0, chunk.Length);
+        }
+        if (number > lines.Length) return Malformed(number, "expected 'end' after the data, found the end of the file (truncated)");
+        if (data.Length != expectedBytes)
+        {
+            return Malformed(number,
+                $"expected {expectedBytes} bytes of data ({expectedCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
+        }
+        for (int rest = number + 1; rest <= lines.Length; rest++)
+        {
+            if (lines[rest - 1].Length != 0) return Malformed(rest, $"expected nothing after 'end', found {Found(rest)}");
+        }
+
+        byte[] parameters = data.ToArray();
+        uint actual = Checksum(parameters);
+        if (actual != crc)
+        {
+            return Result.Failure(Problem.ChecksumMismatch, 5,
+                $"checksum mismatch: the file records CRC-32 {crc:x8}, its data gives {actual:x8} (the file is corrupt)");
+        }
+        return Result.Success(new Contents(sizes, element, crc, parameters));
+    }
+
+    /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of zip and PNG.</summary>
+    public static uint Checksum(byte[] data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
+
+    private static readonly uint[] CrcTable = CreateCrcTable();
+
+    private static uint[] CreateCrcTable()
+    {
+        var table = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            uint c = i;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,228 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Microsoft.CodeAnalysis;
+using MlpGen.Data;
+using MlpGen.Persistence;
+using MlpGen.Tests.Infrastructure;
+using MlpGen.Tests.Numerics;
+using MlpGen.Training;
+using Xunit;
+
+namespace MlpGen.Tests.Generator;
+
+/// <summary>
+/// <c>[Network(..., Weights = "file.mlpw")]</c>: the generator bakes a trained weights file into the
+/// class, bit for bit, and says clearly when it cannot.
+/// </summary>
+public class BakedWeightsTests
+{
+    /// <summary>The weights file text the runtime saves for <paramref name="network"/> after setting its parameters to <paramref name="parameters"/>.</summary>
+    private static string WeightsText<T>(INetwork<T> network, params T[] parameters) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        parameters.CopyTo(network.Parameters);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("saved.mlpw");
+        WeightsFile.Save(path, network);
+        return File.ReadAllText(path);
+    }
+
+    /// <summary>Compiles <paramref name="source"/> with the generator and the additional files, and loads the assembly.</summary>
+    private static Assembly CompileAndLoad(string source, params AdditionalText[] files)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), files);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        return GeneratorHarness.Load(output);
+    }
+
+    private static uint[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, uint>(values).ToArray();
+
+    [Fact]
+    public void TrainedThenBaked_PredictsBitIdenticallyToTheTrainedNetwork()
+    {
+        // Train on real digits, save with the runtime, bake the file into a freshly compiled class.
+        var trained = new Net784x16x16x10(seed: 7);
+        Sgd.Train(trained, TestData.Train.Slice(0, 2000), new SgdOptions { Epochs = 1, Seed = 7 });
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("trained.mlpw");
+        WeightsFile.Save(path, trained);
+
+        Assembly assembly = CompileAndLoad(
+            "namespace App; [MlpGen.Network(784, 16, 16, 10, Weights = \"trained.mlpw\")] public partial class DigitNet { }",
+            new InMemoryAdditionalText(path, File.ReadAllText(path)));
+        var baked = (INetwork<float>)Activator.CreateInstance(assembly.GetType("App.DigitNet")!)!;
+
+        Assert.Equal(Bits(trained.Parameters), Bits(baked.Parameters));
+        Dataset<float> test = TestData.Test;
+        Span<float> expected = stackalloc float[10], actual = stackalloc float[10];
+        for (int i = 0; i < test.Count; i++)
+        {
+            trained.Predict(test.Input(i), expected);
+            baked.Predict(test.Input(i), actual);
+            Assert.True(Bits(expected).SequenceEqual(Bits(actual)), $"sample {i}: trained and baked outputs differ");
+        }
+    }
+
+    [Fact]
+    public void BakedInTheTestAssembly_EqualsLoadingTheSameFileAtRunTime()
+    {
+        var baked = new BakedDigitNet();
+        var loaded = new Net784x16x16x10(seed: 1);
+        WeightsFile.Load(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw"), loaded);
+
+        Assert.Equal(Bits(loaded.Parameters), Bits(baked.Parameters));
+        Assert.Equal(Bits(loaded.Parameters), Bits(BakedDigitNet.BakedParameters));
+        Dataset<float> test = TestData.Test;
+        int correct = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            int label = baked.Classify(test.Input(i));
+            Assert.Equal(loaded.Classify(test.Input(i)), label);
+            if (test.Label(i) == label) correct++;
+        }
+        Assert.True(correct > test.Count * 0.85, $"the baked sample network classifies {correct} / {test.Count}");
+    }
+
+    [Fact]
+    public void BakedParameters_ReadWithoutAllocating()
+    {
+        float Sum()
+        {
+            float sum = 0;
+            foreach (float p in BakedDigitNet.BakedParameters) sum += p;
+            return sum;
+        }
+        Sum();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        float total = Sum();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(float.IsFinite(total));
+    }
+
+    [Fact]
+    public void EdgeValues_Float_ReadBackBitForBit()
+    {
+        float[] values = { -0f, float.Epsilon, float.MaxValue, float.MinValue, 1f / 3, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-30f };
+        Assembly assembly = CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, Weights = \"edge.mlpw\")] public partial class Edge { }",
+            new InMemoryAdditionalText("/src/edge.mlpw", WeightsText(new Net2x2x1(1), values)));
+        var network = (INetwork<float>)Activator.CreateInstance(assembly.GetType("Edge")!)!;
+        Assert.Equal(Bits(values), Bits(network.Parameters));
+    }
+
+    [Fact]
+    public void EdgeValues_Double_ReadBackBitForBit()
+    {
+        double[] values = { -0d, double.Epsilon, double.MaxValue, double.MinValue, 1d / 3, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.1 };
+        Assembly assembly = CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, ElementType = typeof(double), Weights = \"edge.mlpw\")] public partial class Edge { }",
+            new InMemoryAdditionalText("/src/edge.mlpw", WeightsText(new Net2x2x1D(1), values)));
+        var network = (INetwork<double>)Activator.CreateInstance(assembly.GetType("Edge")!)!;
+        Assert.Equal(MemoryMarshal.Cast<double, ulong>(values).ToArray(), MemoryMarshal.Cast<double, ulong>(network.Parameters).ToArray());
+    }
+
+    [Theory]
+    [InlineData("digits.mlpw", "/home/me/app/digits.mlpw")]
+    [InlineData("models/digits.mlpw", "/home/me/app/models/digits.mlpw")]
+    [InlineData("./models/digits.mlpw", "/home/me/app/models/digits.mlpw")]
+    [InlineData("..\\app\\models\\digits.mlpw", "C:\\src\\app\\models\\digits.mlpw")]
+    [InlineData("Digits.MLPW", "/home/me/app/digits.mlpw")]
+    public void TheAttributeNamesTheFileByNameOrRelativePath(string name, string path)
+    {
+        Assembly assembly = CompileAndLoad(
+            $"[MlpGen.Network(2, 2, 1, Weights = @\"{name}\")] public partial class Named {{ }}",
+            new InMemoryAdditionalText(path, WeightsText(new Net2x2x1(1), Nine)));
+        var network = (INetwork<float>)Activator.CreateInstance(assembly.GetType("Named")!)!;
+        Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, network.Parameters.ToArray());
+    }
+
+    // ---- Diagnostics: each on the Weights argument, naming the file and what is wrong ---------------
+
+    private const string Declaration = "[MlpGen.Network(2, 2, 1, Weights = \"net.mlpw\")] public partial class Net { }";
+
+    private static readonly float[] Nine = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+    private static Diagnostic SingleDiagnostic(string id, string source, params AdditionalText[] files)
+    {
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source), files);
+        Assert.Null(result.Exception);
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Net.g.cs");
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("Weights = \"net.mlpw\"", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        return diagnostic;
+    }
+
+    [Fact]
+    public void MLPG011_FileNotAmongTheAdditionalFiles()
+    {
+        string message = SingleDiagnostic("MLPG011", Declaration, new InMemoryAdditionalText("/src/other.mlpw", WeightsText(new Net2x2x1(1), Nine))).GetMessage();
+        Assert.Contains("'net.mlpw'", message);
+        Assert.Contains("<AdditionalFiles Include=\"net.mlpw\" />", message);
+    }
+
+    [Fact]
+    public void MLPG012_FileOfAnotherTopology()
+    {
+        string text = WeightsText(new Net3x5x7x2x4(1));
+        Assert.Contains("holds a 3-5-7-2-4 network in float32, but 'Net' is 2-2-1 in float32",
+            SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage());
+    }
+
+    [Fact]
+    public void MLPG012_FileOfAnotherElementType()
+    {
+        string text = WeightsText(new Net2x2x1D(1), new double[9]);
+        Assert.Contains("holds a 2-2-1 network in float64, but 'Net' is 2-2-1 in float32",
+            SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage());
+    }
+
+    [Fact]
+    public void MLPG013_ChecksumMismatch()
+    {
+        string text = WeightsText(new Net2x2x1(1), Nine);
+        string[] lines = text.Split('\n');
+        lines[6] = (lines[6][0] == 'A' ? "B" : "A") + lines[6][1..];   // one flipped character of the data
+        string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", string.Join("\n", lines))).GetMessage();
+        Assert.Contains("/src/net.mlpw: line 5: checksum mismatch", message);
+        Assert.Contains("corrupt", message);
+    }
+
+    [Fact]
+    public void MLPG013_TruncatedFile()
+    {
+        string text = WeightsText(new Net2x2x1(1), Nine);
+        string truncated = text[..text.IndexOf("end", StringComparison.Ordinal)];
+        string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", truncated)).GetMessage();
+        Assert.Contains("expected 'end' after the data", message);
+    }
+
+    [Fact]
+    public void MLPG013_NotAWeightsFile()
+    {
+        string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", "{ \"weights\": [] }")).GetMessage();
+        Assert.Contains("line 1: expected 'MLPW 1' (an MlpGen weights file)", message);
+    }
+
+    [Fact]
+    public void MLPG014_UnsupportedFormatVersion()
+    {
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("MLPW 1", "MLPW 2");
+        string message = SingleDiagnostic("MLPG014", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+        Assert.Contains("expected format version 1, found 'MLPW 2'", message);
+    }
+
+    [Fact]
+    public void MLPG015_AmbiguousName()
+    {
+        string text = WeightsText(new Net2x2x1(1), Nine);
+        string message = SingleDiagnostic("MLPG015", Declaration,
+            new InMemoryAdditionalText("/src/a/net.mlpw", text), new InMemoryAdditionalText("/src/b/net.mlpw", text)).GetMessage();
+        Assert.Contains("/src/a/net.mlpw, /src/b/net.mlpw", message);
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using MlpGen.InferenceSample;
+
+// Classifies handwritten digits with a network whose trained weights are compiled into the app.
+//   MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>]
+// Prints when the first prediction was ready (since the process started), the accuracy when labels
+// are given, and SHA-256 digests of all predicted classes and of all output activations, so that two
+// builds of the app (JIT and NativeAOT, say) can be compared exactly.
+
+if (args.Length is < 1 or > 2)
+{
+    Console.Error.WriteLine("usage: MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>]");
+    return 2;
+}
+
+try
+{
+    var network = new DigitNet();   // the baked parameters: nothing to load
+    (byte[] pixels, int count) = Idx.ReadImages(args[0], DigitNet.InputSize);
+
+    Span<float> input = stackalloc float[DigitNet.InputSize];
+    Span<float> output = stackalloc float[DigitNet.OutputSize];
+    var classes = new byte[count];
+    var outputs = new float[count * DigitNet.OutputSize];
+    double firstPredictionMs = 0;
+    for (int i = 0; i < count; i++)
+    {
+        for (int p = 0; p < input.Length; p++) input[p] = pixels[i * DigitNet.InputSize + p] / 255f;
+        network.Predict(input, output);
+        output.CopyTo(outputs.AsSpan(i * DigitNet.OutputSize));
+        int best = 0;
+        for (int k = 1; k < output.Length; k++) if (output[k] > output[best]) best = k;
+        classes[i] = (byte)best;
+        if (i == 0) firstPredictionMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+    }
+
+    Console.WriteLine($"first prediction {firstPredictionMs:F1} ms after the process started");
+    if (args.Length == 2)
+    {
+        byte[] labels = Idx.ReadLabels(args[1], count);
+        int correct = 0;
+        for (int i = 0; i < count; i++) if (labels[i] == classes[i]) correct++;
+        Console.WriteLine($"accuracy {correct} / {count}");
+    }
+    Console.WriteLine($"classes sha256 {Convert.ToHexStringLower(SHA256.HashData(classes))}");
+    Console.WriteLine($"outputs sha256 {Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(outputs.AsSpan())))}");
+    return 0;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+/// <summary>Just enough of the IDX format (raw or gzip) to read MNIST images and labels.</summary>
+internal static class Idx
+{
+    public static (byte[] Pixels, int Count) ReadImages(string path, int pixelsPerImage)
+    {
+        byte[] data = Read(path);
+        Check(path, data, 0x0803, 16);
+        int count = BigEndian(data, 4), rows = BigEndian(data, 8), columns = BigEndian(data, 12);
+        if ((long)rows * columns != pixelsPerImage) throw new InvalidDataException($"{path}: offset 8: expected images of {pixelsPerImage} pixels, found {rows}×{columns}");
+        if (data.Length != 16 + (long)count * pixelsPerImage) throw new InvalidDataException($"{path}: expected {16 + (long)count * pixelsPerImage} bytes for {count} images, found {data.Length}");
+        return (data[16..], count);
+    }
+
+    public static byte[] ReadLabels(string path, int count)
+    {
+        byte[] data = Read(path);
+        Check(path, data, 0x0801, 8);
+        if (BigEndian(data, 4) != count || data.Length != 8 + count) throw new InvalidDataException($"{path}: offset 4: expected {count} labels, found {BigEndian(data, 4)} in {data.Length - 8} bytes");
+        return data[8..];
+    }
+
+    private static byte[] Read(string path)
+    {
+        using FileStream file = File.OpenRead(path);
+        bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        file.Position = 0;
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    private static void Check(string path, byte[] data, int magic, int header)
+    {
+        if (data.Length < header) throw new InvalidDataException($"{path}: expected a {header}-byte IDX header, found {data.Length} bytes");
+        if (BigEndian(data, 0) != magic) throw new InvalidDataException($"{path}: offset 0: expected IDX magic 0x{magic:x8}, found 0x{BigEndian(data, 0):x8}");
+    }
+
+    private static int BigEndian(byte[] data, int offset) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(offset));
+}

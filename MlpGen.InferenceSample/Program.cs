@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -7,26 +6,29 @@ using MlpGen.InferenceSample;
 
 // Classifies handwritten digits with a network whose trained weights are compiled into the app.
 //   MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>]
-// Prints when the first prediction was ready (since the process started), the accuracy when labels
-// are given, and SHA-256 digests of all predicted classes and of all output activations, so that two
-// builds of the app (JIT and NativeAOT, say) can be compared exactly.
+//       prints the accuracy when labels are given, and SHA-256 digests of all predicted classes and
+//       of all output activations, so that two builds of the app (JIT and NativeAOT, say) can be
+//       compared exactly;
+//   MlpGen.InferenceSample --first <images.idx[.gz]>
+//       prints the class of the first image and exits: timing this run measures the time from
+//       process start to the first prediction.
 
+bool firstOnly = args.Length == 2 && args[0] == "--first";
 if (args.Length is < 1 or > 2)
 {
-    Console.Error.WriteLine("usage: MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>]");
+    Console.Error.WriteLine("usage: MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>] | --first <images.idx[.gz]>");
     return 2;
 }
 
 try
 {
     var network = new DigitNet();   // the baked parameters: nothing to load
-    (byte[] pixels, int count) = Idx.ReadImages(args[0], DigitNet.InputSize);
+    (byte[] pixels, int count) = Idx.ReadImages(firstOnly ? args[1] : args[0], DigitNet.InputSize, firstOnly ? 1 : int.MaxValue);
 
     Span<float> input = stackalloc float[DigitNet.InputSize];
     Span<float> output = stackalloc float[DigitNet.OutputSize];
     var classes = new byte[count];
     var outputs = new float[count * DigitNet.OutputSize];
-    double firstPredictionMs = 0;
     for (int i = 0; i < count; i++)
     {
         for (int p = 0; p < input.Length; p++) input[p] = pixels[i * DigitNet.InputSize + p] / 255f;
@@ -35,10 +37,13 @@ try
         int best = 0;
         for (int k = 1; k < output.Length; k++) if (output[k] > output[best]) best = k;
         classes[i] = (byte)best;
-        if (i == 0) firstPredictionMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
     }
 
-    Console.WriteLine($"first prediction {firstPredictionMs:F1} ms after the process started");
+    if (firstOnly)
+    {
+        Console.WriteLine($"first image: {classes[0]}");
+        return 0;
+    }
     if (args.Length == 2)
     {
         byte[] labels = Idx.ReadLabels(args[1], count);
@@ -59,32 +64,41 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 /// <summary>Just enough of the IDX format (raw or gzip) to read MNIST images and labels.</summary>
 internal static class Idx
 {
-    public static (byte[] Pixels, int Count) ReadImages(string path, int pixelsPerImage)
+    /// <summary>Reads up to <paramref name="limit"/> images.</summary>
+    public static (byte[] Pixels, int Count) ReadImages(string path, int pixelsPerImage, int limit)
     {
-        byte[] data = Read(path);
+        byte[] data = Read(path, limit == int.MaxValue ? int.MaxValue : 16 + limit * pixelsPerImage);
         Check(path, data, 0x0803, 16);
         int count = BigEndian(data, 4), rows = BigEndian(data, 8), columns = BigEndian(data, 12);
         if ((long)rows * columns != pixelsPerImage) throw new InvalidDataException($"{path}: offset 8: expected images of {pixelsPerImage} pixels, found {rows}×{columns}");
-        if (data.Length != 16 + (long)count * pixelsPerImage) throw new InvalidDataException($"{path}: expected {16 + (long)count * pixelsPerImage} bytes for {count} images, found {data.Length}");
-        return (data[16..], count);
+        count = Math.Min(count, limit);
+        if (data.Length < 16 + (long)count * pixelsPerImage) throw new InvalidDataException($"{path}: expected {16 + (long)count * pixelsPerImage} bytes for {count} images, found {data.Length}");
+        if (limit == int.MaxValue && data.Length != 16 + (long)count * pixelsPerImage) throw new InvalidDataException($"{path}: expected {16 + (long)count * pixelsPerImage} bytes for {count} images, found {data.Length}");
+        return (data[16..(16 + count * pixelsPerImage)], count);
     }
 
     public static byte[] ReadLabels(string path, int count)
     {
-        byte[] data = Read(path);
+        byte[] data = Read(path, int.MaxValue);
         Check(path, data, 0x0801, 8);
         if (BigEndian(data, 4) != count || data.Length != 8 + count) throw new InvalidDataException($"{path}: offset 4: expected {count} labels, found {BigEndian(data, 4)} in {data.Length - 8} bytes");
         return data[8..];
     }
 
-    private static byte[] Read(string path)
+    /// <summary>The file's bytes (decompressed if it is gzip), at most <paramref name="limit"/> of them.</summary>
+    private static byte[] Read(string path, int limit)
     {
         using FileStream file = File.OpenRead(path);
         bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
         file.Position = 0;
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var memory = new MemoryStream();
-        stream.CopyTo(memory);
+        var buffer = new byte[81920];
+        int read;
+        while (memory.Length < limit && (read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, limit - memory.Length))) > 0)
+        {
+            memory.Write(buffer, 0, read);
+        }
         return memory.ToArray();
     }
 

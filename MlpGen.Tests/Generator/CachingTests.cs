@@ -36,7 +36,13 @@ public class CachingTests
         GeneratorRunResult result = RunTwice(c => c.AddSyntaxTrees(
             CSharpSyntaxTree.ParseText("namespace Demo; public class Unrelated { public int X => 42; }", GeneratorHarness.ParseOptions)));
 
-        foreach (string step in Steps)
+        AssertNothingRecomputed(result, Steps);
+    }
+
+    /// <summary>Every output of <paramref name="steps"/> was cached or unchanged, and no source was regenerated.</summary>
+    private static void AssertNothingRecomputed(GeneratorRunResult result, string[] steps)
+    {
+        foreach (string step in steps)
         {
             var reasons = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
             Assert.NotEmpty(reasons);
@@ -80,14 +86,7 @@ public class CachingTests
             CSharpSyntaxTree.ParseText("namespace Demo; public class Unrelated { }", GeneratorHarness.ParseOptions)));
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
-        foreach (string step in new[] { NetworkGenerator.TrackingNames.WeightsFiles, NetworkGenerator.TrackingNames.Baked })
-        {
-            var reasons = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
-            Assert.NotEmpty(reasons);
-            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
-        }
-        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
-            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        AssertNothingRecomputed(result, new[] { NetworkGenerator.TrackingNames.WeightsFiles, NetworkGenerator.TrackingNames.Baked });
     }
 
     [Fact]

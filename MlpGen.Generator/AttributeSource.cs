@@ -49,6 +49,26 @@ internal static class AttributeSource
                 /// these parameters, which the assembly carries as read-only data.
                 /// </summary>
                 public string? Weights { get; set; }
+
+                /// <summary>
+                /// The shape of the emitted kernels: <see cref="NetworkCodeShape.Auto"/> (the default) chooses per layer,
+                /// <see cref="NetworkCodeShape.Simd"/> and <see cref="NetworkCodeShape.UnrolledScalar"/> force one shape on every layer.
+                /// </summary>
+                public NetworkCodeShape CodeShape { get; set; } = NetworkCodeShape.Auto;
+            }
+
+            /// <summary>The shape of the code MlpGen emits for a network's layers.</summary>
+            [global::Microsoft.CodeAnalysis.EmbeddedAttribute]
+            internal enum NetworkCodeShape
+            {
+                /// <summary>Per layer: small layers written out as straight-line code, larger ones as Vector256 FMA loops. The fastest.</summary>
+                Auto = 0,
+
+                /// <summary>Every multiply-add written out as a scalar statement, split into methods small enough for the JIT to optimise. Slower; for comparison.</summary>
+                UnrolledScalar = 1,
+
+                /// <summary>Every layer as Vector256 FMA loops, small ones too.</summary>
+                Simd = 2,
             }
 
             /// <summary>The cost function a <see cref="NetworkAttribute"/> network is trained on.</summary>

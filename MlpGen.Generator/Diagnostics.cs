@@ -93,12 +93,22 @@ internal static class Diagnostics
         "The weights file '{0}' named on the network '{1}' matches more than one additional file ({2}); name it by a longer path",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnsupportedCodeShape = new(
+        "MLPG016", "Unsupported code shape",
+        "CodeShape value {0} on the network '{1}' is not a NetworkCodeShape; use NetworkCodeShape.Auto, NetworkCodeShape.Simd or NetworkCodeShape.UnrolledScalar",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnrolledScalarIsSlower = new(
+        "MLPG017", "Unrolled scalar code is slower",
+        "The network '{0}' writes out all {1} multiply-adds of its feedforward as scalar statements (CodeShape = UnrolledScalar): this runs several times slower than the default Vector256 kernels on wide layers, because the JIT does not vectorise the statements, and the large methods cost build and JIT time; use NetworkCodeShape.Auto unless you are comparing shapes",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, TooFewLayers, NonPositiveSize, TooLarge, Generic, Static, Duplicate, UnsupportedElementType,
         ContainingTypeNotPartial, UnsupportedCost, WeightsNotFound, WeightsTopologyMismatch, WeightsCorrupt,
-        WeightsUnsupportedVersion, WeightsAmbiguous,
+        WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower,
     };
 
     public static DiagnosticDescriptor ById(string id)

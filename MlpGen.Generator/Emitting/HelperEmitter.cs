@@ -18,7 +18,8 @@ internal static class HelperEmitter
         w.Open($"private static void Sigmoid(Span<{t}> z)");
         w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
         w.Line("int i = 0;");
-        w.Open($"for (; i <= z.Length - {lanes}; i += {lanes})");
+        w.Line("// Without Vector256 hardware (a constant to the JIT) the loop below does it all, one by one.");
+        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= z.Length - {lanes}; i += {lanes})");
         w.Line($"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);");
         w.Line($"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);");
         w.Close();
@@ -31,7 +32,7 @@ internal static class HelperEmitter
         w.Line($"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));");
         w.Line($"ref {t} rd = ref MemoryMarshal.GetReference(delta);");
         w.Line("int i = 0;");
-        w.Open($"for (; i <= delta.Length - {lanes}; i += {lanes})");
+        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= delta.Length - {lanes}; i += {lanes})");
         w.Line($"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);");
         w.Line($"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);");
         w.Close();
@@ -48,7 +49,7 @@ internal static class HelperEmitter
         w.Line($"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));");
         w.Line($"{v} step = Vector256.Create(-rate);");
         w.Line("int i = 0;");
-        w.Open($"for (; i <= p.Length - {lanes}; i += {lanes})");
+        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= p.Length - {lanes}; i += {lanes})");
         w.Line("Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);");
         w.Close();
         w.Line($"for (; i < p.Length; i++) p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);");
@@ -80,13 +81,13 @@ internal static class HelperEmitter
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>Checks that inputs hold whole samples and targets match them; returns the number of samples.</summary>");
-        w.Open("public static int CheckBatch(int inputs, int targets)");
+        w.Line("/// <summary>Checks that inputs hold whole samples and the targets (or outputs) hold one output layer per sample; returns the number of samples.</summary>");
+        w.Open("public static int CheckBatch(int inputs, int outputs, string what = \"targets\")");
         w.Line("if (inputs % N0 != 0)");
         w.Line($"    throw new ArgumentException($\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\", nameof(inputs));");
         w.Line("int count = inputs / N0;");
-        w.Line($"if (targets != count * N{m.WeightLayerCount})");
-        w.Line($"    throw new ArgumentException($\"The targets must hold {{N{m.WeightLayerCount}}} values for each of the {{count}} samples ({{count * N{m.WeightLayerCount}}} values), but hold {{targets}}.\", nameof(targets));");
+        w.Line($"if (outputs != count * N{m.WeightLayerCount})");
+        w.Line($"    throw new ArgumentException($\"The {{what}} must hold {{N{m.WeightLayerCount}}} values for each of the {{count}} samples ({{count * N{m.WeightLayerCount}}} values), but hold {{outputs}}.\", what);");
         w.Line("return count;");
         w.Close();
     }

@@ -20,6 +20,9 @@ internal static class NetworkEmitter
     /// <summary>Most samples whose activations a training chunk keeps at once.</summary>
     private const int MaxChunk = 16;
 
+    /// <summary>Samples the grouped feedforward kernels (<c>Layer{l}Group</c>) compute together, sharing each weight load.</summary>
+    public const int Group = 4;
+
     public static string Emit(NetworkModel m)
     {
         var w = new CodeWriter();
@@ -133,6 +136,15 @@ internal static class NetworkEmitter
         w.Line($"global::MlpGen.Generated.{kernels}.Predict(Parameters, input, output);");
         w.Close();
         w.Line();
+        w.Line("/// <summary>Feedforward of many samples at once; faster per sample than <see cref=\"Predict\"/>, because each weight loaded serves several samples.</summary>");
+        w.Line($"/// <param name=\"inputs\">The samples' inputs, {Values(m.InputSize)} each, one after another.</param>");
+        w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Values(m.OutputSize)} each.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
+        w.Open($"public void PredictBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)");
+        w.Line($"int count = global::MlpGen.Generated.{kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
+        w.Line($"global::MlpGen.Generated.{kernels}.PredictBatch(Parameters, inputs, outputs);");
+        w.Close();
+        w.Line();
         w.Line("/// <summary>Returns the index of the largest output activation (the first one on ties): the predicted class.</summary>");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
         w.Open($"public int Classify(global::System.ReadOnlySpan<{t}> input)");
@@ -215,8 +227,12 @@ internal static class NetworkEmitter
         int chunk = Chunk(m);
         w.Line("// Training keeps the activations and deltas of this many samples on the stack at once.");
         w.Line($"private const int Chunk = {chunk};");
+        w.Line();
+        w.Line("// The grouped feedforward kernels compute this many samples at once.");
+        w.Line($"private const int Group = {Group};");
 
         EmitPredict(w, m);
+        EmitPredictBatch(w, m);
         EmitBackpropagate(w, m);
         for (int l = 1; l <= L; l++)
         {
@@ -233,10 +249,14 @@ internal static class NetworkEmitter
     }
 
     /// <summary>Small layers read best, and run fast enough, as straight-line code; large ones need SIMD.</summary>
-    internal static ILayerEmitter LayerEmitterFor(NetworkModel m, int layer) =>
-        (long)m.LayerSizes[layer] * m.LayerSizes[layer - 1] <= StraightLineLayerEmitter.MaxMultiplyAdds
+    internal static ILayerEmitter LayerEmitterFor(NetworkModel m, int layer) => m.Shape switch
+    {
+        CodeShape.UnrolledScalar => StraightLineLayerEmitter.Instance,
+        CodeShape.Simd => SimdLayerEmitter.Instance,
+        _ => m.LayerSizes[layer - 1] < m.Lanes
             ? StraightLineLayerEmitter.Instance
-            : SimdLayerEmitter.Instance;
+            : SimdLayerEmitter.Instance,
+    };
 
     /// <summary>Samples per training chunk: as many as fit <see cref="ChunkStackBudget"/>, at least 1, at most <see cref="MaxChunk"/>.</summary>
     internal static int Chunk(NetworkModel m)
@@ -262,6 +282,47 @@ internal static class NetworkEmitter
         w.Close();
     }
 
+    private static void EmitPredictBatch(CodeWriter w, NetworkModel m)
+    {
+        string t = m.ElementKeyword;
+        int L = m.WeightLayerCount;
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Feedforward of many samples, {Group} at a time through the grouped kernels (each weight loaded once for all {Group}),");
+        w.Line("/// the rest one by one. Every sample's outputs equal Predict's bit for bit.");
+        w.Line("/// </summary>");
+        w.Open($"public static void PredictBatch(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> outputs)");
+        w.Line("int count = inputs.Length / N0;");
+        for (int l = 1; l < L; l++) w.Line($"Span<{t}> a{l} = stackalloc {t}[Group * N{l}];");
+        w.Line("int s = 0;");
+        w.Open("for (; s + Group <= count; s += Group)");
+        w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(s * N0, Group * N0);");
+        w.Line($"Span<{t}> a{L} = outputs.Slice(s * N{L}, Group * N{L});");
+        for (int l = 1; l <= L; l++)
+        {
+            w.Line($"Layer{l}Group(p, a{l - 1}, a{l});".PadRight(40) + $"// z{l} = W{l}·a{l - 1} + b{l} for {Group} samples");
+            w.Line($"for (int i = 0; i < Group; i++) Sigmoid(a{l}.Slice(i * N{l}, N{l}));");
+        }
+        w.Close();
+        w.Line($"for (; s < count; s++) Predict(p, inputs.Slice(s * N0, N0), outputs.Slice(s * N{L}, N{L}));");
+        w.Close();
+    }
+
+    /// <summary>Feedforward of the n samples of a training chunk, layer by layer, <see cref="Group"/> at a time where it can.</summary>
+    private static void EmitChunkForward(CodeWriter w, NetworkModel m)
+    {
+        int L = m.WeightLayerCount;
+        w.Line($"// Feedforward of the chunk, layer by layer, {Group} samples at a time, keeping every layer's activations.");
+        for (int l = 1; l <= L; l++)
+        {
+            string source = l == 1 ? "a0" : $"a{l - 1}";
+            w.Line("s = 0;");
+            w.Line($"for (; s + Group <= n; s += Group) Layer{l}Group(p, {source}.Slice(s * N{l - 1}, Group * N{l - 1}), a{l}.Slice(s * N{l}, Group * N{l}));");
+            w.Line($"for (; s < n; s++) Layer{l}(p, {source}.Slice(s * N{l - 1}, N{l - 1}), a{l}.Slice(s * N{l}, N{l}));");
+            w.Line($"for (s = 0; s < n; s++) Sigmoid(a{l}.Slice(s * N{l}, N{l}));");
+        }
+    }
+
     private static void EmitBackpropagate(CodeWriter w, NetworkModel m)
     {
         string t = m.ElementKeyword;
@@ -285,15 +346,14 @@ internal static class NetworkEmitter
         w.Line("int n = Math.Min(Chunk, count - first);");
         w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(first * N0, n * N0);");
         w.Line($"ReadOnlySpan<{t}> y = targets.Slice(first * N{L}, n * N{L});");
-        w.Open("for (int s = 0; s < n; s++)");
-        w.Line("// Feedforward, keeping each layer's activations for the backward pass.");
+        w.Line("int s;");
+        EmitChunkForward(w, m);
+        w.Line();
+        w.Open("for (s = 0; s < n; s++)");
         for (int l = 1; l <= L; l++)
         {
             w.Line($"Span<{t}> a{l}s = a{l}.Slice(s * N{l}, N{l});");
-            w.Line($"Layer{l}(p, a{l - 1}{(l == 1 ? ".Slice(s * N0, N0)" : "s")}, a{l}s);");
-            w.Line($"Sigmoid(a{l}s);");
         }
-        w.Line();
         w.Line($"// Output error: δ{L} = {OutputErrorFormula(m, $"a{L}")}; C = {CostFormula(m, $"a{L}")}.");
         w.Line($"cost += OutputError(a{L}s, y.Slice(s * N{L}, N{L}), d{L}.Slice(s * N{L}, N{L}));");
         for (int l = L; l > 1; l--)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using MlpGen.Generator.Model;
@@ -5,35 +6,123 @@ using MlpGen.Generator.Model;
 namespace MlpGen.Generator.Emitting;
 
 /// <summary>
-/// Small layers as straight-line code with constant indices: every multiply-add is written out, so the
-/// kernel reads like the equation it computes. Used up to <see cref="MaxMultiplyAdds"/> multiply-adds per
-/// layer: written-out span statements cost about 27 IL instructions each (the gradient kernel is the
-/// largest), so the biggest straight-line method stays under about 9,000 IL instructions, far below the
-/// JIT's 20,000-instruction limit beyond which it gives up optimising (shared/design/codegen-evidence.md).
+/// Layers as straight-line code with constant indices: every multiply-add is written out, so the
+/// kernel reads like the equation it computes. By default only small layers (up to
+/// <see cref="MaxMultiplyAdds"/> multiply-adds) take this shape; <c>CodeShape = NetworkCodeShape.UnrolledScalar</c>
+/// forces it on every layer. A layer with more than <see cref="MaxMultiplyAddsPerMethod"/> multiply-adds
+/// is split into part methods (by rows, and a row by columns), because written-out span statements cost
+/// about 27 IL instructions each and the JIT stops optimising a method beyond 20,000
+/// (shared/design/codegen-evidence.md). A split row continues its sum as <c>z[j] = z[j] + …</c>, so
+/// the additions happen in the same order as in one long expression.
 /// </summary>
 internal sealed class StraightLineLayerEmitter : ILayerEmitter
 {
+    /// <summary>Layers up to this many multiply-adds are written out by default (one method each, at most about 9,000 IL instructions).</summary>
     public const int MaxMultiplyAdds = 320;
+
+    /// <summary>Most multiply-adds one method writes out (about 11,000 IL instructions for the gradient).</summary>
+    public const int MaxMultiplyAddsPerMethod = 400;
 
     /// <summary>Terms per line in the written-out sums.</summary>
     private const int TermsPerLine = 4;
 
     public static readonly StraightLineLayerEmitter Instance = new();
 
+    /// <summary>Output <c>Row</c> takes the terms of columns [<c>From</c>, <c>To</c>) of the sum.</summary>
+    private readonly record struct Segment(int Row, int From, int To)
+    {
+        public int Length => To - From;
+    }
+
+    /// <summary>Cuts rows of <paramref name="columns"/> terms into segments and packs them into methods of at most <see cref="MaxMultiplyAddsPerMethod"/> terms.</summary>
+    private static List<List<Segment>> Parts(int rows, int columns)
+    {
+        var parts = new List<List<Segment>> { new() };
+        int size = 0;
+        for (int j = 0; j < rows; j++)
+        {
+            for (int from = 0; from < columns; from += MaxMultiplyAddsPerMethod)
+            {
+                var segment = new Segment(j, from, Math.Min(columns, from + MaxMultiplyAddsPerMethod));
+                if (size + segment.Length > MaxMultiplyAddsPerMethod && size > 0)
+                {
+                    parts.Add(new List<Segment>());
+                    size = 0;
+                }
+                parts[parts.Count - 1].Add(segment);
+                size += segment.Length;
+            }
+        }
+        return parts;
+    }
+
+    /// <summary>
+    /// Emits <c>name(parameters)</c>: one method when the work fits, else a method calling
+    /// <c>{name}Part{i}</c> in order, each part a method of its own. <paramref name="body"/> writes one part's statements.
+    /// </summary>
+    private static void EmitMethod(CodeWriter w, string summary, string name, string parameters, string arguments,
+        List<List<Segment>> parts, Action<List<Segment>> body)
+    {
+        w.Line();
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Open($"private static void {name}({parameters})");
+        if (parts.Count == 1)
+        {
+            body(parts[0]);
+            w.Close();
+            return;
+        }
+        w.Line($"// Written out in {parts.Count} parts of at most {MaxMultiplyAddsPerMethod} multiply-adds, so that the JIT optimises each one.");
+        for (int i = 0; i < parts.Count; i++) w.Line($"{name}Part{i}({arguments});");
+        w.Close();
+        for (int i = 0; i < parts.Count; i++)
+        {
+            List<Segment> part = parts[i];
+            w.Line();
+            w.Line($"/// <summary>Part {i} of {name}: {Describe(part)}.</summary>");
+            w.Open($"private static void {name}Part{i}({parameters})");
+            body(part);
+            w.Close();
+        }
+    }
+
+    private static string Describe(List<Segment> part)
+    {
+        Segment first = part[0], last = part[part.Count - 1];
+        return first.Row == last.Row
+            ? $"row {first.Row}, terms {first.From}–{last.To - 1}"
+            : $"rows {first.Row}–{last.Row}";
+    }
+
     public void EmitForward(CodeWriter w, NetworkModel m, int l)
     {
         string t = m.ElementKeyword;
         int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
+        EmitMethod(w,
+            $"z{l} = W{l}·a{l - 1} + b{l}, written out: z{l}[j] = b{l}[j] + Σ_k W{l}[j, k]·a{l - 1}[k] ({nOut}×{nIn} = {nOut * nIn} multiply-adds).",
+            $"Layer{l}", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a, Span<{t}> z", "p, a, z", Parts(nOut, nIn), part =>
+            {
+                w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
+                w.Line($"ReadOnlySpan<{t}> b = p.Slice(B{l}, {nOut});");
+                w.Line($"_ = a[{nIn - 1}]; _ = z[{nOut - 1}];   // check the lengths once; the constant indices below then need no checks");
+                foreach (Segment s in part)
+                {
+                    string head = s.From == 0 ? $"z[{s.Row}] = b[{s.Row}]" : $"z[{s.Row}] = z[{s.Row}]";
+                    WriteSum(w, head, Enumerable.Range(s.From, s.Length).Select(k => $"w[{s.Row * nIn + k}] * a[{k}]"), leadingPlus: true);
+                }
+            });
+        EmitForwardGroup(w, m, l);
+    }
+
+    /// <summary>The forward product for a group of samples is the single-sample one, sample after sample.</summary>
+    private static void EmitForwardGroup(CodeWriter w, NetworkModel m, int l)
+    {
+        string t = m.ElementKeyword;
+        int g = NetworkEmitter.Group;
         w.Line();
-        w.Line($"/// <summary>z{l} = W{l}·a{l - 1} + b{l}, written out: z{l}[j] = b{l}[j] + Σ_k W{l}[j, k]·a{l - 1}[k] ({nOut}×{nIn} = {nOut * nIn} multiply-adds).</summary>");
-        w.Open($"private static void Layer{l}(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a, Span<{t}> z)");
-        w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
-        w.Line($"ReadOnlySpan<{t}> b = p.Slice(B{l}, {nOut});");
-        w.Line($"_ = a[{nIn - 1}]; _ = z[{nOut - 1}];   // check the lengths once; the constant indices below then need no checks");
-        for (int j = 0; j < nOut; j++)
-        {
-            WriteSum(w, $"z[{j}] = b[{j}]", Enumerable.Range(0, nIn).Select(k => $"w[{j * nIn + k}] * a[{k}]"), leadingPlus: true);
-        }
+        w.Line($"/// <summary>Layer{l} for {g} samples, one after another.</summary>");
+        w.Open($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)");
+        w.Line($"for (int s = 0; s < {g}; s++) Layer{l}(p, inputs.Slice(s * N{l - 1}, N{l - 1}), z.Slice(s * N{l}, N{l}));");
         w.Close();
     }
 
@@ -41,42 +130,50 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         string t = m.ElementKeyword;
         int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
-        w.Line();
-        w.Line($"/// <summary>W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).</summary>");
-        w.Open($"private static void Layer{l}Transposed(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result)");
-        w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
-        w.Line($"_ = delta[{nOut - 1}]; _ = result[{nIn - 1}];   // check the lengths once; the constant indices below then need no checks");
-        for (int k = 0; k < nIn; k++)
-        {
-            WriteSum(w, $"result[{k}] =", Enumerable.Range(0, nOut).Select(j => $"w[{j * nIn + k}] * delta[{j}]"), leadingPlus: false);
-        }
-        w.Close();
+        EmitMethod(w,
+            $"W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).",
+            $"Layer{l}Transposed", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result", "p, delta, result", Parts(nIn, nOut), part =>
+            {
+                w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
+                w.Line($"_ = delta[{nOut - 1}]; _ = result[{nIn - 1}];   // check the lengths once; the constant indices below then need no checks");
+                foreach (Segment s in part)
+                {
+                    // Here a segment's row is the output column k, its terms run over the rows j of W.
+                    IEnumerable<string> terms = Enumerable.Range(s.From, s.Length).Select(j => $"w[{j * nIn + s.Row}] * delta[{j}]");
+                    if (s.From == 0) WriteSum(w, $"result[{s.Row}] =", terms, leadingPlus: false);
+                    else WriteSum(w, $"result[{s.Row}] = result[{s.Row}]", terms, leadingPlus: true);
+                }
+            });
     }
 
     public void EmitGradient(CodeWriter w, NetworkModel m, int l)
     {
         string t = m.ElementKeyword;
         int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
-        w.Line();
-        w.Line($"/// <summary>∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples, written out per sample.</summary>");
-        w.Open($"private static void Layer{l}Gradient(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> delta, int count, Span<{t}> g)");
-        w.Line($"Span<{t}> gw = g.Slice(W{l}, {nOut * nIn});");
-        w.Line($"Span<{t}> gb = g.Slice(B{l}, {nOut});");
-        w.Open("for (int s = 0; s < count; s++)");
-        w.Line($"ReadOnlySpan<{t}> x = a.Slice(s * {nIn}, {nIn});");
-        w.Line($"ReadOnlySpan<{t}> e = delta.Slice(s * {nOut}, {nOut});");
-        for (int j = 0; j < nOut; j++)
-        {
-            w.Line($"// row {j}: ∇W{l}[{j}, :] += δ[{j}]·a, ∇b{l}[{j}] += δ[{j}]");
-            var statements = Enumerable.Range(0, nIn).Select(k => $"gw[{j * nIn + k}] += e[{j}] * x[{k}];").ToList();
-            statements.Add($"gb[{j}] += e[{j}];");
-            for (int i = 0; i < statements.Count; i += TermsPerLine)
+        EmitMethod(w,
+            $"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples, written out per sample.",
+            $"Layer{l}Gradient", $"ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> delta, int count, Span<{t}> g", "a, delta, count, g", Parts(nOut, nIn), part =>
             {
-                w.Line(string.Join(" ", statements.Skip(i).Take(TermsPerLine)));
-            }
-        }
-        w.Close();
-        w.Close();
+                w.Line($"Span<{t}> gw = g.Slice(W{l}, {nOut * nIn});");
+                w.Line($"Span<{t}> gb = g.Slice(B{l}, {nOut});");
+                w.Open("for (int s = 0; s < count; s++)");
+                w.Line($"ReadOnlySpan<{t}> x = a.Slice(s * {nIn}, {nIn});");
+                w.Line($"ReadOnlySpan<{t}> e = delta.Slice(s * {nOut}, {nOut});");
+                foreach (Segment s in part)
+                {
+                    int j = s.Row;
+                    w.Line(s.From == 0 && s.To == nIn
+                        ? $"// row {j}: ∇W{l}[{j}, :] += δ[{j}]·a, ∇b{l}[{j}] += δ[{j}]"
+                        : $"// row {j}, columns {s.From}–{s.To - 1}: ∇W{l}[{j}, k] += δ[{j}]·a[k]" + (s.To == nIn ? $", ∇b{l}[{j}] += δ[{j}]" : ""));
+                    var statements = Enumerable.Range(s.From, s.Length).Select(k => $"gw[{j * nIn + k}] += e[{j}] * x[{k}];").ToList();
+                    if (s.To == nIn) statements.Add($"gb[{j}] += e[{j}];");
+                    for (int i = 0; i < statements.Count; i += TermsPerLine)
+                    {
+                        w.Line(string.Join(" ", statements.Skip(i).Take(TermsPerLine)));
+                    }
+                }
+                w.Close();
+            });
     }
 
     /// <summary>Writes <c>head + t0 + t1 ...;</c>, <see cref="TermsPerLine"/> terms a line.</summary>

@@ -19,6 +19,14 @@ internal enum CostKind
     CrossEntropy = 1,
 }
 
+/// <summary>The code shape of the layers; the values match the generated <c>MlpGen.NetworkCodeShape</c> enum.</summary>
+internal enum CodeShape
+{
+    Auto = 0,
+    UnrolledScalar = 1,
+    Simd = 2,
+}
+
 /// <summary>A type that encloses the network class; emitted again as a <c>partial</c> declaration.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
 /// <param name="Name">The type's name with its type parameter list, e.g. <c>Outer&lt;T&gt;</c>.</param>
@@ -38,6 +46,7 @@ internal sealed record NetworkModel(
     EquatableArray<int> LayerSizes,
     ElementKind Element,
     CostKind Cost,
+    CodeShape Shape,
     bool ImplementsRuntimeInterface,
     bool SkipLocalsInit,
     BakedWeights? Weights = null)

@@ -93,6 +93,7 @@ internal static class NetworkParser
         ElementKind element = ElementKind.Single;
         CostKind cost = CostKind.Quadratic;
         WeightsRequest? weights = null;
+        CodeShape shape = CodeShape.Auto;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             switch (argument.Key)
@@ -117,6 +118,17 @@ internal static class NetworkParser
                     else
                     {
                         diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCost, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                            argument.Value.Value?.ToString() ?? "null", name));
+                    }
+                    break;
+                case "CodeShape":
+                    if (argument.Value.Value is int shapeValue && System.Enum.IsDefined(typeof(CodeShape), shapeValue))
+                    {
+                        shape = (CodeShape)shapeValue;
+                    }
+                    else
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCodeShape, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
                             argument.Value.Value?.ToString() ?? "null", name));
                     }
                     break;
@@ -153,9 +165,18 @@ internal static class NetworkParser
             new EquatableArray<int>(sizes),
             element,
             cost,
+            shape,
             ImplementsRuntimeInterface: false,
             SkipLocalsInit: false);
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, weights);
+        // Forcing the unrolled scalar shape is allowed, but the user should know what it costs.
+        EquatableArray<DiagnosticInfo> notes = shape == CodeShape.UnrolledScalar
+            ? new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Diagnostics.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
+                    Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+            })
+            : EquatableArray<DiagnosticInfo>.Empty;
+        return new ParseResult(model, notes, weights);
     }
 
     private static List<int> ReadLayerSizes(AttributeData attribute)

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using MlpGen.Data;
+
+namespace MlpGen.Benchmarks;
+
+/// <summary>A benchmark class that knows how many floating-point operations one operation of each of its methods performs.</summary>
+public interface IFlopCounted
+{
+    /// <summary>FLOPs of one operation of <paramref name="method"/> (2 per multiply-add), or 0 when FLOP/s mean nothing for it.</summary>
+    double FlopsPerOperation(string method);
+}
+
+/// <summary>FLOPs per sample of the network computations, counting 2 per multiply-add (codegen-evidence.md counts the same way).</summary>
+public static class Flops
+{
+    /// <summary>Feedforward: Σ_l n_l·n_(l−1) multiply-adds.</summary>
+    public static double Forward(ReadOnlySpan<int> sizes)
+    {
+        double macs = 0;
+        for (int l = 1; l < sizes.Length; l++) macs += (double)sizes[l] * sizes[l - 1];
+        return 2 * macs;
+    }
+
+    /// <summary>Training per sample with mini-batch m: feedforward, Wᵀδ for layers 2..L, δ·aᵀ for every layer, and the update of each weight once per mini-batch.</summary>
+    public static double TrainPerSample(ReadOnlySpan<int> sizes, int miniBatch)
+    {
+        double transposed = 0, weights = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            weights += (double)sizes[l] * sizes[l - 1];
+            if (l > 1) transposed += (double)sizes[l] * sizes[l - 1];
+        }
+        return 2 * (weights + transposed + weights) + 2 * weights / miniBatch;
+    }
+}
+
+/// <summary>The achieved GFLOP/s: the benchmark's FLOPs per operation over its median time.</summary>
+public sealed class GflopsColumn : IColumn
+{
+    public string Id => nameof(GflopsColumn);
+    public string ColumnName => "GFLOP/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Billions of floating-point operations per second (2 per multiply-add), from the median";
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public bool IsAvailable(Summary summary) => true;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        if (summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
+        if (Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCounted counted) return "-";
+        double flops = counted.FlopsPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        return flops <= 0 ? "-" : (flops / statistics.Median).ToString("F1");
+    }
+}
+
+/// <summary>The suite's configuration: BenchmarkDotNet's defaults plus medians, the ratio to the baseline, GFLOP/s.</summary>
+public static class SuiteConfig
+{
+    public static IConfig Create() => DefaultConfig.Instance
+        .AddJob(Job.Default.WithWarmupCount(4).WithIterationCount(15).WithLaunchCount(1))
+        .AddColumn(StatisticColumn.Median, new GflopsColumn())
+        .HideColumns(Column.Error, Column.RatioSD)
+        .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+}
+
+/// <summary>Fashion-MNIST, the full 60,000 / 10,000 images, from where Debian's dataset-fashion-mnist package puts it.</summary>
+public static class FashionMnist
+{
+    public const string Directory = "/usr/share/datasets/fashion-mnist";
+
+    private static readonly Lazy<Dataset<float>> TrainSet = new(() => Load(MnistSplit.Train));
+    private static readonly Lazy<Dataset<float>> TestSet = new(() => Load(MnistSplit.Test));
+
+    public static Dataset<float> Train => TrainSet.Value;
+
+    public static Dataset<float> Test => TestSet.Value;
+
+    private static Dataset<float> Load(MnistSplit split)
+    {
+        string directory = Environment.GetEnvironmentVariable("MLPGEN_FASHION") is { Length: > 0 } d ? d : Directory;
+        if (!Mnist.IsPresent(directory))
+        {
+            throw new FileNotFoundException($"Fashion-MNIST is not in {directory}: install it with 'apt-get install -y dataset-fashion-mnist', or set MLPGEN_FASHION to a directory holding its four IDX files.");
+        }
+        return Mnist.Load(directory, split);
+    }
+}

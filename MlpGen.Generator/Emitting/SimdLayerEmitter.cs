@@ -242,19 +242,20 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Open("else");
         plan.Emit(w, vectors =>
         {
-            w.Open($"for (int j = 0; j < {nOut}; j++)");
-            w.Line($"ref {t} gj = ref Unsafe.Add(ref gw, j * {nIn});");
-            for (int i = 0; i < vectors; i++) w.Line($"{v} g{i} = Vector256.LoadUnsafe(ref gj, (nuint)(k + {i * lanes}));");
-            w.Open("for (int s = 0; s < count; s++)");
-            w.Line($"{v} es = Vector256.Create(Unsafe.Add(ref e, s * {nOut} + j));");
-            w.Line($"ref {t} xs = ref Unsafe.Add(ref x, s * {nIn});");
-            for (int i = 0; i < vectors; i++)
+            // Two gradient rows at a time: 2 × vectors independent FMA chains, each input load serving both rows.
+            int paired = nOut / 2 * 2;
+            if (paired > 0)
             {
-                w.Line($"g{i} = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)(k + {i * lanes})), es, g{i});");
+                w.Open($"for (int j = 0; j < {paired}; j += 2)");
+                EmitGradientRows(w, m, vectors, rows: 2, "j", nIn, nOut);
+                w.Close();
             }
-            w.Close();
-            for (int i = 0; i < vectors; i++) w.Line($"g{i}.StoreUnsafe(ref gj, (nuint)(k + {i * lanes}));");
-            w.Close();
+            if (nOut > paired)
+            {
+                w.Open("");
+                EmitGradientRows(w, m, vectors, rows: 1, paired.ToString(), nIn, nOut);
+                w.Close();
+            }
         }, scalar: (from, to) => EmitGradientScalarColumns(w, m, from, to, nIn, nOut));
         w.Close();
         w.Open($"for (int j = 0; j < {nOut}; j++)");
@@ -263,6 +264,32 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line("Unsafe.Add(ref gb, j) += bias;");
         w.Close();
         w.Close();
+    }
+
+    /// <summary>One step of <paramref name="vectors"/> vectors of <paramref name="rows"/> gradient rows: load, add every sample's δ·a, store.</summary>
+    private static void EmitGradientRows(CodeWriter w, NetworkModel m, int vectors, int rows, string first, int nIn, int nOut)
+    {
+        string t = m.ElementKeyword, v = $"Vector256<{t}>";
+        int lanes = m.Lanes;
+        string Row(int r) => first == "j" ? (r == 0 ? "j" : $"j + {r}") : (int.Parse(first) + r).ToString();
+        for (int r = 0; r < rows; r++)
+        {
+            w.Line($"ref {t} g{r}r = ref Unsafe.Add(ref gw, ({Row(r)}) * {nIn});");
+            for (int i = 0; i < vectors; i++) w.Line($"{v} g{r}_{i} = Vector256.LoadUnsafe(ref g{r}r, (nuint)(k + {i * lanes}));");
+        }
+        w.Open("for (int s = 0; s < count; s++)");
+        w.Line($"ref {t} xs = ref Unsafe.Add(ref x, s * {nIn});");
+        for (int r = 0; r < rows; r++) w.Line($"{v} e{r} = Vector256.Create(Unsafe.Add(ref e, s * {nOut} + {Row(r)}));");
+        for (int i = 0; i < vectors; i++)
+        {
+            w.Line($"{v} x{i} = Vector256.LoadUnsafe(ref xs, (nuint)(k + {i * lanes}));");
+            for (int r = 0; r < rows; r++) w.Line($"g{r}_{i} = Vector256.FusedMultiplyAdd(x{i}, e{r}, g{r}_{i});");
+        }
+        w.Close();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int i = 0; i < vectors; i++) w.Line($"g{r}_{i}.StoreUnsafe(ref g{r}r, (nuint)(k + {i * lanes}));");
+        }
     }
 
     private static void EmitGradientScalarColumns(CodeWriter w, NetworkModel m, string from, string to, int nIn, int nOut)

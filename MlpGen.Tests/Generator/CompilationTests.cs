@@ -21,16 +21,29 @@ public class CompilationTests(ITestOutputHelper output)
         "512, 1, 512", "100, 100, 100, 100",
     };
 
+    /// <summary>The forced shapes: the unrolled scalar one split into methods (rows longer than a method, columns summing over many rows), and SIMD on tiny layers.</summary>
+    public static TheoryData<string, string> ShapedTopologies => new()
+    {
+        { "784, 16, 16, 10", "UnrolledScalar" }, { "3000, 2, 1", "UnrolledScalar" }, { "1, 900, 1", "UnrolledScalar" },
+        { "2, 2, 1", "Simd" }, { "1, 1", "Simd" }, { "3, 5, 7, 2, 4", "Simd" },
+    };
+
     [Theory]
     [MemberData(nameof(Topologies))]
-    public void GeneratedCode_CompilesWithoutWarnings_AndEveryMethodStaysUnderTheIlLimit(string sizes)
+    public void GeneratedCode_CompilesWithoutWarnings_AndEveryMethodStaysUnderTheIlLimit(string sizes) => CompileAndCount(sizes, "Auto");
+
+    [Theory]
+    [MemberData(nameof(ShapedTopologies))]
+    public void ForcedCodeShapes_CompileWithoutWarnings_AndEveryMethodStaysUnderTheIlLimit(string sizes, string shape) => CompileAndCount(sizes, shape);
+
+    private void CompileAndCount(string sizes, string shape)
     {
         foreach (string element in new[] { "float", "double" })
         {
-            string source = $"namespace Demo; [MlpGen.Network({sizes}, ElementType = typeof({element}))] public partial class Net {{ }}";
+            string source = $"namespace Demo; [MlpGen.Network({sizes}, ElementType = typeof({element}), CodeShape = MlpGen.NetworkCodeShape.{shape})] public partial class Net {{ }}";
             (var result, var compilation) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
             Assert.Null(result.Exception);
-            Assert.Empty(result.Diagnostics);
+            Assert.All(result.Diagnostics, d => Assert.Equal(shape == "UnrolledScalar" ? "MLPG017" : "none", d.Id));
             Assert.Empty(GeneratorHarness.Problems(compilation));
 
             using var stream = new MemoryStream();
@@ -38,7 +51,7 @@ public class CompilationTests(ITestOutputHelper output)
             Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
             var counts = IlCounter.CountPerMethod(stream.ToArray());
             var largest = counts.MaxBy(c => c.Value);
-            output.WriteLine($"[{sizes}] {element}: {counts.Count} methods, largest {largest.Key} with {largest.Value} IL instructions");
+            output.WriteLine($"[{sizes}] {shape} {element}: {counts.Count} methods, largest {largest.Key} with {largest.Value} IL instructions");
             Assert.All(counts, c => Assert.True(c.Value <= MaxIlInstructions, $"{c.Key} has {c.Value} IL instructions"));
         }
     }

@@ -108,6 +108,29 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MLPG016_UnsupportedCodeShape_OnTheNamedArgument()
+    {
+        var (d, text) = Single("[MlpGen.Network(2, 1, CodeShape = (MlpGen.NetworkCodeShape)9)] public partial class C { }", "MLPG016");
+        Assert.Equal("CodeShape = (MlpGen.NetworkCodeShape)9", text);
+        Assert.Contains("9", d.GetMessage());
+    }
+
+    [Fact]
+    public void MLPG017_UnrolledScalar_IsAnInfoThatSaysWhy_AndTheNetworkIsStillGenerated()
+    {
+        const string source = "[MlpGen.Network(784, 16, 10, CodeShape = MlpGen.NetworkCodeShape.UnrolledScalar)] public partial class U { }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG017", d.Id);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal("CodeShape = MlpGen.NetworkCodeShape.UnrolledScalar", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("12,704 multiply-adds", d.GetMessage());
+        Assert.Contains("slower", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "U.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
     public void MLPG009_ContainingTypeNotPartial_OnClassName()
     {
         var (d, text) = Single("public class Outer { [MlpGen.Network(2, 1)] public partial class Inner { } }", "MLPG009");

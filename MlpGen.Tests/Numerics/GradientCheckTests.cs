@@ -81,8 +81,15 @@ public class GradientCheckTests
     /// <summary>Small topologies whose every parameter is checked: straight-line and SIMD layers, leftover rows, vectors and scalar columns.</summary>
     public static TheoryData<string> SmallTopologies => new() { "2-2-1", "1-1", "3-5-7-2-4", "37-19-5", "5-37-29-3", "3-5-7-2-4 ce" };
 
+    /// <summary>The forced code shapes, every parameter checked (double).</summary>
+    public static TheoryData<string> ShapeTopologiesDouble => new() { "2-2-1 simd", "37-19-5 simd", "2-2-1 unrolled", "37-19-5 unrolled", "600-3-2 unrolled" };
+
+    /// <summary>The forced code shapes, every parameter checked (float).</summary>
+    public static TheoryData<string> ShapeTopologiesSingle => new() { "3-5-7-2-4 simd", "16-32-16 unrolled", "600-3-2 unrolled" };
+
     [Theory]
     [MemberData(nameof(SmallTopologies))]
+    [MemberData(nameof(ShapeTopologiesDouble))]
     [InlineData("37-19-5 ce")]
     public void DoubleNetworks_EveryParameter_MatchesFiniteDifferences(string topology)
     {
@@ -115,6 +122,7 @@ public class GradientCheckTests
     /// </summary>
     [Theory]
     [MemberData(nameof(SmallTopologies))]
+    [MemberData(nameof(ShapeTopologiesSingle))]
     [InlineData("16-32-16")]
     public void FloatNetworks_EveryParameter_MatchesFiniteDifferencesTakenInDouble(string topology)
     {

@@ -39,6 +39,9 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed quadratic cost.</summary>
     T Backpropagate(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
 
+    /// <summary>A new network of the same class holding a copy of these parameters (and scratch of its own), e.g. for another thread.</summary>
+    INetwork<T> Replicate();
+
     /// <summary>One gradient-descent step on a mini-batch: w ← w − (η/m)·∇w.</summary>
     void TrainMiniBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T eta);
 }

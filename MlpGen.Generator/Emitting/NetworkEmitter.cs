@@ -196,6 +196,13 @@ internal static class NetworkEmitter
             w.Line($"int {i}.OutputSize => OutputSize;");
             w.Line();
             w.Line($"int {i}.ParameterCount => ParameterCount;");
+            w.Line();
+            w.Line($"{i} {i}.Replicate()");
+            w.Open("");
+            w.Line($"var copy = new {m.TypeName}(0);");
+            w.Line("Parameters.CopyTo(copy.Parameters);");
+            w.Line("return copy;");
+            w.Close();
         }
         w.Close();
         foreach (ContainingTypeModel _ in m.ContainingTypes) w.Close();

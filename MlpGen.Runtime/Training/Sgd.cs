@@ -22,10 +22,19 @@ public sealed record SgdOptions
     /// <summary>Seed of the shuffle of the training data before each epoch.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Threads that compute each mini-batch step together (data parallelism): each takes a share of the
+    /// mini-batch's samples, then a share of the parameter update. The result depends only on the seed and
+    /// this number: the same pair gives the same bits, and 1 (the default) is the plain serial step.
+    /// <see cref="Environment.ProcessorCount"/> uses every core.
+    /// </summary>
+    public int DegreeOfParallelism { get; init; } = 1;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MiniBatchSize, nameof(MiniBatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DegreeOfParallelism, nameof(DegreeOfParallelism));
         if (!(Eta > 0) || double.IsInfinity(Eta)) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "The learning rate must be a positive number.");
     }
 }
@@ -34,6 +43,7 @@ public sealed record SgdOptions
 /// Mini-batch stochastic gradient descent as in network.py: each epoch shuffles the training data
 /// (seeded), cuts it into mini-batches of m samples (the last may be smaller), and takes one step
 /// w ← w − (η/m)·∇w per mini-batch; after each epoch it evaluates the test data, when given.
+/// With <see cref="SgdOptions.DegreeOfParallelism"/> above 1, each step is computed by that many threads.
 /// </summary>
 public static class Sgd
 {
@@ -50,31 +60,20 @@ public static class Sgd
         options.Validate();
         CheckShapes(network, training, test);
 
-        int inputSize = network.InputSize, outputSize = network.OutputSize, m = options.MiniBatchSize;
+        int m = options.MiniBatchSize;
         var order = new int[training.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var random = new Random(options.Seed);
-        // A mini-batch is gathered into these buffers, allocated once for the whole run.
-        var inputs = new T[m * inputSize];
-        var targets = new T[m * outputSize];
         T eta = T.CreateChecked(options.Eta);
         var reports = new List<EpochReport>(options.Epochs);
+        // More threads than samples in a mini-batch would have nothing to do.
+        using var epochs = new DataParallelEpoch<T>(network, training, m, Math.Min(options.DegreeOfParallelism, m));
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             long start = Stopwatch.GetTimestamp();
             random.Shuffle(order);
-            for (int first = 0; first < order.Length; first += m)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(m, order.Length - first);
-                for (int s = 0; s < count; s++)
-                {
-                    training.Input(order[first + s]).CopyTo(inputs.AsSpan(s * inputSize, inputSize));
-                    training.Target(order[first + s]).CopyTo(targets.AsSpan(s * outputSize, outputSize));
-                }
-                network.TrainMiniBatch(inputs.AsSpan(0, count * inputSize), targets.AsSpan(0, count * outputSize), eta);
-            }
+            epochs.Run(order, eta, cancellationToken);
             EpochReport.Publish(epoch, Stopwatch.GetElapsedTime(start), network, test, reports, progress);
         }
         return reports;

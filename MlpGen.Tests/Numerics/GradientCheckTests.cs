@@ -149,6 +149,7 @@ public class GradientCheckTests
         public Span<double> Parameters => _reference.Parameters;
         public void Predict(ReadOnlySpan<double> input, Span<double> output) => _reference.FeedForward(input)[^1].CopyTo(output);
         public void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs) => throw new NotSupportedException();
+        public INetwork<double> Replicate() => throw new NotSupportedException();
         public int Classify(ReadOnlySpan<double> input) => throw new NotSupportedException();
         public double Backpropagate(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradient) => throw new NotSupportedException();
         public void TrainMiniBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, double eta) => throw new NotSupportedException();

@@ -1,0 +1,206 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Threading;
+using MlpGen.Data;
+
+namespace MlpGen.Training;
+
+/// <summary>
+/// Runs epochs of mini-batch SGD on P workers: the calling thread, which trains the caller's network,
+/// and P − 1 threads of its own, each training a replica of it. For every mini-batch of m samples:
+/// <list type="number">
+/// <item>worker w gathers its contiguous share of the samples and sums their gradient into its own
+/// buffer g_w (the generated <c>Backpropagate</c>);</item>
+/// <item>after one barrier, every worker applies the whole update to its own copy of the parameters:
+/// p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order.</item>
+/// </list>
+/// Every worker performs the same operations on the same values, so all copies stay bit-identical, and
+/// the split depends only on P: the same seed and P give the same bits. With P = 1 a step is exactly the
+/// generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m, p)).
+/// Gradient buffers alternate between two sets from one mini-batch to the next, so a worker can clear
+/// and fill its buffer for the next mini-batch while the others still read the previous one: one
+/// barrier per mini-batch, and the parameters never move between cores, only the gradients.
+/// </summary>
+internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly INetwork<T>[] _replicas;
+    private readonly Dataset<T> _data;
+    private readonly int _miniBatch, _workers;
+    private readonly T[][][] _gradients;   // [set][worker][parameter]
+    private readonly T[][] _inputs, _targets;
+    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim[] _epochStart;
+    private readonly SpinBarrier _barrier;
+
+    // The epoch the workers run next, written by the caller before it releases them.
+    private int[] _order = Array.Empty<int>();
+    private T _eta;
+    private CancellationToken _cancellation;
+    private volatile bool _stopRequested, _disposing;
+    private Exception? _failure;
+
+    public DataParallelEpoch(INetwork<T> network, Dataset<T> data, int miniBatchSize, int workers)
+    {
+        _data = data;
+        _miniBatch = miniBatchSize;
+        _workers = workers;
+        _replicas = new INetwork<T>[workers];
+        _replicas[0] = network;
+        for (int w = 1; w < workers; w++) _replicas[w] = network.Replicate();
+        _gradients = new T[2][][];
+        for (int set = 0; set < 2; set++)
+        {
+            _gradients[set] = new T[workers][];
+            for (int w = 0; w < workers; w++) _gradients[set][w] = new T[network.ParameterCount];
+        }
+        int share = (miniBatchSize + workers - 1) / workers;
+        _inputs = new T[workers][];
+        _targets = new T[workers][];
+        for (int w = 0; w < workers; w++)
+        {
+            _inputs[w] = new T[share * data.InputSize];
+            _targets[w] = new T[share * data.OutputSize];
+        }
+        _barrier = new SpinBarrier(workers);
+        _epochStart = new SemaphoreSlim[workers];
+        _threads = new Thread[workers - 1];
+        for (int w = 1; w < workers; w++)
+        {
+            int worker = w;
+            _epochStart[w] = new SemaphoreSlim(0);
+            _threads[w - 1] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"MlpGen SGD worker {worker}" };
+            _threads[w - 1].Start();
+        }
+    }
+
+    /// <summary>One pass over the samples in <paramref name="order"/>, in mini-batches (the last may be smaller).</summary>
+    public void Run(int[] order, T eta, CancellationToken cancellationToken)
+    {
+        _order = order;
+        _eta = eta;
+        _cancellation = cancellationToken;
+        _stopRequested = false;
+        for (int w = 1; w < _workers; w++) _epochStart[w].Release();
+        Steps(0);
+        _barrier.SignalAndWait();   // every worker has finished the epoch
+        if (Interlocked.Exchange(ref _failure, null) is { } failure) throw new InvalidOperationException("A training worker failed.", failure);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        while (true)
+        {
+            _epochStart[worker].Wait();
+            if (_disposing) return;
+            Steps(worker);
+            _barrier.SignalAndWait();
+        }
+    }
+
+    private void Steps(int worker)
+    {
+        int n = _order.Length, inputSize = _data.InputSize, outputSize = _data.OutputSize;
+        for (int first = 0, step = 0; first < n; first += _miniBatch, step++)
+        {
+            int count = Math.Min(_miniBatch, n - first);
+            T[][] gradients = _gradients[step & 1];
+            T[] own = gradients[worker];
+            try
+            {
+                // 1. This worker's share of the mini-batch, summed into its own gradient buffer.
+                Array.Clear(own);
+                int from = count * worker / _workers, to = count * (worker + 1) / _workers;
+                for (int s = from; s < to; s++)
+                {
+                    int sample = _order[first + s];
+                    _data.Input(sample).CopyTo(_inputs[worker].AsSpan((s - from) * inputSize, inputSize));
+                    _data.Target(sample).CopyTo(_targets[worker].AsSpan((s - from) * outputSize, outputSize));
+                }
+                if (to > from)
+                {
+                    _replicas[worker].Backpropagate(_inputs[worker].AsSpan(0, (to - from) * inputSize), _targets[worker].AsSpan(0, (to - from) * outputSize), own);
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+            if (worker == 0 && (_cancellation.IsCancellationRequested || _failure is not null)) _stopRequested = true;
+            _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
+
+            // 2. The whole update, on this worker's own copy of the parameters.
+            Descend(_replicas[worker].Parameters, gradients, _eta / T.CreateChecked(count));
+            if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
+        }
+    }
+
+    /// <summary>p ← fma(g_0 + g_1 + …, −rate, p).</summary>
+    private static void Descend(Span<T> p, T[][] gradients, T rate)
+    {
+        ref T rp = ref MemoryMarshal.GetReference(p);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> step = Vector256.Create(-rate);
+            for (; i <= p.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                Vector256<T> sum = Vector256.LoadUnsafe(ref gradients[0][i]);
+                for (int w = 1; w < gradients.Length; w++) sum += Vector256.LoadUnsafe(ref gradients[w][i]);
+                FusedMultiplyAdd(sum, step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            T sum = gradients[0][i];
+            for (int w = 1; w < gradients.Length; w++) sum += gradients[w][i];
+            Unsafe.Add(ref rp, i) = T.FusedMultiplyAdd(sum, -rate, Unsafe.Add(ref rp, i));
+        }
+    }
+
+    /// <summary>a·b + c rounded once, for the two element types (the JIT keeps only the branch of T).</summary>
+    private static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
+        typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
+            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    public void Dispose()
+    {
+        _disposing = true;
+        for (int w = 1; w < _workers; w++) _epochStart[w].Release();
+        foreach (Thread thread in _threads) thread.Join();
+        for (int w = 1; w < _workers; w++) _epochStart[w].Dispose();
+    }
+
+    /// <summary>
+    /// A barrier for a fixed number of threads. A mini-batch step takes microseconds, so it spins rather
+    /// than block in the kernel; after a while it yields, so that more threads than cores still progress.
+    /// </summary>
+    private sealed class SpinBarrier(int participants)
+    {
+        private const int SpinsBeforeYielding = 4_000;
+        private readonly int _participants = participants;
+        private int _remaining = participants;
+        private volatile int _phase;
+
+        public void SignalAndWait()
+        {
+            if (_participants == 1) return;
+            int phase = _phase;
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                _remaining = _participants;
+                _phase = phase + 1;   // volatile write: publishes everything written before it
+                return;
+            }
+            for (int spin = 0; _phase == phase; spin++)
+            {
+                if (spin < SpinsBeforeYielding) Thread.SpinWait(1);
+                else Thread.Yield();
+            }
+        }
+    }
+}

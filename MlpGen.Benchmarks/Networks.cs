@@ -6,3 +6,15 @@ namespace MlpGen.Benchmarks;
 [Network(784, 16, 16, 10)] public sealed partial class Net784x16x16x10 { }
 [Network(784, 30, 10)] public sealed partial class Net784x30x10 { }
 [Network(784, 100, 10)] public sealed partial class Net784x100x10 { }
+
+// The same network in the two forced code shapes, for the side-by-side shape benchmark. (For these
+// topologies Auto emits the Simd shape: every layer is at least one vector wide.)
+[Network(784, 16, 16, 10, CodeShape = NetworkCodeShape.Simd)] public sealed partial class Net784x16x16x10Simd { }
+#pragma warning disable MLPG017 // unrolled scalar code is slower: that is what this benchmark shows
+[Network(784, 16, 16, 10, CodeShape = NetworkCodeShape.UnrolledScalar)] public sealed partial class Net784x16x16x10Unrolled { }
+
+// A tiny network (Iris-sized) where Auto writes the 4-wide first layer out as straight-line code.
+[Network(4, 8, 3)] public sealed partial class Net4x8x3 { }
+[Network(4, 8, 3, CodeShape = NetworkCodeShape.Simd)] public sealed partial class Net4x8x3Simd { }
+[Network(4, 8, 3, CodeShape = NetworkCodeShape.UnrolledScalar)] public sealed partial class Net4x8x3Unrolled { }
+#pragma warning restore MLPG017

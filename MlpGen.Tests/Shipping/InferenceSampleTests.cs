@@ -17,6 +17,7 @@ namespace MlpGen.Tests.Shipping;
 /// weights, and its NativeAOT build publishes without warnings and predicts what the JIT build does.
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
+[Trait("Category", "Shipping")]
 public class InferenceSampleTests
 {
     private static string Project => Path.Combine(Repository.Root, "MlpGen.InferenceSample", "MlpGen.InferenceSample.csproj");

@@ -17,6 +17,7 @@ namespace MlpGen.Tests.Shipping;
 /// and must predict exactly what the trained network predicted.
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
+[Trait("Category", "Shipping")]
 public class PackageTests
 {
     private const string Version = "0.1.0";

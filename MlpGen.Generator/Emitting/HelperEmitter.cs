@@ -15,6 +15,7 @@ internal static class HelperEmitter
 
         w.Line();
         w.Line($"/// <summary>a = σ(z) = 1 / (1 + e^−z) in place, {lanes} lanes at a time, then the rest one by one.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Sigmoid(Span<{t}> z)");
         w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
         w.Line("int i = 0;");
@@ -28,6 +29,7 @@ internal static class HelperEmitter
 
         w.Line();
         w.Line("/// <summary>δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void MultiplyBySigmoidDerivative(ReadOnlySpan<{t}> a, Span<{t}> delta)");
         w.Line($"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));");
         w.Line($"ref {t} rd = ref MemoryMarshal.GetReference(delta);");
@@ -44,6 +46,7 @@ internal static class HelperEmitter
 
         w.Line();
         w.Line("/// <summary>The descent step p ← p − rate·g, where rate is η/m.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"public static void Descend(Span<{t}> p, ReadOnlySpan<{t}> g, {t} rate)");
         w.Line($"ref {t} rp = ref MemoryMarshal.GetReference(p);");
         w.Line($"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));");
@@ -100,6 +103,7 @@ internal static class HelperEmitter
         string log = $"{m.MathClass}.Log";
         int L = m.WeightLayerCount;
         w.Line($"/// <summary>δL = ∂C/∂zL = {NetworkEmitter.OutputErrorFormula(m, "aL")} for the {NetworkEmitter.CostName(m)} cost; returns C = {NetworkEmitter.CostFormula(m, "aL")}.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)");
         w.Line($"{t} cost = 0;");
         w.Open($"for (int i = 0; i < N{L}; i++)");

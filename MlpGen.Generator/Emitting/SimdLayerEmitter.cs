@@ -40,6 +40,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line($"/// each row's dot product in one accumulator of {m.Lanes} lanes ({RowsPerBlock} independent FMA chains sharing each input load),");
         w.Line($"/// {vectorEnd / m.Lanes} vector steps" + (nIn > vectorEnd ? $", then {nIn - vectorEnd} scalar columns." : "."));
         w.Line("/// </summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> input, Span<{t}> z)");
         EmitScalarDispatch(w, $"Layer{l}Scalar(p, input, z, 1);");
         w.Line($"ref {t} w = ref MemoryMarshal.GetReference(p.Slice(W{l}, {nOut} * {nIn}));");
@@ -60,6 +61,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l], g = NetworkEmitter.Group;
         w.Line();
         w.Line($"/// <summary>Layer{l} for {g} samples (inputs and outputs one after another): rows in blocks of {GroupRowsPerBlock} × {g} samples, the same additions per row and sample as Layer{l}.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)");
         EmitScalarDispatch(w, $"Layer{l}Scalar(p, inputs, z, {g});");
         w.Line($"ref {t} w = ref MemoryMarshal.GetReference(p.Slice(W{l}, {nOut} * {nIn}));");
@@ -144,6 +146,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
         w.Line();
         w.Line($"/// <summary>z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: the path where Vector256 is not hardware accelerated.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}Scalar(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z, int count)");
         w.Line($"ref {t} w = ref MemoryMarshal.GetReference(p.Slice(W{l}, {nOut} * {nIn}));");
         w.Line($"ref {t} b = ref MemoryMarshal.GetReference(p.Slice(B{l}, {nOut}));");
@@ -186,6 +189,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line($"/// result = W{l}ᵀ·δ{l} ({NetworkEmitter.Num((long)nOut * nIn)} multiply-adds): result[k] = Σ_j W{l}[j, k]·δ{l}[j], vectorised along k, each");
         w.Line($"/// step running {VectorsPerColumnStep} accumulators down the {nOut} rows of W{l}.");
         w.Line("/// </summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}Transposed(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result)");
         w.Line($"ref {t} w = ref MemoryMarshal.GetReference(p.Slice(W{l}, {nOut} * {nIn}));");
         w.Line($"ref {t} e = ref MemoryMarshal.GetReference(delta.Slice(0, {nOut}));");
@@ -231,6 +235,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line("/// so the samples' inputs in a block stay in L1 while every row of the gradient takes them: each block of a");
         w.Line("/// gradient row is loaded once, takes the contributions of every sample, and is stored once.");
         w.Line("/// </summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}Gradient(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> delta, int count, Span<{t}> g)");
         w.Line($"ref {t} gw = ref MemoryMarshal.GetReference(g.Slice(W{l}, {nOut} * {nIn}));");
         w.Line($"ref {t} gb = ref MemoryMarshal.GetReference(g.Slice(B{l}, {nOut}));");

@@ -65,6 +65,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         w.Line();
         w.Line($"/// <summary>{summary}</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void {name}({parameters})");
         if (parts.Count == 1)
         {
@@ -80,6 +81,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             List<Segment> part = parts[i];
             w.Line();
             w.Line($"/// <summary>Part {i} of {name}: {Describe(part)}.</summary>");
+            w.Line(NetworkEmitter.Hot);
             w.Open($"private static void {name}Part{i}({parameters})");
             body(part);
             w.Close();
@@ -121,6 +123,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         int g = NetworkEmitter.Group;
         w.Line();
         w.Line($"/// <summary>Layer{l} for {g} samples, one after another.</summary>");
+        w.Line(NetworkEmitter.Hot);
         w.Open($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)");
         w.Line($"for (int s = 0; s < {g}; s++) Layer{l}(p, inputs.Slice(s * N{l - 1}, N{l - 1}), z.Slice(s * N{l}, N{l}));");
         w.Close();

@@ -120,6 +120,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
                     _data.Input(sample).CopyTo(_inputs[worker].AsSpan((s - from) * inputSize, inputSize));
                     _data.Target(sample).CopyTo(_targets[worker].AsSpan((s - from) * outputSize, outputSize));
                 }
+                Prefetch(first + _miniBatch, worker);
                 if (to > from)
                 {
                     _replicas[worker].Backpropagate(_inputs[worker].AsSpan(0, (to - from) * inputSize), _targets[worker].AsSpan(0, (to - from) * outputSize), own);
@@ -135,6 +136,26 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             // 2. The whole update, on this worker's own copy of the parameters.
             Descend(_replicas[worker].Parameters, gradients, _eta / T.CreateChecked(count));
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
+        }
+    }
+
+    /// <summary>
+    /// Asks the cache for this worker's share of the next mini-batch's inputs while it computes the current
+    /// one: the samples are shuffled, so the hardware prefetcher cannot guess them, and each would
+    /// otherwise stall on memory when it is gathered.
+    /// </summary>
+    private unsafe void Prefetch(int nextFirst, int worker)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || nextFirst >= _order.Length) return;
+        int count = Math.Min(_miniBatch, _order.Length - nextFirst);
+        int from = count * worker / _workers, to = count * (worker + 1) / _workers;
+        int bytes = _data.InputSize * Unsafe.SizeOf<T>();
+        for (int s = from; s < to; s++)
+        {
+            fixed (T* input = _data.Input(_order[nextFirst + s]))
+            {
+                for (int offset = 0; offset < bytes; offset += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0((byte*)input + offset);
+            }
         }
     }
 

@@ -111,26 +111,10 @@ internal static class NetworkParser
                     }
                     break;
                 case "Cost":
-                    if (argument.Value.Value is int value && System.Enum.IsDefined(typeof(CostKind), value))
-                    {
-                        cost = (CostKind)value;
-                    }
-                    else
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCost, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                            argument.Value.Value?.ToString() ?? "null", name));
-                    }
+                    cost = ReadEnum(argument, Diagnostics.UnsupportedCost, cost);
                     break;
                 case "CodeShape":
-                    if (argument.Value.Value is int shapeValue && System.Enum.IsDefined(typeof(CodeShape), shapeValue))
-                    {
-                        shape = (CodeShape)shapeValue;
-                    }
-                    else
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedCodeShape, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                            argument.Value.Value?.ToString() ?? "null", name));
-                    }
+                    shape = ReadEnum(argument, Diagnostics.UnsupportedCodeShape, shape);
                     break;
                 case "Weights":
                     if (argument.Value.Value is string file)
@@ -139,6 +123,15 @@ internal static class NetworkParser
                     }
                     break;
             }
+        }
+
+        // An enum-valued named argument (Cost, CodeShape): its value, or a diagnostic on it and the default.
+        TEnum ReadEnum<TEnum>(KeyValuePair<string, TypedConstant> argument, DiagnosticDescriptor unsupported, TEnum fallback) where TEnum : struct, System.Enum
+        {
+            if (argument.Value.Value is int value && System.Enum.IsDefined(typeof(TEnum), value)) return (TEnum)(object)value;
+            diagnostics.Add(DiagnosticInfo.Create(unsupported, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                argument.Value.Value?.ToString() ?? "null", name));
+            return fallback;
         }
 
         if (sizes.Count >= 2 && sizes.All(s => s > 0))

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using MlpGen.Data;
 
@@ -24,6 +25,10 @@ internal static class TestData
     public static Dataset<float> Test => TestSet.Value;
 
     public static Dataset<double> TrainDouble => TrainSetDouble.Value;
+
+    /// <summary>The path of one MNIST file in <see cref="MnistDirectory"/>, raw or gzipped (e.g. "t10k-images-idx3-ubyte").</summary>
+    public static string MnistFile(string baseName) =>
+        new[] { baseName, baseName + ".gz" }.Select(n => Path.Combine(MnistDirectory, n)).First(File.Exists);
 
     /// <summary>The shared subset's directory, or null where the checkout has no ../shared beside it.</summary>
     public static string? SharedSubset

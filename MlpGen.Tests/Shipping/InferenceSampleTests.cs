@@ -22,13 +22,11 @@ public class InferenceSampleTests
 {
     private static string Project => Path.Combine(Repository.Root, "MlpGen.InferenceSample", "MlpGen.InferenceSample.csproj");
 
-    private static string TestFile(string name) =>
-        new[] { name, name + ".gz" }.Select(n => Path.Combine(TestData.MnistDirectory, n)).First(File.Exists);
 
     private static string[] AppArguments => new[]
     {
-        TestFile(Mnist.FileNames(MnistSplit.Test).Images),
-        TestFile(Mnist.FileNames(MnistSplit.Test).Labels),
+        TestData.MnistFile(Mnist.FileNames(MnistSplit.Test).Images),
+        TestData.MnistFile(Mnist.FileNames(MnistSplit.Test).Labels),
     };
 
     /// <summary>The lines the app prints for the test split, computed here with the runtime loading digits.mlpw into a trainable network.</summary>

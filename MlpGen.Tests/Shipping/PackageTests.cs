@@ -22,8 +22,6 @@ public class PackageTests
 {
     private const string Version = "0.1.0";
 
-    private static string TestFile(string name) =>
-        new[] { name, name + ".gz" }.Select(n => Path.Combine(TestData.MnistDirectory, n)).First(File.Exists);
 
     [Fact]
     public void PackedPackages_InstallOffline_TrainSaveBakeAndPredict()
@@ -102,7 +100,7 @@ public class PackageTests
             partial class Digits { }
             """);
         DotNetCli.Dotnet(app, environment, "build", "-c", "Release", "--disable-build-servers").Succeeded("building the app");
-        string[] baked = Lines(DotNetCli.Dotnet(app, environment, "run", "--no-build", "-c", "Release", "--", TestFile(Mnist.FileNames(MnistSplit.Test).Images)).Succeeded("the app"));
+        string[] baked = Lines(DotNetCli.Dotnet(app, environment, "run", "--no-build", "-c", "Release", "--", TestData.MnistFile(Mnist.FileNames(MnistSplit.Test).Images)).Succeeded("the app"));
 
         Assert.Equal(trained.Single(l => l.StartsWith("classes ")), baked.Single(l => l.StartsWith("classes ")));
         string appOutput = Path.Combine(app, "bin", "Release", "net10.0");

@@ -7,8 +7,8 @@ namespace MlpGen.Generator.Emitting;
 
 /// <summary>
 /// Layers as straight-line code with constant indices: every multiply-add is written out, so the
-/// kernel reads like the equation it computes. By default only small layers (up to
-/// <see cref="MaxMultiplyAdds"/> multiply-adds) take this shape; <c>CodeShape = NetworkCodeShape.UnrolledScalar</c>
+/// kernel reads like the equation it computes. By default only layers narrower than one vector take
+/// this shape (see <see cref="NetworkEmitter.LayerEmitterFor"/>); <c>CodeShape = NetworkCodeShape.UnrolledScalar</c>
 /// forces it on every layer. A layer with more than <see cref="MaxMultiplyAddsPerMethod"/> multiply-adds
 /// is split into part methods (by rows, and a row by columns), because written-out span statements cost
 /// about 27 IL instructions each and the JIT stops optimising a method beyond 20,000
@@ -17,9 +17,6 @@ namespace MlpGen.Generator.Emitting;
 /// </summary>
 internal sealed class StraightLineLayerEmitter : ILayerEmitter
 {
-    /// <summary>Layers up to this many multiply-adds are written out by default (one method each, at most about 9,000 IL instructions).</summary>
-    public const int MaxMultiplyAdds = 320;
-
     /// <summary>Most multiply-adds one method writes out (about 11,000 IL instructions for the gradient).</summary>
     public const int MaxMultiplyAddsPerMethod = 400;
 

@@ -288,7 +288,7 @@ internal static class NetworkEmitter
         int L = m.WeightLayerCount;
         w.Line();
         w.Line($"/// <summary>Feedforward of one sample: a_l = σ(W_l·a_(l−1) + b_l) for l = 1..{L}.</summary>");
-        w.Line(NetworkEmitter.Hot);
+        w.Line(Hot);
         w.Open($"public static void Predict(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a0, Span<{t}> output)");
         for (int l = 1; l < L; l++) w.Line($"Span<{t}> a{l} = stackalloc {t}[N{l}];");
         for (int l = 1; l <= L; l++)
@@ -309,7 +309,7 @@ internal static class NetworkEmitter
         w.Line($"/// Feedforward of many samples, {Group} at a time through the grouped kernels (each weight loaded once for all {Group}),");
         w.Line("/// the rest one by one. Every sample's outputs equal Predict's bit for bit.");
         w.Line("/// </summary>");
-        w.Line(NetworkEmitter.Hot);
+        w.Line(Hot);
         w.Open($"public static void PredictBatch(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> outputs)");
         w.Line("int count = inputs.Length / N0;");
         for (int l = 1; l < L; l++) w.Line($"Span<{t}> a{l} = stackalloc {t}[Group * N{l}];");
@@ -353,7 +353,7 @@ internal static class NetworkEmitter
         w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
         w.Line("/// each gradient row updated once per chunk.");
         w.Line("/// </summary>");
-        w.Line(NetworkEmitter.Hot);
+        w.Line(Hot);
         w.Open($"public static {t} Backpropagate(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, Span<{t}> g)");
         w.Line("int count = inputs.Length / N0;");
         for (int l = 1; l <= L; l++)

@@ -16,6 +16,7 @@ public class AllocationAndArgumentTests
         (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, 10, seed: 3);
         float[] x = Samples.ToSingle(inputs), y = Samples.ToSingle(targets);
         var output = new float[network.OutputSize];
+        var outputs = new float[10 * network.OutputSize];
         var gradient = new float[network.ParameterCount];
 
         void Work()
@@ -23,6 +24,7 @@ public class AllocationAndArgumentTests
             for (int i = 0; i < 50; i++)
             {
                 network.Predict(x.AsSpan(0, network.InputSize), output);
+                network.PredictBatch(x, outputs);
                 network.Classify(x.AsSpan(network.InputSize, network.InputSize));
                 network.TrainMiniBatch(x, y, 0.1f);
                 network.Backpropagate(x, y, gradient);

@@ -14,37 +14,39 @@ internal static class BakedWeightsEmitter
 {
     private const int ValuesPerLine = 8;
 
-    public static void Emit(CodeWriter w, NetworkModel m)
+    public static void Emit(CodeWriter w, NetworkPlan plan)
     {
+        NetworkModel m = plan.Model;
         BakedWeights weights = m.Weights!;
-        string t = m.ElementKeyword;
+        string t = plan.T;
         byte[] data = new byte[weights.Data.Count];
         for (int i = 0; i < data.Length; i++) data[i] = weights.Data[i];
 
         w.Line();
         w.Line("/// <summary>");
-        w.Line($"/// The trained parameters of {NetworkEmitter.FullName(m)} ({m.Topology}, {t}), baked in from");
-        w.Line($"/// <c>{NetworkEmitter.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
+        w.Line($"/// The trained parameters of {plan.FullName} ({m.Topology}, {t}), baked in from");
+        w.Line($"/// <c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
         w.Line("/// </summary>");
-        w.Open($"file static class {m.TypeName}Weights");
-        w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
-        w.Line($"public static ReadOnlySpan<{t}> Parameters => new {t}[]");
-        w.Open("");
-        for (int l = 1; l <= m.WeightLayerCount; l++)
+        using (w.Block($"file static class {plan.WeightsClass}"))
         {
-            int rows = m.LayerSizes[l], columns = m.LayerSizes[l - 1];
-            long weightStart = m.WeightOffset(l), biasStart = m.BiasOffset(l);
-            w.Line($"// W{l}: {rows}×{columns}, row-major; row j holds the weights into neuron j of layer {l}.");
-            for (int j = 0; j < rows; j++)
+            w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
+            w.Line($"public static ReadOnlySpan<{t}> Parameters => new {t}[]");
+            using (w.Block("", closing: "};"))
             {
-                if (columns > ValuesPerLine) w.Line($"// W{l} row {j}");
-                Values(w, m, data, weightStart + (long)j * columns, columns);
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    int l = layer.Index, rows = layer.OutputSize, columns = layer.InputSize;
+                    w.Line($"// W{l}: {rows}×{columns}, row-major; row j holds the weights into neuron j of layer {l}.");
+                    for (int j = 0; j < rows; j++)
+                    {
+                        if (columns > ValuesPerLine) w.Line($"// W{l} row {j}");
+                        Values(w, m, data, layer.WeightOffset + (long)j * columns, columns);
+                    }
+                    w.Line($"// b{l}: {rows}");
+                    Values(w, m, data, layer.BiasOffset, rows);
+                }
             }
-            w.Line($"// b{l}: {rows}");
-            Values(w, m, data, biasStart, rows);
         }
-        w.Close("};");
-        w.Close();
     }
 
     private static void Values(CodeWriter w, NetworkModel m, byte[] data, long start, int count)

@@ -5,126 +5,156 @@ namespace MlpGen.Generator.Emitting;
 /// <summary>Emits the element-wise helpers every network uses: sigmoid, its derivative, the output error, the descent step, argument checks.</summary>
 internal static class HelperEmitter
 {
-    public static void Emit(CodeWriter w, NetworkModel m)
+    public static void Emit(CodeWriter w, NetworkPlan plan)
     {
-        string t = m.ElementKeyword;
-        string v = $"Vector256<{t}>";
-        string exp = $"{m.MathClass}.Exp";
+        NetworkModel m = plan.Model;
+        string t = plan.T;
         string one = m.Literal("1");
-        int lanes = m.Lanes;
+        string output = plan.Output.Out;
 
-        w.Line();
-        w.Line($"/// <summary>a = σ(z) = 1 / (1 + e^−z) in place, {lanes} lanes at a time, then the rest one by one.</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"private static void Sigmoid(Span<{t}> z)");
-        w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
-        w.Line("int i = 0;");
-        w.Line("// Without Vector256 hardware (a constant to the JIT) the loop below does it all, one by one.");
-        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= z.Length - {lanes}; i += {lanes})");
-        w.Line($"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);");
-        w.Line($"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);");
-        w.Close();
-        w.Line($"for (; i < z.Length; i++) z[i] = {one} / ({one} + {exp}(-z[i]));");
-        w.Close();
+        string v = $"Vector256<{t}>";
+        EmitElementWise(w, plan,
+            $"a = σ(z) = 1 / (1 + e^−z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
+            $"Sigmoid(Span<{t}> z)", "z",
+            setup: new[] { $"ref {t} r = ref MemoryMarshal.GetReference(z);" },
+            vector: new[]
+            {
+                $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
+                $"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
+            },
+            scalar: $"z[i] = {one} / ({one} + {m.MathClass}.Exp(-z[i]));");
 
-        w.Line();
-        w.Line("/// <summary>δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"private static void MultiplyBySigmoidDerivative(ReadOnlySpan<{t}> a, Span<{t}> delta)");
-        w.Line($"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));");
-        w.Line($"ref {t} rd = ref MemoryMarshal.GetReference(delta);");
-        w.Line("int i = 0;");
-        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= delta.Length - {lanes}; i += {lanes})");
-        w.Line($"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);");
-        w.Line($"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);");
-        w.Close();
-        w.Line($"for (; i < delta.Length; i++) delta[i] *= a[i] * ({one} - a[i]);");
-        w.Close();
+        EmitElementWise(w, plan,
+            "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).",
+            $"MultiplyBySigmoidDerivative(ReadOnlySpan<{t}> a, Span<{t}> delta)", "delta",
+            setup: new[]
+            {
+                $"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));",
+                $"ref {t} rd = ref MemoryMarshal.GetReference(delta);",
+            },
+            vector: new[]
+            {
+                $"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);",
+                $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);",
+            },
+            scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
 
-        w.Line();
-        EmitOutputError(w, m);
+        EmitOutputError(w, plan);
 
-        w.Line();
-        w.Line("/// <summary>The descent step p ← p − rate·g, where rate is η/m.</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"public static void Descend(Span<{t}> p, ReadOnlySpan<{t}> g, {t} rate)");
-        w.Line($"ref {t} rp = ref MemoryMarshal.GetReference(p);");
-        w.Line($"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));");
-        w.Line($"{v} step = Vector256.Create(-rate);");
-        w.Line("int i = 0;");
-        w.Open($"for (; Vector256.IsHardwareAccelerated && i <= p.Length - {lanes}; i += {lanes})");
-        w.Line("Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);");
-        w.Close();
-        w.Line($"for (; i < p.Length; i++) p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);");
-        w.Close();
+        EmitElementWise(w, plan,
+            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add).",
+            $"Descend(Span<{t}> p, ReadOnlySpan<{t}> g, {t} rate)", "p",
+            setup: new[]
+            {
+                $"ref {t} rp = ref MemoryMarshal.GetReference(p);",
+                $"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));",
+                $"{v} step = Vector256.Create(-rate);",
+            },
+            vector: new[] { "Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);" },
+            scalar: $"p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);",
+            visibility: "public");
 
         w.Line();
         w.Line("/// <summary>Fills p with draws from N(0, 1) (Box–Muller on a seeded <see cref=\"Random\"/>), as network.py initialises.</summary>");
-        w.Open($"public static void InitializeStandardNormal(Span<{t}> p, int seed)");
-        w.Line("var random = new Random(seed);");
-        w.Open("for (int i = 0; i < p.Length; i++)");
-        w.Line("double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite");
-        w.Line("double u2 = random.NextDouble();");
-        w.Line($"p[i] = ({t})(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));");
-        w.Close();
-        w.Close();
+        using (w.Block($"public static void InitializeStandardNormal(Span<{t}> p, int seed)"))
+        {
+            w.Line("var random = new Random(seed);");
+            using (w.Block("for (int i = 0; i < p.Length; i++)"))
+            {
+                w.Line("double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite");
+                w.Line("double u2 = random.NextDouble();");
+                w.Line($"p[i] = ({t})(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));");
+            }
+        }
 
         w.Line();
         w.Line("/// <summary>The index into a pinned array at which its elements are 64-byte aligned.</summary>");
-        w.Open($"public static int AlignedStart({t}[] pinned)");
-        w.Line("long misalignment = (long)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
-        w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
-        w.Close();
+        using (w.Block($"public static int AlignedStart({t}[] pinned)"))
+        {
+            w.Line("long misalignment = (long)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
+            w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
+        }
 
         w.Line();
         w.Line("/// <summary>Throws when a span does not hold exactly the expected number of values.</summary>");
-        w.Open("public static void CheckLength(int actual, int expected, string what, string parameter)");
-        w.Line("if (actual != expected)");
-        w.Line($"    throw new ArgumentException($\"The {{what}} must hold exactly {{expected}} values for the {m.Topology} network, but holds {{actual}}.\", parameter);");
-        w.Close();
+        using (w.Block("public static void CheckLength(int actual, int expected, string what, string parameter)"))
+        {
+            w.Line("if (actual != expected)");
+            w.Line($"    throw new ArgumentException($\"The {{what}} must hold exactly {{expected}} values for the {m.Topology} network, but holds {{actual}}.\", parameter);");
+        }
 
         w.Line();
         w.Line("/// <summary>Checks that inputs hold whole samples and the targets (or outputs) hold one output layer per sample; returns the number of samples.</summary>");
-        w.Open("public static int CheckBatch(int inputs, int outputs, string what = \"targets\")");
-        w.Line("if (inputs % N0 != 0)");
-        w.Line($"    throw new ArgumentException($\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\", nameof(inputs));");
-        w.Line("int count = inputs / N0;");
-        w.Line($"if (outputs != count * N{m.WeightLayerCount})");
-        w.Line($"    throw new ArgumentException($\"The {{what}} must hold {{N{m.WeightLayerCount}}} values for each of the {{count}} samples ({{count * N{m.WeightLayerCount}}} values), but hold {{outputs}}.\", what);");
-        w.Line("return count;");
-        w.Close();
+        using (w.Block("public static int CheckBatch(int inputs, int outputs, string what = \"targets\")"))
+        {
+            w.Line("if (inputs % N0 != 0)");
+            w.Line($"    throw new ArgumentException($\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\", nameof(inputs));");
+            w.Line("int count = inputs / N0;");
+            w.Line($"if (outputs != count * {output})");
+            w.Line($"    throw new ArgumentException($\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{count * {output}}} values), but hold {{outputs}}.\", what);");
+            w.Line("return count;");
+        }
+    }
+
+    /// <summary>
+    /// An element-wise kernel over <paramref name="span"/>: on the SIMD path, after <paramref name="setup"/>,
+    /// <paramref name="vector"/> for each whole vector at element i, then <paramref name="scalar"/> for the rest;
+    /// on the scalar path <paramref name="scalar"/> for every element. Both paths compute each element alike.
+    /// </summary>
+    private static void EmitElementWise(CodeWriter w, NetworkPlan plan, string summary, string signature, string span,
+        string[] setup, string[] vector, string scalar, string visibility = "private")
+    {
+        w.Line();
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"{visibility} static void {signature}"))
+        {
+            Vocabulary.SimdOrScalar(w,
+                scalar: () => w.Line($"for (int i = 0; i < {span}.Length; i++) {scalar}"),
+                simd: () =>
+                {
+                    foreach (string statement in setup) w.Line(statement);
+                    w.Line("int i = 0;");
+                    using (w.Block($"for (; i <= {span}.Length - {plan.Lanes}; i += {plan.Lanes})"))
+                    {
+                        foreach (string statement in vector) w.Line(statement);
+                    }
+                    w.Line($"for (; i < {span}.Length; i++) {scalar}");
+                });
+        }
     }
 
     /// <summary>The output error δL = ∂C/∂zL for the network's cost, and the cost itself.</summary>
-    private static void EmitOutputError(CodeWriter w, NetworkModel m)
+    private static void EmitOutputError(CodeWriter w, NetworkPlan plan)
     {
-        string t = m.ElementKeyword;
+        NetworkModel m = plan.Model;
+        string t = plan.T;
         string one = m.Literal("1");
         string log = $"{m.MathClass}.Log";
-        int L = m.WeightLayerCount;
-        w.Line($"/// <summary>δL = ∂C/∂zL = {NetworkEmitter.OutputErrorFormula(m, "aL")} for the {NetworkEmitter.CostName(m)} cost; returns C = {NetworkEmitter.CostFormula(m, "aL")}.</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)");
-        w.Line($"{t} cost = 0;");
-        w.Open($"for (int i = 0; i < N{L}; i++)");
-        if (m.Cost == CostKind.Quadratic)
+        w.Line();
+        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(m.Cost, "aL")} for the {Vocabulary.CostName(m.Cost)} cost; returns C = {Vocabulary.CostFormula(m.Cost, "aL")}.</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)"))
         {
-            w.Line($"{t} difference = a[i] - y[i];   // ∂C/∂a = a − y");
-            w.Line("cost += difference * difference;");
-            w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
-            w.Close();
-            w.Line($"return {m.Literal("0.5")} * cost;");
+            w.Line($"{t} cost = 0;");
+            using (w.Block($"for (int i = 0; i < {plan.Output.Out}; i++)"))
+            {
+                if (m.Cost == CostKind.Quadratic)
+                {
+                    w.Line($"{t} difference = a[i] - y[i];   // ∂C/∂a = a − y");
+                    w.Line("cost += difference * difference;");
+                    w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
+                }
+                else
+                {
+                    w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
+                    w.Line("delta[i] = a[i] - y[i];");
+                    w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
+                    w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
+                    w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
+                }
+            }
+            w.Line(m.Cost == CostKind.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
         }
-        else
-        {
-            w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
-            w.Line("delta[i] = a[i] - y[i];");
-            w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
-            w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
-            w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
-            w.Close();
-            w.Line("return cost;");
-        }
-        w.Close();
     }
 }

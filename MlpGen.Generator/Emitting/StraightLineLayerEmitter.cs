@@ -8,7 +8,7 @@ namespace MlpGen.Generator.Emitting;
 /// <summary>
 /// Layers as straight-line code with constant indices: every multiply-add is written out, so the
 /// kernel reads like the equation it computes. By default only layers narrower than one vector take
-/// this shape (see <see cref="NetworkEmitter.LayerEmitterFor"/>); <c>CodeShape = NetworkCodeShape.UnrolledScalar</c>
+/// this shape (see <see cref="NetworkPlan.KernelFor"/>); <c>CodeShape = NetworkCodeShape.UnrolledScalar</c>
 /// forces it on every layer. A layer with more than <see cref="MaxMultiplyAddsPerMethod"/> multiply-adds
 /// is split into part methods (by rows, and a row by columns), because written-out span statements cost
 /// about 27 IL instructions each and the JIT stops optimising a method beyond 20,000
@@ -62,26 +62,27 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         w.Line();
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"private static void {name}({parameters})");
-        if (parts.Count == 1)
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"private static void {name}({parameters})"))
         {
-            body(parts[0]);
-            w.Close();
-            return;
+            if (parts.Count == 1)
+            {
+                body(parts[0]);
+                return;
+            }
+            w.Line($"// Written out in {parts.Count} parts of at most {MaxMultiplyAddsPerMethod} multiply-adds, so that the JIT optimises each one.");
+            for (int i = 0; i < parts.Count; i++) w.Line($"{name}Part{i}({arguments});");
         }
-        w.Line($"// Written out in {parts.Count} parts of at most {MaxMultiplyAddsPerMethod} multiply-adds, so that the JIT optimises each one.");
-        for (int i = 0; i < parts.Count; i++) w.Line($"{name}Part{i}({arguments});");
-        w.Close();
         for (int i = 0; i < parts.Count; i++)
         {
             List<Segment> part = parts[i];
             w.Line();
             w.Line($"/// <summary>Part {i} of {name}: {Describe(part)}.</summary>");
-            w.Line(NetworkEmitter.Hot);
-            w.Open($"private static void {name}Part{i}({parameters})");
-            body(part);
-            w.Close();
+            w.Line(Vocabulary.Hot);
+            using (w.Block($"private static void {name}Part{i}({parameters})"))
+            {
+                body(part);
+            }
         }
     }
 
@@ -93,16 +94,16 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             : $"rows {first.Row}–{last.Row}";
     }
 
-    public void EmitForward(CodeWriter w, NetworkModel m, int l)
+    public void EmitForward(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        string t = m.ElementKeyword;
-        int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
+        string t = plan.T;
+        int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"z{l} = W{l}·a{l - 1} + b{l}, written out: z{l}[j] = b{l}[j] + Σ_k W{l}[j, k]·a{l - 1}[k] ({nOut}×{nIn} = {nOut * nIn} multiply-adds).",
             $"Layer{l}", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a, Span<{t}> z", "p, a, z", Parts(nOut, nIn), part =>
             {
-                w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
-                w.Line($"ReadOnlySpan<{t}> b = p.Slice(B{l}, {nOut});");
+                w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
+                w.Line($"ReadOnlySpan<{t}> b = p.Slice({layer.B}, {layer.Out});");
                 w.Line($"_ = a[{nIn - 1}]; _ = z[{nOut - 1}];   // check the lengths once; the constant indices below then need no checks");
                 foreach (Segment s in part)
                 {
@@ -110,31 +111,32 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
                     WriteSum(w, head, Enumerable.Range(s.From, s.Length).Select(k => $"w[{s.Row * nIn + k}] * a[{k}]"), leadingPlus: true);
                 }
             });
-        EmitForwardGroup(w, m, l);
+        EmitForwardGroup(w, plan, layer);
     }
 
     /// <summary>The forward product for a group of samples is the single-sample one, sample after sample.</summary>
-    private static void EmitForwardGroup(CodeWriter w, NetworkModel m, int l)
+    private static void EmitForwardGroup(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        string t = m.ElementKeyword;
-        int g = NetworkEmitter.Group;
+        string t = plan.T;
+        int l = layer.Index;
         w.Line();
-        w.Line($"/// <summary>Layer{l} for {g} samples, one after another.</summary>");
-        w.Line(NetworkEmitter.Hot);
-        w.Open($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)");
-        w.Line($"for (int s = 0; s < {g}; s++) Layer{l}(p, inputs.Slice(s * N{l - 1}, N{l - 1}), z.Slice(s * N{l}, N{l}));");
-        w.Close();
+        w.Line($"/// <summary>Layer{l} for {NetworkPlan.Group} samples, one after another.</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)"))
+        {
+            w.Line($"for (int s = 0; s < Group; s++) Layer{l}(p, inputs.Slice(s * {layer.In}, {layer.In}), z.Slice(s * {layer.Out}, {layer.Out}));");
+        }
     }
 
-    public void EmitTransposed(CodeWriter w, NetworkModel m, int l)
+    public void EmitTransposed(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        string t = m.ElementKeyword;
-        int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
+        string t = plan.T;
+        int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).",
             $"Layer{l}Transposed", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result", "p, delta, result", Parts(nIn, nOut), part =>
             {
-                w.Line($"ReadOnlySpan<{t}> w = p.Slice(W{l}, {nOut * nIn});");
+                w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
                 w.Line($"_ = delta[{nOut - 1}]; _ = result[{nIn - 1}];   // check the lengths once; the constant indices below then need no checks");
                 foreach (Segment s in part)
                 {
@@ -146,19 +148,19 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             });
     }
 
-    public void EmitGradient(CodeWriter w, NetworkModel m, int l)
+    public void EmitGradient(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        string t = m.ElementKeyword;
-        int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
+        string t = plan.T;
+        int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples, written out per sample.",
             $"Layer{l}Gradient", $"ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> delta, int count, Span<{t}> g", "a, delta, count, g", Parts(nOut, nIn), part =>
             {
-                w.Line($"Span<{t}> gw = g.Slice(W{l}, {nOut * nIn});");
-                w.Line($"Span<{t}> gb = g.Slice(B{l}, {nOut});");
-                w.Open("for (int s = 0; s < count; s++)");
-                w.Line($"ReadOnlySpan<{t}> x = a.Slice(s * {nIn}, {nIn});");
-                w.Line($"ReadOnlySpan<{t}> e = delta.Slice(s * {nOut}, {nOut});");
+                w.Line($"Span<{t}> gw = g.Slice({layer.W}, {layer.Out} * {layer.In});");
+                w.Line($"Span<{t}> gb = g.Slice({layer.B}, {layer.Out});");
+                using var samples = w.Block("for (int s = 0; s < count; s++)");
+                w.Line($"ReadOnlySpan<{t}> x = a.Slice(s * {layer.In}, {layer.In});");
+                w.Line($"ReadOnlySpan<{t}> e = delta.Slice(s * {layer.Out}, {layer.Out});");
                 foreach (Segment s in part)
                 {
                     int j = s.Row;
@@ -172,7 +174,6 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
                         w.Line(string.Join(" ", statements.Skip(i).Take(TermsPerLine)));
                     }
                 }
-                w.Close();
             });
     }
 

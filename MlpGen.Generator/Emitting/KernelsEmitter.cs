@@ -1,0 +1,171 @@
+using System.Linq;
+using MlpGen.Generator.Model;
+
+namespace MlpGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the file-local kernel class: the sizes and offsets as constants, the whole-network passes
+/// (Predict, PredictBatch, Backpropagate), each layer's kernels by the <see cref="ILayerEmitter"/> its
+/// plan names, and the element-wise helpers (<see cref="HelperEmitter"/>).
+/// </summary>
+internal static class KernelsEmitter
+{
+    public static void Emit(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        w.Line("/// <summary>");
+        w.Line($"/// The math of {plan.FullName} ({m.Topology}, {plan.T}), with every size a constant. Parameters p are laid out as");
+        w.Line($"/// {string.Join(", ", plan.Layers.Select(layer => $"{layer.W}, b{layer.Index}"))}; a gradient g has the same layout.");
+        w.Line("/// </summary>");
+        if (m.SkipLocalsInit) w.Line("[SkipLocalsInit] // the stack buffers are written before they are read");
+        using (w.Block($"file static class {plan.KernelsClass}"))
+        {
+            w.Line("// Layer sizes, input first.");
+            w.Line($"private const int {string.Join(", ", m.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");
+            w.Line();
+            w.Line("// Where each layer's weights W and biases b start in the parameter vector.");
+            foreach (LayerPlan layer in plan.Layers) w.Line($"private const int {layer.W} = {layer.WeightOffset}, {layer.B} = {layer.BiasOffset};");
+            w.Line();
+            w.Line("// Training keeps the activations and deltas of this many samples on the stack at once.");
+            w.Line($"private const int Chunk = {plan.Chunk};");
+            w.Line();
+            w.Line("// The grouped feedforward kernels compute this many samples at once.");
+            w.Line($"private const int Group = {NetworkPlan.Group};");
+
+            EmitPredict(w, plan);
+            EmitPredictBatch(w, plan);
+            EmitBackpropagate(w, plan);
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                ILayerEmitter emitter = layer.Kernel == LayerKernel.Simd ? SimdLayerEmitter.Instance : StraightLineLayerEmitter.Instance;
+                emitter.EmitForward(w, plan, layer);
+                if (layer.Index > 1) emitter.EmitTransposed(w, plan, layer);
+                emitter.EmitGradient(w, plan, layer);
+            }
+            HelperEmitter.Emit(w, plan);
+        }
+    }
+
+    private static void EmitPredict(CodeWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        w.Line();
+        w.Line($"/// <summary>Feedforward of one sample: a_l = σ(W_l·a_(l−1) + b_l) for l = 1..{plan.L}.</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"public static void Predict(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a0, Span<{t}> output)"))
+        {
+            foreach (LayerPlan hidden in plan.Layers.Take(plan.L - 1)) w.Line($"Span<{t}> a{hidden.Index} = stackalloc {t}[{hidden.Out}];");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                int l = layer.Index;
+                string target = l == plan.L ? "output" : $"a{l}";
+                w.Line($"Layer{l}(p, a{l - 1}, {target});".PadRight(28) + $"// z{l} = W{l}·a{l - 1} + b{l}");
+                w.Line($"Sigmoid({target});".PadRight(28) + $"// a{l} = σ(z{l})");
+            }
+        }
+    }
+
+    private static void EmitPredictBatch(CodeWriter w, NetworkPlan plan)
+    {
+        string t = plan.T, output = plan.Output.Out;
+        int L = plan.L, g = NetworkPlan.Group;
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Feedforward of many samples, {g} at a time through the grouped kernels (each weight loaded once for all {g}),");
+        w.Line("/// the rest one by one. Every sample's outputs equal Predict's bit for bit.");
+        w.Line("/// </summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"public static void PredictBatch(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> outputs)"))
+        {
+            w.Line("int count = inputs.Length / N0;");
+            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"Span<{t}> a{hidden.Index} = stackalloc {t}[Group * {hidden.Out}];");
+            w.Line("int s = 0;");
+            using (w.Block("for (; s + Group <= count; s += Group)"))
+            {
+                w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(s * N0, Group * N0);");
+                w.Line($"Span<{t}> a{L} = outputs.Slice(s * {output}, Group * {output});");
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    int l = layer.Index;
+                    w.Line($"Layer{l}Group(p, a{l - 1}, a{l});".PadRight(40) + $"// z{l} = W{l}·a{l - 1} + b{l} for {g} samples");
+                    w.Line($"for (int i = 0; i < Group; i++) Sigmoid(a{l}.Slice(i * {layer.Out}, {layer.Out}));");
+                }
+            }
+            w.Line($"for (; s < count; s++) Predict(p, inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
+        }
+    }
+
+    private static void EmitBackpropagate(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, output = plan.Output.Out;
+        int L = plan.L;
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Adds ∇C summed over the samples to g and returns the summed cost. Per sample: feedforward keeping");
+        w.Line($"/// every layer, the output error δ{L} = {Vocabulary.OutputErrorFormula(m.Cost, $"a{L}")}, then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
+        w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
+        w.Line("/// each gradient row updated once per chunk.");
+        w.Line("/// </summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"public static {t} Backpropagate(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, Span<{t}> g)"))
+        {
+            w.Line("int count = inputs.Length / N0;");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                int l = layer.Index;
+                w.Line($"Span<{t}> a{l} = stackalloc {t}[Chunk * {layer.Out}];   // activations of layer {l}, sample after sample");
+                w.Line($"Span<{t}> d{l} = stackalloc {t}[Chunk * {layer.Out}];   // errors δ{l} = ∂C/∂z{l}");
+            }
+            w.Line($"{t} cost = 0;");
+            using (w.Block("for (int first = 0; first < count; first += Chunk)"))
+            {
+                w.Line("int n = Math.Min(Chunk, count - first);");
+                w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(first * N0, n * N0);");
+                w.Line($"ReadOnlySpan<{t}> y = targets.Slice(first * {output}, n * {output});");
+                w.Line("int s;");
+                EmitChunkForward(w, plan);
+                w.Line();
+                using (w.Block("for (s = 0; s < n; s++)"))
+                {
+                    foreach (LayerPlan layer in plan.Layers) w.Line($"Span<{t}> a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
+                    w.Line($"// Output error: δ{L} = {Vocabulary.OutputErrorFormula(m.Cost, $"a{L}")}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
+                    w.Line($"cost += OutputError(a{L}s, y.Slice(s * {output}, {output}), d{L}.Slice(s * {output}, {output}));");
+                    foreach (LayerPlan layer in plan.Layers.Skip(1).Reverse())
+                    {
+                        int l = layer.Index;
+                        w.Line();
+                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ a{l - 1} ⊙ (1 − a{l - 1})");
+                        w.Line($"Span<{t}> d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
+                        w.Line($"Layer{l}Transposed(p, d{l}.Slice(s * {layer.Out}, {layer.Out}), d{l - 1}s);");
+                        w.Line($"MultiplyBySigmoidDerivative(a{l - 1}s, d{l - 1}s);");
+                    }
+                }
+                w.Line();
+                w.Line("// ∇W_l += Σ_s δ_l,s · a_(l−1),sᵀ and ∇b_l += Σ_s δ_l,s over the chunk.");
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    int l = layer.Index;
+                    string input = l == 1 ? "a0" : $"a{l - 1}.Slice(0, n * {layer.In})";
+                    w.Line($"Layer{l}Gradient({input}, d{l}.Slice(0, n * {layer.Out}), n, g);");
+                }
+            }
+            w.Line("return cost;");
+        }
+    }
+
+    /// <summary>Feedforward of the n samples of a training chunk, layer by layer, <see cref="NetworkPlan.Group"/> at a time where it can.</summary>
+    private static void EmitChunkForward(CodeWriter w, NetworkPlan plan)
+    {
+        w.Line($"// Feedforward of the chunk, layer by layer, {NetworkPlan.Group} samples at a time, keeping every layer's activations.");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            int l = layer.Index;
+            string source = $"a{l - 1}", nIn = layer.In, nOut = layer.Out;
+            w.Line("s = 0;");
+            w.Line($"for (; s + Group <= n; s += Group) Layer{l}Group(p, {source}.Slice(s * {nIn}, Group * {nIn}), a{l}.Slice(s * {nOut}, Group * {nOut}));");
+            w.Line($"for (; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), a{l}.Slice(s * {nOut}, {nOut}));");
+            w.Line($"for (s = 0; s < n; s++) Sigmoid(a{l}.Slice(s * {nOut}, {nOut}));");
+        }
+    }
+}

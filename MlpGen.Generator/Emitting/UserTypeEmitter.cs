@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MlpGen.Generator.Model;
+
+namespace MlpGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the user's partial class: a thin public shell (constants, the aligned parameter storage,
+/// constructors, Predict, PredictBatch, Classify, Backpropagate, TrainMiniBatch, and the runtime's
+/// interface when the project references it) that checks arguments and calls the kernels.
+/// </summary>
+internal static class UserTypeEmitter
+{
+    public static void Emit(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        var scopes = new Stack<IDisposable>();
+        if (m.Namespace is not null) scopes.Push(w.Block($"namespace {m.Namespace}"));
+        foreach (ContainingTypeModel outer in m.ContainingTypes) scopes.Push(w.Block($"partial {outer.Keyword} {outer.Name}"));
+
+        EmitDocumentation(w, plan);
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"MlpGen.Generator\", \"{Vocabulary.Version}\")]");
+        string iface = m.ImplementsRuntimeInterface ? $" : global::MlpGen.INetwork<{plan.T}>" : "";
+        using (w.Block($"partial {m.Keyword} {m.TypeName}{iface}"))
+        {
+            EmitSizes(w, plan);
+            EmitStorageAndConstructors(w, plan);
+            EmitMethods(w, plan);
+            if (m.ImplementsRuntimeInterface) EmitRuntimeInterface(w, plan);
+        }
+        while (scopes.Count > 0) scopes.Pop().Dispose();
+    }
+
+    private static void EmitDocumentation(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        int L = plan.L;
+        w.Line("/// <summary>");
+        w.Line($"/// A fully connected feedforward network {m.Topology} of sigmoid neurons computing in <see cref=\"{plan.T}\"/>:");
+        w.Line($"/// {Vocabulary.Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the {Vocabulary.CostName(m.Cost)} cost.");
+        w.Line("/// </summary>");
+        w.Line("/// <remarks>");
+        w.Line("/// <para>Layer 0 is the input a0. For each layer l = 1..L (σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)):</para>");
+        w.Line("/// <code>");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            int l = layer.Index;
+            w.Line($"/// a{l} = σ(W{l}·a{l - 1} + b{l})    W{l}: {layer.OutputSize}×{layer.InputSize}, b{l}: {layer.OutputSize}");
+        }
+        w.Line($"/// C  = {Vocabulary.CostFormula(m.Cost, $"a{L}")}");
+        w.Line("/// </code>");
+        w.Line($"/// <para>Parameter layout (see <see cref=\"Parameters\"/>): {string.Join(", ", plan.Layers.Select(layer => $"W{layer.Index} (row-major [out, in]), b{layer.Index}"))}.</para>");
+        if (m.Weights is { } baked)
+        {
+            w.Line($"/// <para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): <c>new {m.TypeName}()</c> starts from");
+            w.Line("/// them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
+        }
+        w.Line("/// </remarks>");
+    }
+
+    private static void EmitSizes(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        w.Line("/// <summary>Width of the input layer a0.</summary>");
+        w.Line($"public const int InputSize = {m.InputSize};");
+        w.Line();
+        w.Line($"/// <summary>Width of the output layer a{plan.L}.</summary>");
+        w.Line($"public const int OutputSize = {m.OutputSize};");
+        w.Line();
+        w.Line("/// <summary>Number of layers, the input layer included.</summary>");
+        w.Line($"public const int LayerCount = {m.LayerSizes.Count};");
+        w.Line();
+        w.Line("/// <summary>Number of weights and biases.</summary>");
+        w.Line($"public const int ParameterCount = {m.ParameterCount};");
+        foreach (LayerPlan hidden in plan.Layers.Take(plan.L - 1))
+        {
+            w.Line();
+            w.Line($"/// <summary>Width of hidden layer a{hidden.Index}.</summary>");
+            w.Line($"public const int Layer{hidden.Index}Size = {hidden.OutputSize};");
+        }
+        w.Line();
+        w.Line("/// <summary>The layer sizes, input first.</summary>");
+        w.Line($"public static global::System.ReadOnlySpan<int> LayerSizes => new int[] {{ {string.Join(", ", m.LayerSizes)} }};");
+        w.Line();
+    }
+
+    private static void EmitStorageAndConstructors(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, kernels = $"global::MlpGen.Generated.{plan.KernelsClass}";
+        w.Line("// The parameters live in one pinned array; _start makes the first weight 64-byte aligned for vector loads.");
+        w.Line($"private readonly {t}[] _storage;");
+        w.Line("private readonly int _start;");
+        w.Line();
+        w.Line("// Gradient scratch of TrainMiniBatch, allocated on first use and reused.");
+        w.Line($"private {t}[]? _gradient;");
+        w.Line();
+
+        void AllocateStorage()
+        {
+            w.Line($"_storage = global::System.GC.AllocateUninitializedArray<{t}>(ParameterCount + 64 / sizeof({t}), pinned: true);");
+            w.Line($"_start = {kernels}.AlignedStart(_storage);");
+        }
+
+        w.Line("/// <summary>Creates a network whose weights and biases are drawn from the standard normal distribution N(0, 1).</summary>");
+        w.Line("/// <param name=\"seed\">Seed of the random draw: the same seed gives the same parameters.</param>");
+        using (w.Block($"public {m.TypeName}(int seed)"))
+        {
+            AllocateStorage();
+            w.Line($"{kernels}.InitializeStandardNormal(Parameters, seed);");
+        }
+        w.Line();
+        if (m.Weights is { } weights)
+        {
+            string file = Vocabulary.Xml(weights.FileName);
+            w.Line($"/// <summary>Creates a network holding the trained parameters baked in from <c>{file}</c>, ready to predict.</summary>");
+            using (w.Block($"public {m.TypeName}()"))
+            {
+                AllocateStorage();
+                w.Line("BakedParameters.CopyTo(Parameters);");
+            }
+            w.Line();
+            w.Line($"/// <summary>The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.</summary>");
+            w.Line("/// <remarks>The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing.</remarks>");
+            w.Line($"public static global::System.ReadOnlySpan<{t}> BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
+            w.Line();
+        }
+        else
+        {
+            w.Line("/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>");
+            w.Line($"public {m.TypeName}() : this(global::System.Random.Shared.Next())");
+            using (w.Block(""))
+            {
+            }
+            w.Line();
+        }
+        w.Line($"/// <summary>All {Vocabulary.Num(m.ParameterCount)} weights and biases, in the layout described on the class; writable, for loading and saving.</summary>");
+        w.Line($"public global::System.Span<{t}> Parameters => new(_storage, _start, ParameterCount);");
+        w.Line();
+    }
+
+    private static void EmitMethods(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, kernels = $"global::MlpGen.Generated.{plan.KernelsClass}";
+        string span = $"global::System.Span<{t}>", readOnlySpan = $"global::System.ReadOnlySpan<{t}>";
+        int L = plan.L;
+        string cost = Vocabulary.CostName(m.Cost);
+
+        w.Line("/// <summary>Feedforward: computes the output activations for one input.</summary>");
+        w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
+        w.Line($"/// <param name=\"output\">Receives the {m.OutputSize} output activations a{L}.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        using (w.Block($"public void Predict({readOnlySpan} input, {span} output)"))
+        {
+            w.Line($"{kernels}.CheckLength(input.Length, InputSize, \"input\", nameof(input));");
+            w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\", nameof(output));");
+            w.Line($"{kernels}.Predict(Parameters, input, output);");
+        }
+        w.Line();
+        w.Line("/// <summary>Feedforward of many samples at once; faster per sample than <see cref=\"Predict\"/>, because each weight loaded serves several samples.</summary>");
+        w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
+        w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
+        using (w.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
+        {
+            w.Line($"{kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
+            w.Line($"{kernels}.PredictBatch(Parameters, inputs, outputs);");
+        }
+        w.Line();
+        w.Line("/// <summary>Returns the index of the largest output activation (the first one on ties): the predicted class.</summary>");
+        w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
+        using (w.Block($"public int Classify({readOnlySpan} input)"))
+        {
+            w.Line($"{span} output = stackalloc {t}[OutputSize];");
+            w.Line("Predict(input, output);");
+            w.Line("int best = 0;");
+            w.Line("for (int i = 1; i < OutputSize; i++) if (output[i] > output[best]) best = i;");
+            w.Line("return best;");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Backpropagation: adds the gradient of the {cost} cost, summed over the given samples, to");
+        w.Line("/// <paramref name=\"gradient\"/> (laid out like <see cref=\"Parameters\"/>), and returns the summed cost.");
+        w.Line("/// </summary>");
+        w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
+        w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each (one-hot for classification).</param>");
+        w.Line("/// <param name=\"gradient\">Accumulates ∂C/∂w and ∂C/∂b for every parameter.</param>");
+        using (w.Block($"public {t} Backpropagate({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradient)"))
+        {
+            w.Line($"{kernels}.CheckBatch(inputs.Length, targets.Length);");
+            w.Line($"{kernels}.CheckLength(gradient.Length, ParameterCount, \"gradient\", nameof(gradient));");
+            w.Line($"return {kernels}.Backpropagate(Parameters, inputs, targets, gradient);");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// One step of gradient descent on a mini-batch of m samples: w ← w − (η/m)·∇w and b ← b − (η/m)·∇b,");
+        w.Line("/// with the gradients summed over the mini-batch by <see cref=\"Backpropagate\"/>.");
+        w.Line("/// </summary>");
+        w.Line($"/// <param name=\"inputs\">The mini-batch's inputs, {Vocabulary.Values(m.InputSize)} each.</param>");
+        w.Line($"/// <param name=\"targets\">The mini-batch's desired outputs, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Line("/// <param name=\"eta\">The learning rate η.</param>");
+        w.Line("/// <remarks>Not thread-safe: the step uses a gradient buffer of this instance. Predict and Classify are safe to call concurrently.</remarks>");
+        using (w.Block($"public void TrainMiniBatch({readOnlySpan} inputs, {readOnlySpan} targets, {t} eta)"))
+        {
+            w.Line($"int count = {kernels}.CheckBatch(inputs.Length, targets.Length);");
+            w.Line("if (count == 0) return;");
+            w.Line($"{span} gradient = _gradient ??= new {t}[ParameterCount];");
+            w.Line("gradient.Clear();");
+            w.Line($"{kernels}.Backpropagate(Parameters, inputs, targets, gradient);");
+            w.Line($"{kernels}.Descend(Parameters, gradient, eta / count);");
+        }
+    }
+
+    /// <summary>The members of <c>MlpGen.INetwork&lt;T&gt;</c> that the class does not already have under the same name.</summary>
+    private static void EmitRuntimeInterface(CodeWriter w, NetworkPlan plan)
+    {
+        string i = $"global::MlpGen.INetwork<{plan.T}>";
+        w.Line();
+        w.Line($"global::System.ReadOnlySpan<int> {i}.LayerSizes => LayerSizes;");
+        w.Line();
+        w.Line($"int {i}.InputSize => InputSize;");
+        w.Line();
+        w.Line($"int {i}.OutputSize => OutputSize;");
+        w.Line();
+        w.Line($"int {i}.ParameterCount => ParameterCount;");
+        w.Line();
+        w.Line($"{i} {i}.Replicate()");
+        using (w.Block(""))
+        {
+            w.Line($"var copy = new {plan.Model.TypeName}(0);");
+            w.Line("Parameters.CopyTo(copy.Parameters);");
+            w.Line("return copy;");
+        }
+    }
+}

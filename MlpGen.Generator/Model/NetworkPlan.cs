@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MlpGen.Generator.Model;
+
+/// <summary>How one weight layer's kernels are written.</summary>
+internal enum LayerKernel
+{
+    /// <summary><c>Vector256</c> fused multiply-add loops with constant trip counts (and a scalar-loop path).</summary>
+    Simd,
+
+    /// <summary>Every multiply-add written out as a statement with constant indices.</summary>
+    StraightLine,
+}
+
+/// <summary>
+/// The decisions about weight layer l (1 ≤ l ≤ L) of a network: its sizes, where its parameters live,
+/// and the shape of its kernels. The names are those of the constants the kernel class declares, so
+/// that emitted code says <c>N0</c> where it means the input width.
+/// </summary>
+internal sealed class LayerPlan
+{
+    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel)
+    {
+        Index = index;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        WeightOffset = weightOffset;
+        BiasOffset = biasOffset;
+        Kernel = kernel;
+    }
+
+    /// <summary>l: the layer's weights W_l take a_(l−1) to z_l.</summary>
+    public int Index { get; }
+
+    /// <summary>n_in, the width of a_(l−1).</summary>
+    public int InputSize { get; }
+
+    /// <summary>n_out, the width of a_l.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Where W_l (n_out × n_in, row-major) starts in the parameter vector.</summary>
+    public long WeightOffset { get; }
+
+    /// <summary>Where b_l (n_out) starts in the parameter vector.</summary>
+    public long BiasOffset { get; }
+
+    public LayerKernel Kernel { get; }
+
+    /// <summary>n_in × n_out.</summary>
+    public long MultiplyAdds => (long)InputSize * OutputSize;
+
+    /// <summary>The name of the constant holding n_in: <c>N{l−1}</c>.</summary>
+    public string In => $"N{Index - 1}";
+
+    /// <summary>The name of the constant holding n_out: <c>N{l}</c>.</summary>
+    public string Out => $"N{Index}";
+
+    /// <summary>The name of the constant holding the offset of W_l: <c>W{l}</c>.</summary>
+    public string W => $"W{Index}";
+
+    /// <summary>The name of the constant holding the offset of b_l: <c>B{l}</c>.</summary>
+    public string B => $"B{Index}";
+}
+
+/// <summary>
+/// Everything decided about a network before a line is emitted: one <see cref="LayerPlan"/> per weight
+/// layer (sizes, offsets, kernel shape), the samples a training chunk keeps on the stack, the samples a
+/// grouped kernel computes at once. Derived from a <see cref="NetworkModel"/> by <see cref="For"/> in one
+/// place, so the emitters only read decisions and the rules can be tested without emitting code.
+/// </summary>
+internal sealed class NetworkPlan
+{
+    /// <summary>Samples the grouped feedforward kernels (<c>Layer{l}Group</c>) compute together, sharing each weight load.</summary>
+    public const int Group = 4;
+
+    /// <summary>Bytes of stack a training chunk may use for its activations and deltas.</summary>
+    public const int ChunkStackBudget = 64 * 1024;
+
+    /// <summary>Most samples whose activations a training chunk keeps at once.</summary>
+    public const int MaxChunk = 16;
+
+    private NetworkPlan(NetworkModel model, IReadOnlyList<LayerPlan> layers, int chunk)
+    {
+        Model = model;
+        Layers = layers;
+        Chunk = chunk;
+    }
+
+    public NetworkModel Model { get; }
+
+    /// <summary>The weight layers 1..L, in order (<c>Layers[0]</c> is layer 1).</summary>
+    public IReadOnlyList<LayerPlan> Layers { get; }
+
+    /// <summary>L, the number of weight layers.</summary>
+    public int L => Layers.Count;
+
+    /// <summary>The output layer's plan, layer L.</summary>
+    public LayerPlan Output => Layers[Layers.Count - 1];
+
+    /// <summary>Samples per training chunk.</summary>
+    public int Chunk { get; }
+
+    /// <summary>The C# keyword of the element type, e.g. <c>float</c>.</summary>
+    public string T => Model.ElementKeyword;
+
+    /// <summary>Lanes of one <c>Vector256</c> of the element type.</summary>
+    public int Lanes => Model.Lanes;
+
+    /// <summary>The file-local class holding the math.</summary>
+    public string KernelsClass => Model.TypeName + "Kernels";
+
+    /// <summary>The file-local class holding baked-in parameters.</summary>
+    public string WeightsClass => Model.TypeName + "Weights";
+
+    /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
+    public string FullName =>
+        string.Join(".", new[] { Model.Namespace }.Concat(Model.ContainingTypes.Select(c => c.Name)).Append(Model.TypeName).Where(s => s is not null));
+
+    public static NetworkPlan For(NetworkModel m)
+    {
+        var layers = new LayerPlan[m.WeightLayerCount];
+        for (int l = 1; l <= layers.Length; l++)
+        {
+            int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
+            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes));
+        }
+        long perSample = 2L * m.LayerSizes.Skip(1).Sum(s => (long)s) * m.ElementSize;
+        int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));
+        return new NetworkPlan(m, layers, chunk);
+    }
+
+    /// <summary>
+    /// The kernel shape of a layer. Auto: SIMD wherever the layer's input fills at least one vector (writing
+    /// 16→16 and 16→10 out as straight-line code measured 1.1–1.5× slower), straight-line code for narrower
+    /// layers, where SIMD would have no full vector to work with. The forced shapes apply to every layer.
+    /// </summary>
+    internal static LayerKernel KernelFor(CodeShape shape, int inputSize, int lanes) => shape switch
+    {
+        CodeShape.UnrolledScalar => LayerKernel.StraightLine,
+        CodeShape.Simd => LayerKernel.Simd,
+        _ => inputSize < lanes ? LayerKernel.StraightLine : LayerKernel.Simd,
+    };
+}

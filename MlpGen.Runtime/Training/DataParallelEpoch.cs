@@ -1,8 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Threading;
 using MlpGen.Data;
 
@@ -15,7 +13,8 @@ namespace MlpGen.Training;
 /// <item>worker w gathers its contiguous share of the samples and sums their gradient into its own
 /// buffer g_w (the generated <c>Backpropagate</c>);</item>
 /// <item>after one barrier, every worker applies the whole update to its own copy of the parameters:
-/// p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order.</item>
+/// p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
+/// (<see cref="ParameterUpdate.Descend"/>).</item>
 /// </list>
 /// Every worker performs the same operations on the same values, so all copies stay bit-identical, and
 /// the split depends only on P: the same seed and P give the same bits. With P = 1 a step is exactly the
@@ -134,7 +133,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
 
             // 2. The whole update, on this worker's own copy of the parameters.
-            Descend(_replicas[worker].Parameters, gradients, _eta / T.CreateChecked(count));
+            ParameterUpdate.Descend(_replicas[worker].Parameters, gradients, _eta / T.CreateChecked(count));
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }
     }
@@ -158,35 +157,6 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             }
         }
     }
-
-    /// <summary>p ← fma(g_0 + g_1 + …, −rate, p).</summary>
-    private static void Descend(Span<T> p, T[][] gradients, T rate)
-    {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> step = Vector256.Create(-rate);
-            for (; i <= p.Length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                Vector256<T> sum = Vector256.LoadUnsafe(ref gradients[0][i]);
-                for (int w = 1; w < gradients.Length; w++) sum += Vector256.LoadUnsafe(ref gradients[w][i]);
-                FusedMultiplyAdd(sum, step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);
-            }
-        }
-        for (; i < p.Length; i++)
-        {
-            T sum = gradients[0][i];
-            for (int w = 1; w < gradients.Length; w++) sum += gradients[w][i];
-            Unsafe.Add(ref rp, i) = T.FusedMultiplyAdd(sum, -rate, Unsafe.Add(ref rp, i));
-        }
-    }
-
-    /// <summary>a·b + c rounded once, for the two element types (the JIT keeps only the branch of T).</summary>
-    private static Vector256<T> FusedMultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
-        typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
 
     public void Dispose()
     {

@@ -9,7 +9,8 @@ namespace MlpGen.Training;
 
 /// <summary>
 /// Full-batch gradient descent: each epoch computes the gradient of the cost summed over all n
-/// training samples and takes one step w ← w − (η/n)·∇w.
+/// training samples and takes one step w ← w − (η/n)·∇w, fused as every step of the library is
+/// (w ← fma(∇w, −η/n, w), <see cref="ParameterUpdate"/>).
 /// </summary>
 public static class GradientDescent
 {
@@ -25,11 +26,12 @@ public static class GradientDescent
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
-        if (!(eta > 0) || double.IsInfinity(eta)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "The learning rate must be a positive number.");
+        LearningRate.Check<T>(eta, nameof(eta));
         Sgd.CheckShapes(network, training, test);
         if (training.Count == 0) throw new ArgumentException("The training data is empty.", nameof(training));
 
         var gradient = new T[network.ParameterCount];
+        T[][] gradients = [gradient];
         T rate = T.CreateChecked(eta) / T.CreateChecked(training.Count);
         var reports = new List<EpochReport>(epochs);
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -38,8 +40,7 @@ public static class GradientDescent
             long start = Stopwatch.GetTimestamp();
             Array.Clear(gradient);
             network.Backpropagate(training.Inputs, training.Targets, gradient);
-            Span<T> parameters = network.Parameters;
-            for (int i = 0; i < parameters.Length; i++) parameters[i] -= rate * gradient[i];
+            ParameterUpdate.Descend(network.Parameters, gradients, rate);
             EpochReport.Publish(epoch, Stopwatch.GetElapsedTime(start), network, test, reports, progress);
         }
         return reports;

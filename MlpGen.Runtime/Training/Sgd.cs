@@ -30,12 +30,12 @@ public sealed record SgdOptions
     /// </summary>
     public int DegreeOfParallelism { get; init; } = 1;
 
-    internal void Validate()
+    internal void Validate<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MiniBatchSize, nameof(MiniBatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DegreeOfParallelism, nameof(DegreeOfParallelism));
-        if (!(Eta > 0) || double.IsInfinity(Eta)) throw new ArgumentOutOfRangeException(nameof(Eta), Eta, "The learning rate must be a positive number.");
+        LearningRate.Check<T>(Eta, nameof(Eta));
     }
 }
 
@@ -57,7 +57,7 @@ public static class Sgd
         CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        options.Validate();
+        options.Validate<T>();
         CheckShapes(network, training, test);
 
         int m = options.MiniBatchSize;

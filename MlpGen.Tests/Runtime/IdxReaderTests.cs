@@ -1,10 +1,9 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using MlpGen.Data;
 using MlpGen.Tests.Infrastructure;
+using static MlpGen.Tests.Infrastructure.IdxFiles;
 using Xunit;
 
 namespace MlpGen.Tests.Runtime;
@@ -15,23 +14,6 @@ public sealed class IdxReaderTests : IDisposable
     private readonly TemporaryDirectory _temporary = new();
 
     public void Dispose() => _temporary.Dispose();
-
-    private static byte[] Idx(byte type, int[] dimensions, byte[] data)
-    {
-        var bytes = new byte[4 + 4 * dimensions.Length + data.Length];
-        bytes[2] = type;
-        bytes[3] = (byte)dimensions.Length;
-        for (int i = 0; i < dimensions.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dimensions[i]);
-        data.CopyTo(bytes, 4 + 4 * dimensions.Length);
-        return bytes;
-    }
-
-    private static byte[] Gzip(byte[] bytes)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal)) gzip.Write(bytes);
-        return output.ToArray();
-    }
 
     private string Write(string name, byte[] bytes)
     {

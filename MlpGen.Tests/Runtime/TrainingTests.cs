@@ -113,6 +113,37 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GradientDescent_OneEpoch_IsTrainMiniBatchOnTheWholeSet_BitForBit()
+    {
+        // Both take the fused step p = fma(g, −η/n, p): the runtime's ParameterUpdate and the generated Descend.
+        Dataset<float> train = TestData.Train.Slice(0, 300);
+        var byHand = new Net784x30x10(4);
+        byHand.TrainMiniBatch(train.Inputs, train.Targets, 3.0f);
+        var network = new Net784x30x10(4);
+        GradientDescent.Train(network, train, epochs: 1, eta: 3.0);
+        Assert.True(byHand.Parameters.SequenceEqual(network.Parameters), "a full-batch step differs from TrainMiniBatch on the same samples");
+    }
+
+    [Theory]
+    [InlineData(0.0, "found 0.")]
+    [InlineData(-1.0, "found -1.")]
+    [InlineData(double.NaN, "found NaN.")]
+    [InlineData(double.PositiveInfinity, "found Infinity.")]
+    [InlineData(1e39, "found 1E+39 (which is Infinity as Single).")]   // finite as a double, not as the network's float
+    public void Training_RejectsALearningRateThatIsNotPositiveAndFinite_WithOneMessage(double eta, string found)
+    {
+        var network = new Net2x2x1(1);
+        var xor = Dataset<float>.FromLabels(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, 2, new[] { 0, 0, 0, 0 }, 1);
+        var sgd = Assert.Throws<ArgumentOutOfRangeException>(() => Sgd.Train(network, xor, new SgdOptions { Eta = eta }));
+        var fullBatch = Assert.Throws<ArgumentOutOfRangeException>(() => GradientDescent.Train(network, xor, 1, eta));
+        Assert.Equal("Eta", sgd.ParamName);
+        Assert.Equal("eta", fullBatch.ParamName);
+        foreach (var e in new[] { sgd, fullBatch }) Assert.StartsWith("The learning rate η must be a positive finite number, " + found, e.Message);
+        Assert.False(LearningRate.IsValid<float>(eta));
+        Assert.Equal(eta == 1e39, LearningRate.IsValid<double>(eta));
+    }
+
+    [Fact]
     public void Training_RejectsDataOfAnotherShape()
     {
         var e = Assert.Throws<ArgumentException>(() => Sgd.Train(new Net2x2x1(1), TestData.Train, new SgdOptions()));

@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using MlpGen.Data;
+
+namespace MlpGen.Sample;
+
+/// <summary>The checks the sample makes before it downloads, loads or trains anything, so that no run is lost at its end.</summary>
+internal static class Preflight
+{
+    /// <summary>
+    /// A data directory the user gave (<paramref name="source"/> is <c>--data</c> or <c>MLPGEN_DATA</c>) must
+    /// exist and be a directory: only the default per-user cache is created when missing.
+    /// </summary>
+    public static void CheckGivenDataDirectory(string directory, string source)
+    {
+        if (directory.Length == 0) throw SampleError.Usage($"{source}: expected a directory, found ''.");
+        string full = Path.GetFullPath(directory);
+        if (File.Exists(full)) throw SampleError.Usage($"{source}: {full} is a file; give the directory that holds the MNIST IDX files.");
+        if (!Directory.Exists(full)) throw SampleError.Usage($"{source}: the directory {full} does not exist.");
+    }
+
+    /// <summary>
+    /// The weights file can be written: the path is not a directory, its directory exists, and a file can be
+    /// created there (checked the way the weights are saved: a temporary file beside the target, then deleted).
+    /// </summary>
+    public static void CheckOutputPath(string path)
+    {
+        if (path.Length == 0) throw SampleError.Usage("--output: expected a file name, found ''.");
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw SampleError.Usage($"--output: {full} is a directory; give the path of the weights file to write in it.");
+        string parent = Path.GetDirectoryName(full)!;
+        if (File.Exists(parent)) throw SampleError.Usage($"--output: {parent} is a file, not a directory.");
+        if (!Directory.Exists(parent)) throw SampleError.Usage($"--output: the directory {parent} does not exist.");
+        string probe = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SampleError.Failure($"Cannot write the weights to {full}: {e.Message}");
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
+
+    /// <summary>The images of a split have as many pixels as the network has inputs; otherwise says which topology needs which image size.</summary>
+    public static void CheckImageSize(INetwork<float> network, Dataset<float> data, string directory, MnistSplit split)
+    {
+        if (data.InputSize == network.InputSize) return;
+        string topology = string.Join("-", network.LayerSizes.ToArray());
+        string images = Mnist.FileNames(split).Images;
+        string path = File.Exists(Path.Combine(directory, images + ".gz")) ? Path.Combine(directory, images + ".gz") : Path.Combine(directory, images);
+        int[] dimensions = IdxReader.Read(path, dimensionCount: 3).Dimensions;   // read again only to name the image size
+        throw SampleError.Usage(
+            $"The network {topology} needs images of {Pixels(network.InputSize)}; the images in {Path.GetFullPath(path)} are {dimensions[1]}×{dimensions[2]} = {data.InputSize} pixels.");
+    }
+
+    private static string Pixels(int count)
+    {
+        int side = (int)Math.Round(Math.Sqrt(count));
+        return side * side == count ? $"{count} pixels ({side}×{side})" : $"{count} pixels";
+    }
+}

@@ -1,0 +1,19 @@
+using System;
+
+namespace MlpGen.Sample;
+
+/// <summary>
+/// Stops the sample with a one-line message on stderr and an exit code: <see cref="Usage"/> (2) when the
+/// command line asks for something that cannot be (a path that does not exist or is of the wrong kind, a
+/// topology that does not fit the data), <see cref="Failure"/> (1) when something fails while it runs.
+/// </summary>
+internal sealed class SampleError(int exitCode, string message) : Exception(message)
+{
+    public const int UsageExitCode = 2, FailureExitCode = 1;
+
+    public int ExitCode { get; } = exitCode;
+
+    public static SampleError Usage(string message) => new(UsageExitCode, message);
+
+    public static SampleError Failure(string message) => new(FailureExitCode, message);
+}

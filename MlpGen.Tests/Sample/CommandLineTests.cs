@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using MlpGen.Data;
+using MlpGen.Persistence;
+using MlpGen.Tests.Infrastructure;
+using MlpGen.Tests.Numerics;
+using Xunit;
+
+namespace MlpGen.Tests.Sample;
+
+/// <summary>
+/// MlpGen.Sample run as a process on bad command lines: each ends in one line naming the offending value
+/// or path and exit code 2 (a command line that cannot be) or 1 (a failure while running), never in a
+/// stack trace; a bad output path is refused before training. One good run trains an epoch and saves.
+/// </summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    /// <summary>The sample built beside these tests (the project reference builds it first), in the tests' own configuration.</summary>
+    private static string SampleDll { get; } = Path.Combine(
+        Repository.Root, "MlpGen.Sample", "bin",
+        typeof(CommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration,
+        "net10.0", "MlpGen.Sample.dll");
+
+    /// <summary>Runs the sample in the temporary directory (so that a default weights file could only land there), on the test digits unless told otherwise.</summary>
+    private DotNetCli.Result Run(IDictionary<string, string>? environment, params string[] arguments)
+    {
+        Assert.True(File.Exists(SampleDll), $"{SampleDll} is missing: build MlpGen.Sample first.");
+        return DotNetCli.Run("dotnet", _temporary.Path, environment, [SampleDll, .. arguments]);
+    }
+
+    private DotNetCli.Result Run(params string[] arguments) => Run(null, arguments);
+
+    /// <summary>Asserts exactly one line of output, <paramref name="line"/>, and the exit code: nothing of a stack trace, no help screen.</summary>
+    private static void AssertFailsWith(DotNetCli.Result result, int exitCode, string line)
+    {
+        Assert.False(result.Output.Contains("   at ") || result.Output.Contains("Unhandled exception"), $"a stack trace:\n{result.Output}");
+        Assert.Equal(line + Environment.NewLine, result.Output);
+        Assert.Equal(exitCode, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--eta", "abc", "--eta: The learning rate η must be a positive finite number, found 'abc'.")]
+    [InlineData("--eta", "Infinity", "--eta: The learning rate η must be a positive finite number, found 'Infinity'.")]
+    [InlineData("--eta", "1e400", "--eta: The learning rate η must be a positive finite number, found '1e400'.")]
+    [InlineData("--eta", "1e39", "--eta: The learning rate η must be a positive finite number, found '1e39'.")]   // ∞ as a float
+    [InlineData("--eta", "NaN", "--eta: The learning rate η must be a positive finite number, found 'NaN'.")]
+    [InlineData("--eta", "0", "--eta: The learning rate η must be a positive finite number, found '0'.")]
+    [InlineData("--mini-batch", "x", "--mini-batch: expected a whole number of 1 or more, found 'x'.")]
+    [InlineData("-m", "0", "--mini-batch: expected a whole number of 1 or more, found '0'.")]
+    [InlineData("--epochs", "y", "--epochs: expected a whole number of 0 or more, found 'y'.")]
+    [InlineData("-e", "-1", "--epochs: expected a whole number of 0 or more, found '-1'.")]
+    [InlineData("--epochs", "99999999999", "--epochs: expected a whole number of 0 or more, found '99999999999'.")]
+    [InlineData("--seed", "1.5", "--seed: expected a whole number, found '1.5'.")]
+    public void ANumericOptionThatIsNotANumberOrOutOfRange_IsOneLineAndExitCode2(string option, string value, string line) =>
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, option, value), 2, line);
+
+    [Fact]
+    public void ADataDirectoryThatDoesNotExist_IsAnError_NotADownloadTarget()
+    {
+        string missing = _temporary.File("no-such-directory");
+        AssertFailsWith(Run("--data", missing), 2, $"--data: the directory {missing} does not exist.");
+        AssertFailsWith(Run(new Dictionary<string, string> { ["MLPGEN_DATA"] = missing }), 2, $"MLPGEN_DATA: the directory {missing} does not exist.");
+        Assert.False(Directory.Exists(missing), "the sample created the directory");
+    }
+
+    [Fact]
+    public void ADataDirectoryThatIsAFile_IsAnError()
+    {
+        string file = _temporary.File("some-file");
+        File.WriteAllText(file, "not a directory");
+        AssertFailsWith(Run("--data", file), 2, $"--data: {file} is a file; give the directory that holds the MNIST IDX files.");
+    }
+
+    [Fact]
+    public void AnEmptyDataDirectory_WithNoDownload_IsAnError()
+    {
+        string empty = Directory.CreateDirectory(_temporary.File("empty")).FullName;
+        AssertFailsWith(Run("--data", empty, "--no-download"), 2, $"The MNIST files are not in {empty} and --no-download was given.");
+    }
+
+    [Fact]
+    public void ImagesOfAnotherSizeThanTheNetworkNeeds_SayWhichTopologyNeedsWhichSize()
+    {
+        string digits8x8 = Directory.CreateDirectory(_temporary.File("8x8")).FullName;
+        IdxFiles.WriteMnistSplit(digits8x8, MnistSplit.Train, 8, 8, new byte[] { 0, 1, 2, 3, 4 });
+        IdxFiles.WriteMnistSplit(digits8x8, MnistSplit.Test, 8, 8, new byte[] { 5, 6 });
+        AssertFailsWith(Run("--data", digits8x8, "-t", "784-30-10", "-o", _temporary.File("w.mlpw")), 2,
+            $"The network 784-30-10 needs images of 784 pixels (28×28); the images in {Path.Combine(digits8x8, "train-images-idx3-ubyte.gz")} are 8×8 = 64 pixels.");
+        Assert.False(File.Exists(_temporary.File("w.mlpw")));
+    }
+
+    [Fact]
+    public void DataThatCannotBeRead_IsOneLineNamingTheFile_ExitCode1()
+    {
+        string broken = Directory.CreateDirectory(_temporary.File("broken")).FullName;
+        IdxFiles.WriteMnistSplit(broken, MnistSplit.Train, 28, 28, new byte[] { 0, 1 });
+        IdxFiles.WriteMnistSplit(broken, MnistSplit.Test, 28, 28, new byte[] { 2 });
+        string labels = Path.Combine(broken, "t10k-labels-idx1-ubyte.gz");
+        File.WriteAllText(labels, "not gzip");
+        DotNetCli.Result result = Run("--data", broken, "-o", _temporary.File("w.mlpw"));
+        AssertFailsWith(result, 1, result.Output.TrimEnd());   // one line, whatever the reader's exact words
+        Assert.StartsWith(labels + ": ", result.Output);
+    }
+
+    public static TheoryData<string, string> BadOutputPaths => new()
+    {
+        { "missing/dir/x.mlpw", "--output: the directory {0}/missing/dir does not exist." },
+        { ".", "--output: {0} is a directory; give the path of the weights file to write in it." },
+        { "a-file/x.mlpw", "--output: {0}/a-file is a file, not a directory." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOutputPaths))]
+    public void AnOutputPathThatCannotBeWritten_IsRefusedBeforeTraining(string output, string line)
+    {
+        File.WriteAllText(_temporary.File("a-file"), "");
+        DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "-e", "1", "-o", output);
+        AssertFailsWith(result, 2, string.Format(line, _temporary.Path));   // so no "Training …" nor "Epoch 0" line either
+        Assert.Equal(new[] { "a-file" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void OneEpochOnTheTestDigits_PrintsTheEpochAndSavesTheWeights()
+    {
+        string weights = _temporary.File("digits.mlpw");
+        DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "-e", "1", "-o", weights).Succeeded("the sample");
+        Assert.Matches(@"(?m)^Epoch 0 : \d+ / \d+ ", result.Output);
+        Assert.Contains($"Weights saved to {weights}.", result.Output);
+        WeightsFile.Load(weights, new Net784x16x16x10(seed: 1));
+        Assert.Equal(new[] { "digits.mlpw" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
+    }
+}

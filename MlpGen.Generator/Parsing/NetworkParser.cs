@@ -26,19 +26,24 @@ internal static class NetworkParser
         string name = type.Name;
         Location nameLocation = declaration.Identifier.GetLocation();
 
-        // context.Attributes holds every [Network] of the class, whichever partial part carries it; FAWMN
-        // calls us once per part that carries one. The part with the first attribute does the work and
-        // reports the others; the other parts stay silent.
-        AttributeData first = context.Attributes[0];
+        // Which part of a partial class does the work must not depend on context.Attributes: Roslyn 4.x
+        // filled it with the [Network]s of the whole syntax tree, Roslyn 5.x only with those on this very
+        // declaration, so that with the latter every part carrying one thought it owned the class (and
+        // added the same hint name twice, which takes down the whole generator: CS8785). The owner is
+        // the part holding the class's first [Network] in the compiler's own (deterministic) order; it
+        // reports the others, every other part stays silent.
+        List<AttributeData> applications = type.GetAttributes().Where(IsNetworkAttribute).ToList();
+        if (applications.Count == 0) applications.AddRange(context.Attributes);
+        AttributeData first = applications[0];
         if (first.ApplicationSyntaxReference is not { } firstReference
-            || firstReference.SyntaxTree.FilePath != declaration.SyntaxTree.FilePath
+            || firstReference.SyntaxTree != declaration.SyntaxTree
             || !declaration.Span.Contains(firstReference.Span))
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
-        for (int i = 1; i < context.Attributes.Length; i++)
+        for (int i = 1; i < applications.Count; i++)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(context.Attributes[i]) ?? nameLocation, name));
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(applications[i]) ?? nameLocation, name));
         }
         AttributeData attribute = first;
         Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
@@ -154,7 +159,7 @@ internal static class NetworkParser
             new EquatableArray<ContainingTypeModel>(containingTypes),
             Keyword(type),
             name,
-            HintName(ns, containingTypes, name),
+            HintName(type),
             new EquatableArray<int>(sizes),
             element,
             cost,
@@ -205,15 +210,55 @@ internal static class NetworkParser
         return null;
     }
 
-    private static string HintName(string? ns, List<ContainingTypeModel> containingTypes, string name)
+    /// <summary>
+    /// The hint name of a network's file: the type's metadata identity (namespace, containing types
+    /// with their arity joined by <c>+</c>, the type), which no other type of the compilation shares,
+    /// restricted to the characters Roslyn accepts in hint names. Roslyn compares hint names ignoring
+    /// case, so when a namespace or type along the way has a sibling whose name differs only in case,
+    /// a hash of the exact identity keeps the name unique.
+    /// </summary>
+    internal static string HintName(INamedTypeSymbol type)
     {
-        IEnumerable<string> parts = containingTypes.Select(t => t.Name).Append(name);
-        if (ns is not null) parts = new[] { ns }.Concat(parts);
-        string joined = string.Join(".", parts);
-        var safe = new System.Text.StringBuilder(joined.Length);
-        foreach (char c in joined) safe.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        var parts = new List<string>();
+        ISymbol symbol = type;
+        bool caseClash = false;
+        for (; symbol is INamedTypeSymbol t; symbol = symbol.ContainingSymbol)
+        {
+            parts.Insert(0, (t.ContainingType is null ? "" : "+") + t.MetadataName);
+            caseClash |= HasCaseSibling(t);
+        }
+        for (; symbol is INamespaceSymbol { IsGlobalNamespace: false } n; symbol = symbol.ContainingSymbol)
+        {
+            parts.Insert(0, n.Name + ".");
+            caseClash |= HasCaseSibling(n);
+        }
+        string identity = string.Concat(parts);
+        var safe = new System.Text.StringBuilder(identity.Length + 16);
+        foreach (char c in identity) safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' ? c : '_');
+        if (caseClash) safe.Append('.').Append(Fnv1a(identity).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
         return safe + ".g.cs";
     }
+
+    private static bool HasCaseSibling(ISymbol symbol)
+    {
+        IEnumerable<ISymbol> siblings = symbol.ContainingSymbol switch
+        {
+            INamespaceSymbol ns => ns.GetMembers(),
+            INamedTypeSymbol t => t.GetTypeMembers(),
+            _ => Enumerable.Empty<ISymbol>(),
+        };
+        return siblings.Any(s => s.MetadataName != symbol.MetadataName && s.Locations.Any(l => l.IsInSource) && string.Equals(s.MetadataName, symbol.MetadataName, System.StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static uint Fnv1a(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text) hash = unchecked((hash ^ c) * 16777619);
+        return hash;
+    }
+
+    private static bool IsNetworkAttribute(AttributeData attribute) =>
+        attribute.AttributeClass is { Name: "NetworkAttribute", ContainingType: null, ContainingNamespace: { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static string Keyword(INamedTypeSymbol type) => type switch
     {

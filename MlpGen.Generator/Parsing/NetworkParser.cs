@@ -405,7 +405,9 @@ internal static class NetworkParser
         switch (member)
         {
             case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
-                return inherited ? null : generated.FirstOrDefault(g => g.Kind == GeneratedMemberKind.Constructor && SameParameters(constructor, g, element));
+                // A primary constructor has its own diagnostic (MLPG020).
+                bool primary = constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax);
+                return inherited || primary ? null : generated.FirstOrDefault(g => g.Kind == GeneratedMemberKind.Constructor && SameParameters(constructor, g, element));
             case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
                 return generated.FirstOrDefault(g => g.Name == method.Name
                     && (g.Kind != GeneratedMemberKind.Method && g.Kind != GeneratedMemberKind.Constructor || g.Kind == GeneratedMemberKind.Method && SameParameters(method, g, element)));

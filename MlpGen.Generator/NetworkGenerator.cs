@@ -1,10 +1,14 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
 using MlpGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace MlpGen.Generator;
@@ -38,8 +42,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeSource.MetadataName,
-                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
-                transform: static (ctx, ct) => NetworkParser.Parse(ctx, ct))
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: static (ctx, ct) => ParseIsolated(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         // What the compilation offers the generated code, reduced to plain values so that an edit
@@ -80,11 +84,57 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(baked, static (spc, result) =>
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Model is { } model)
+            if (result.Model is not { } model) return;
+            string text;
+            try
             {
-                spc.AddSource(model.HintName, SourceText.From(NetworkEmitter.Emit(model), Encoding.UTF8));
+                InjectFault(model.TypeName.TrimStart('@'), FaultPhase.Emit);
+                text = NetworkEmitter.Emit(model);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The model holds no location (it would defeat caching): the message names the class in full.
+                string name = string.Join(".", new[] { model.Namespace }.Concat(model.ContainingTypes.Select(c => c.Name)).Append(model.TypeName).Where(s => s is not null));
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, name, e.GetType().FullName, e.Message));
+                return;
+            }
+            spc.AddSource(model.HintName, SourceText.From(text, Encoding.UTF8));
         });
+    }
+
+    /// <summary>
+    /// Parses one class. Whatever goes wrong stays with that class: an exception becomes MLPG018 on its
+    /// name (an exception escaping the pipeline would drop every network's code, with CS8785).
+    /// </summary>
+    private static ParseResult ParseIsolated(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        try
+        {
+            InjectFault(context.TargetSymbol.Name, FaultPhase.Parse);
+            return NetworkParser.Parse(context, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Location location = context.TargetNode is TypeDeclarationSyntax declaration ? declaration.Identifier.GetLocation() : context.TargetNode.GetLocation();
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, context.TargetSymbol.Name, e.GetType().FullName ?? e.GetType().Name, e.Message),
+            }));
+        }
+    }
+
+    /// <summary>Where a test makes the generator throw, to prove that the failure stays with one class.</summary>
+    internal enum FaultPhase { Parse, Emit }
+
+    /// <summary>Test hook: class names (unique to a test) mapped to the phase in which the generator throws for them. Empty outside tests.</summary>
+    internal static readonly ConcurrentDictionary<string, FaultPhase> FaultsForTesting = new();
+
+    private static void InjectFault(string className, FaultPhase phase)
+    {
+        if (!FaultsForTesting.IsEmpty && FaultsForTesting.TryGetValue(className, out FaultPhase at) && at == phase)
+        {
+            throw new InvalidOperationException($"fault injected by a test ({phase})");
+        }
     }
 
     private sealed record CompilationFacts(bool RuntimeReferenced, bool AllowUnsafe);

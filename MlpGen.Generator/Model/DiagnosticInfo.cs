@@ -23,5 +23,5 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
         new(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(Array.ConvertAll(arguments, a => a?.ToString() ?? "")));
 
     public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Diagnostics.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
+        Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
 }

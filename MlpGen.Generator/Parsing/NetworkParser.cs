@@ -26,34 +26,81 @@ internal static class NetworkParser
         string name = type.Name;
         Location nameLocation = declaration.Identifier.GetLocation();
 
-        // context.Attributes holds every [Network] of the class, whichever partial part carries it; FAWMN
-        // calls us once per part that carries one. The part with the first attribute does the work and
-        // reports the others; the other parts stay silent.
-        AttributeData first = context.Attributes[0];
+        // Which part of a partial class does the work must not depend on context.Attributes: Roslyn 4.x
+        // filled it with the [Network]s of the whole syntax tree, Roslyn 5.x only with those on this very
+        // declaration, so that with the latter every part carrying one thought it owned the class (and
+        // added the same hint name twice, which takes down the whole generator: CS8785). The owner is
+        // the part holding the class's first [Network] in the compiler's own (deterministic) order; it
+        // reports the others, every other part stays silent.
+        List<AttributeData> applications = type.GetAttributes().Where(IsNetworkAttribute).ToList();
+        if (applications.Count == 0) applications.AddRange(context.Attributes);
+        AttributeData first = applications[0];
         if (first.ApplicationSyntaxReference is not { } firstReference
-            || firstReference.SyntaxTree.FilePath != declaration.SyntaxTree.FilePath
+            || firstReference.SyntaxTree != declaration.SyntaxTree
             || !declaration.Span.Contains(firstReference.Span))
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
-        for (int i = 1; i < context.Attributes.Length; i++)
+        for (int i = 1; i < applications.Count; i++)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Duplicate, AttributeLocation(context.Attributes[i]) ?? nameLocation, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Duplicate, AttributeLocation(applications[i]) ?? nameLocation, name));
         }
         AttributeData attribute = first;
         Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
 
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, nameLocation, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, name));
         }
         if (type.IsStatic)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Static, nameLocation, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Static, nameLocation, name));
         }
         if (type.TypeParameters.Length > 0)   // its own type parameters; a generic containing type is fine
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Generic, nameLocation, name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, nameLocation, name));
+        }
+
+        // 'private class' or 'protected class' in a namespace: the compiler reports it (CS1527); generated code would only add follow-on errors.
+        if (type.ContainingType is null && type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.NotApplicable))
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+        if (type.IsAbstract && !type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Abstract, nameLocation, name));
+        }
+        if (type.IsFileLocal)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, nameLocation, name, "file-local"));
+        }
+        else if (Containers(type).FirstOrDefault(t => t.IsFileLocal) is { } fileType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, nameLocation, name, $"nested in the file-local type '{fileType.Name}'"));
+        }
+        // A primary constructor (class or positional record, on any part): the generated constructors would have to chain to it.
+        if (Parts(type, cancellationToken).FirstOrDefault(d => d.ParameterList is not null) is { ParameterList: { } parameterList })
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PrimaryConstructor, parameterList.GetLocation(), name));
+        }
+        // The generated constructors call base() implicitly.
+        Compilation compilation = context.SemanticModel.Compilation;
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object, TypeKind: TypeKind.Class } baseType
+            && !baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && compilation.IsSymbolAccessibleWithin(c, type)))
+        {
+            Location baseLocation = declaration.BaseList?.Types
+                .FirstOrDefault(t => SymbolEqualityComparer.Default.Equals(context.SemanticModel.GetTypeInfo(t.Type, cancellationToken).Type, baseType))?
+                .GetLocation() ?? nameLocation;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BaseWithoutParameterlessConstructor, baseLocation, name, baseType.ToDisplayString()));
+        }
+        // What the generated code needs of the language and the framework.
+        if (compilation is CSharpCompilation { LanguageVersion: var languageVersion } && languageVersion < LanguageVersion.CSharp11)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, nameLocation, name, languageVersion.ToDisplayString()));
+        }
+        if (MissingFrameworkApis(compilation) is { } missing)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrameworkTooOld, nameLocation, name, missing));
         }
 
         var containingTypes = new List<ContainingTypeModel>();
@@ -66,7 +113,7 @@ internal static class NetworkParser
                 .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (!outerIsPartial)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.ContainingTypeNotPartial, nameLocation, name, outer.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, name, outer.Name));
             }
             containingTypes.Insert(0, new ContainingTypeModel(Keyword(outer), NameWithTypeParameters(outer)));
         }
@@ -80,13 +127,13 @@ internal static class NetworkParser
         List<int> sizes = ReadLayerSizes(attribute);
         if (sizes.Count < 2)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TooFewLayers, attributeLocation, name, sizes.Count));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, attributeLocation, name, sizes.Count));
         }
         for (int i = 0; i < sizes.Count; i++)
         {
             if (sizes[i] <= 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NonPositiveSize, ArgumentLocation(attribute, i) ?? attributeLocation, i, name, sizes[i]));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(attribute, i) ?? attributeLocation, i, name, sizes[i]));
             }
         }
 
@@ -105,16 +152,16 @@ internal static class NetworkParser
                         case SpecialType.System_Single: element = ElementKind.Single; break;
                         case SpecialType.System_Double: element = ElementKind.Double; break;
                         default:
-                            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedElementType, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedElementType, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
                                 elementType?.ToDisplayString() ?? "null", name));
                             break;
                     }
                     break;
                 case "Cost":
-                    cost = ReadEnum(argument, Diagnostics.UnsupportedCost, cost);
+                    cost = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCost, cost);
                     break;
                 case "CodeShape":
-                    shape = ReadEnum(argument, Diagnostics.UnsupportedCodeShape, shape);
+                    shape = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCodeShape, shape);
                     break;
                 case "Weights":
                     if (argument.Value.Value is string file)
@@ -139,8 +186,14 @@ internal static class NetworkParser
             string? tooLarge = CheckLimits(sizes);
             if (tooLarge is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.TooLarge, attributeLocation, name, string.Join("-", sizes), tooLarge));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, attributeLocation, name, string.Join("-", sizes), tooLarge));
             }
+        }
+
+        if (sizes.Count >= 2)
+        {
+            CheckMembers(type, GeneratedMembers.For(sizes.Count, weights is not null, name), element == ElementKind.Single ? "float" : "double",
+                nameLocation, diagnostics, cancellationToken);
         }
 
         if (diagnostics.Count > 0)
@@ -148,13 +201,14 @@ internal static class NetworkParser
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
-        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+        // Names go into the generated source escaped where they are keywords (namespace @namespace; class @class).
+        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : NamespaceName(type.ContainingNamespace);
         var model = new NetworkModel(
             ns,
             new EquatableArray<ContainingTypeModel>(containingTypes),
             Keyword(type),
-            name,
-            HintName(ns, containingTypes, name),
+            Escape(name),
+            HintName(type),
             new EquatableArray<int>(sizes),
             element,
             cost,
@@ -165,7 +219,7 @@ internal static class NetworkParser
         EquatableArray<DiagnosticInfo> notes = shape == CodeShape.UnrolledScalar
             ? new EquatableArray<DiagnosticInfo>(new[]
             {
-                DiagnosticInfo.Create(Diagnostics.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
+                DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
                     Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
             })
             : EquatableArray<DiagnosticInfo>.Empty;
@@ -196,24 +250,64 @@ internal static class NetworkParser
     /// <summary>Returns why the topology is too large, or null when it fits the limits.</summary>
     private static string? CheckLimits(List<int> sizes)
     {
-        if (sizes[0] > Diagnostics.MaxInputs) return $"{sizes[0]:N0} inputs";
+        if (sizes[0] > DiagnosticDescriptors.MaxInputs) return $"{sizes[0]:N0} inputs";
         long neurons = sizes.Skip(1).Sum(s => (long)s);
-        if (neurons > Diagnostics.MaxNeurons) return $"{neurons:N0} neurons in the hidden and output layers";
+        if (neurons > DiagnosticDescriptors.MaxNeurons) return $"{neurons:N0} neurons in the hidden and output layers";
         long parameters = 0;
         for (int i = 1; i < sizes.Count; i++) parameters += (long)sizes[i] * (sizes[i - 1] + 1);
-        if (parameters > Diagnostics.MaxParameters) return $"{parameters:N0} parameters";
+        if (parameters > DiagnosticDescriptors.MaxParameters) return $"{parameters:N0} parameters";
         return null;
     }
 
-    private static string HintName(string? ns, List<ContainingTypeModel> containingTypes, string name)
+    /// <summary>
+    /// The hint name of a network's file: the type's metadata identity (namespace, containing types
+    /// with their arity joined by <c>+</c>, the type), which no other type of the compilation shares,
+    /// restricted to the characters Roslyn accepts in hint names. Roslyn compares hint names ignoring
+    /// case, so when a namespace or type along the way has a sibling whose name differs only in case,
+    /// a hash of the exact identity keeps the name unique.
+    /// </summary>
+    internal static string HintName(INamedTypeSymbol type)
     {
-        IEnumerable<string> parts = containingTypes.Select(t => t.Name).Append(name);
-        if (ns is not null) parts = new[] { ns }.Concat(parts);
-        string joined = string.Join(".", parts);
-        var safe = new System.Text.StringBuilder(joined.Length);
-        foreach (char c in joined) safe.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+        var parts = new List<string>();
+        ISymbol symbol = type;
+        bool caseClash = false;
+        for (; symbol is INamedTypeSymbol t; symbol = symbol.ContainingSymbol)
+        {
+            parts.Insert(0, (t.ContainingType is null ? "" : "+") + t.MetadataName);
+            caseClash |= HasCaseSibling(t);
+        }
+        for (; symbol is INamespaceSymbol { IsGlobalNamespace: false } n; symbol = symbol.ContainingSymbol)
+        {
+            parts.Insert(0, n.Name + ".");
+            caseClash |= HasCaseSibling(n);
+        }
+        string identity = string.Concat(parts);
+        var safe = new System.Text.StringBuilder(identity.Length + 16);
+        foreach (char c in identity) safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' ? c : '_');
+        if (caseClash) safe.Append('.').Append(Fnv1a(identity).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
         return safe + ".g.cs";
     }
+
+    private static bool HasCaseSibling(ISymbol symbol)
+    {
+        IEnumerable<ISymbol> siblings = symbol.ContainingSymbol switch
+        {
+            INamespaceSymbol ns => ns.GetMembers(),
+            INamedTypeSymbol t => t.GetTypeMembers(),
+            _ => Enumerable.Empty<ISymbol>(),
+        };
+        return siblings.Any(s => s.MetadataName != symbol.MetadataName && s.Locations.Any(l => l.IsInSource) && string.Equals(s.MetadataName, symbol.MetadataName, System.StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static uint Fnv1a(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text) hash = unchecked((hash ^ c) * 16777619);
+        return hash;
+    }
+
+    private static bool IsNetworkAttribute(AttributeData attribute) =>
+        attribute.AttributeClass is { Name: "NetworkAttribute", ContainingType: null, ContainingNamespace: { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static string Keyword(INamedTypeSymbol type) => type switch
     {
@@ -224,8 +318,112 @@ internal static class NetworkParser
         _ => "class",
     };
 
+    /// <summary>The type's name and type parameter list as a partial declaration repeats them, escaped.</summary>
     private static string NameWithTypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? type.Name : $"{type.Name}<{string.Join(", ", type.TypeParameters.Select(p => p.Name))}>";
+        type.TypeParameters.Length == 0 ? Escape(type.Name) : $"{Escape(type.Name)}<{string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name)))}>";
+
+    private static string NamespaceName(INamespaceSymbol ns)
+    {
+        var parts = new List<string>();
+        for (; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace) parts.Insert(0, Escape(ns.Name));
+        return string.Join(".", parts);
+    }
+
+    /// <summary>
+    /// An identifier as C# source: with <c>@</c> where it is a keyword or a contextual keyword, and
+    /// where it is all lower-case ASCII (the names C# reserves for future keywords, CS8981).
+    /// </summary>
+    internal static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None
+            || identifier.All(c => c is >= 'a' and <= 'z')
+            ? "@" + identifier
+            : identifier;
+
+    private static IEnumerable<INamedTypeSymbol> Containers(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType) yield return outer;
+    }
+
+    private static IEnumerable<TypeDeclarationSyntax> Parts(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>();
+
+    /// <summary>The framework APIs the generated kernels call that the compilation lacks (Vector256.Exp and FusedMultiplyAdd came with .NET 9), or null.</summary>
+    private static string? MissingFrameworkApis(Compilation compilation)
+    {
+        var vectors = compilation.GetTypesByMetadataName("System.Runtime.Intrinsics.Vector256");
+        string[] missing = new[] { "Exp", "FusedMultiplyAdd" }
+            .Where(method => !vectors.Any(v => v.GetMembers(method).Any(m => m.DeclaredAccessibility == Accessibility.Public)))
+            .Select(method => "Vector256." + method)
+            .ToArray();
+        return missing.Length == 0 ? null : string.Join(" and ", missing);
+    }
+
+    /// <summary>
+    /// Reports what C# would reject once the generated members (<see cref="GeneratedMembers"/>) join the
+    /// user's: a member of the same name (for a method: and the same parameter types; an overload is
+    /// fine), a constructor of the same signature, a class named like one of its members, and inherited
+    /// members the generated ones would hide.
+    /// </summary>
+    private static void CheckMembers(INamedTypeSymbol type, IReadOnlyList<GeneratedMember> generated, string element, Location nameLocation,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        string name = type.Name;
+        GeneratedMember? sameAsClass = generated.FirstOrDefault(g => g.Kind != GeneratedMemberKind.Constructor && g.Name == name);
+        if (sameAsClass is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NamedLikeMember, nameLocation, name, sameAsClass.Display(element)));
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared) continue;
+            if (Clash(member, generated, element, inherited: false) is { } clash)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, member.Locations.FirstOrDefault(l => l.IsInSource) ?? nameLocation,
+                    member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), name, clash.Display(element)));
+            }
+        }
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is { SpecialType: not SpecialType.System_Object }; baseType = baseType.BaseType)
+        {
+            foreach (ISymbol member in baseType.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility == Accessibility.Private) continue;
+                if (Clash(member, generated, element, inherited: true) is { } clash)
+                {
+                    // On the inherited member where it is this project's source, else on the class.
+                    Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? nameLocation;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location,
+                        $"{baseType.Name}.{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}", name, clash.Display(element)));
+                }
+            }
+        }
+    }
+
+    private static GeneratedMember? Clash(ISymbol member, IReadOnlyList<GeneratedMember> generated, string element, bool inherited)
+    {
+        switch (member)
+        {
+            case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
+                // A primary constructor has its own diagnostic (MLPG020).
+                bool primary = constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax);
+                return inherited || primary ? null : generated.FirstOrDefault(g => g.Kind == GeneratedMemberKind.Constructor && SameParameters(constructor, g, element));
+            case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
+                return generated.FirstOrDefault(g => g.Name == method.Name
+                    && (g.Kind != GeneratedMemberKind.Method && g.Kind != GeneratedMemberKind.Constructor || g.Kind == GeneratedMemberKind.Method && SameParameters(method, g, element)));
+            case IMethodSymbol:
+                return null;   // accessors, operators, conversions, destructors, static constructors
+            default:           // fields, properties, events, nested types
+                return generated.FirstOrDefault(g => g.Kind != GeneratedMemberKind.Constructor && g.Name == member.Name);
+        }
+    }
+
+    private static bool SameParameters(IMethodSymbol method, GeneratedMember generated, string element)
+    {
+        string[] types = generated.Parameters(element);
+        return method.Parameters.Length == types.Length
+            && method.Parameters.Select((p, i) => p.RefKind == RefKind.None && p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == types[i]).All(same => same);
+    }
 
     private static Location? AttributeLocation(AttributeData attribute) =>
         attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();

@@ -39,16 +39,16 @@ internal static class WeightsResolver
     {
         if (parsed.Model is not { } model || parsed.Weights is not { } request) return parsed;
 
-        string name = model.TypeName;
+        string name = model.TypeName.TrimStart('@');   // the model holds it as source, escaped where it is a keyword
         List<WeightsFileModel> matches = files.Where(f => Matches(f.Path, request.FileName)).ToList();
         DiagnosticInfo? problem = null;
         if (matches.Count == 0)
         {
-            problem = Diagnostic(Diagnostics.WeightsNotFound, request, name);
+            problem = Diagnostic(DiagnosticDescriptors.WeightsNotFound, request, name);
         }
         else if (matches.Count > 1)
         {
-            problem = Diagnostic(Diagnostics.WeightsAmbiguous, request, name, string.Join(", ", matches.Select(f => f.Path)));
+            problem = Diagnostic(DiagnosticDescriptors.WeightsAmbiguous, request, name, string.Join(", ", matches.Select(f => f.Path)));
         }
         else
         {
@@ -57,10 +57,10 @@ internal static class WeightsResolver
             problem = file.Problem switch
             {
                 WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(model.LayerSizes) || file.Element != element =>
-                    Diagnostic(Diagnostics.WeightsTopologyMismatch, request, name, string.Join("-", file.LayerSizes), file.Element, model.Topology, element),
+                    Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, string.Join("-", file.LayerSizes), file.Element, model.Topology, element),
                 WeightsFormat.Problem.None => null,
-                WeightsFormat.Problem.UnsupportedVersion => Diagnostic(Diagnostics.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
-                _ => Diagnostic(Diagnostics.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
+                WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
+                _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
             };
             if (problem is null)
             {

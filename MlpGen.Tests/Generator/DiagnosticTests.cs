@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using MlpGen.Tests.Infrastructure;
 using Xunit;
 
@@ -165,5 +166,233 @@ public class DiagnosticTests
         Assert.Empty(result.Diagnostics);
         Assert.Contains(result.GeneratedSources, s => s.HintName == "R.g.cs");
         Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    // ---- Declarations the generated code could not extend ------------------------------------------
+
+    /// <summary>Runs the generator on several files; returns the result and the compilation with the generated files.</summary>
+    private static (GeneratorRunResult Result, Compilation Output) RunFiles(params string[] sources) =>
+        GeneratorHarness.Run(GeneratorHarness.Compile(sources));
+
+    [Fact]
+    public void MLPG007_AttributesOnPartialPartsInTwoFiles_OneDiagnostic_AndOtherNetworksKeepTheirCode()
+    {
+        (var result, var output) = RunFiles(
+            "[MlpGen.Network(2, 1)] public partial class P { }\n[MlpGen.Network(2, 2, 1)] public partial class Good { }",
+            "[MlpGen.Network(3, 1)] public partial class P { }\nclass Use { float F() { System.Span<float> o = stackalloc float[1]; new Good(1).Predict(new float[2], o); return o[0]; } }");
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG007", d.Id);
+        Assert.Equal("User2.cs", d.Location.GetLineSpan().Path);
+        Assert.Equal(new[] { "Good.g.cs" }, result.GeneratedSources.Select(s => s.HintName).Where(h => h.EndsWith(".g.cs") && !h.StartsWith("MlpGen.")));
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+        Assert.DoesNotContain(output.GetDiagnostics(), x => x.Severity == DiagnosticSeverity.Error && x.Id.StartsWith("CS"));
+    }
+
+    [Theory]
+    [InlineData(NetworkGeneratorFault.Parse)]
+    [InlineData(NetworkGeneratorFault.Emit)]
+    public void MLPG018_AnExceptionStaysWithItsClass_AndOtherNetworksKeepTheirCode(NetworkGeneratorFault phase)
+    {
+        string broken = "Broken" + phase;   // unique per test: the hook is process-wide
+        MlpGen.Generator.NetworkGenerator.FaultsForTesting[broken] = phase == NetworkGeneratorFault.Parse
+            ? MlpGen.Generator.NetworkGenerator.FaultPhase.Parse
+            : MlpGen.Generator.NetworkGenerator.FaultPhase.Emit;
+        string source = $"namespace Demo; [MlpGen.Network(2, 1)] public partial class {broken} {{ }} [MlpGen.Network(2, 2, 1)] public partial class Good {{ }}";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG018", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains(broken, d.GetMessage());
+        Assert.Contains("System.InvalidOperationException: fault injected by a test", d.GetMessage());
+        if (phase == NetworkGeneratorFault.Parse) Assert.Equal(broken, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Good.g.cs");
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.Contains(broken));
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
+    public enum NetworkGeneratorFault { Parse, Emit }
+
+    [Fact]
+    public void MLPG019_Abstract_OnClassName()
+    {
+        var (d, text) = Single("[MlpGen.Network(2, 1)] public abstract partial class A { }", "MLPG019");
+        Assert.Equal("A", text);
+    }
+
+    [Theory]
+    [InlineData("[MlpGen.Network(2, 1)] public partial class C(int x) { public int X => x; }", "(int x)")]
+    [InlineData("[MlpGen.Network(2, 1)] public partial record R(int X);", "(int X)")]
+    [InlineData("[MlpGen.Network(2, 1)] public partial record R();", "()")]
+    [InlineData("[MlpGen.Network(2, 1)] public partial class C { } public partial class C(string s) { }", "(string s)")]
+    public void MLPG020_PrimaryConstructor_OnTheParameterList(string source, string location)
+    {
+        var (d, text) = Single(source, "MLPG020");
+        Assert.Equal(location, text);
+    }
+
+    [Theory]
+    [InlineData("public class B { public B(int x) { } } [MlpGen.Network(2, 1)] public partial class D : B { public D() : base(1) { } }")]
+    [InlineData("public class B { private B() { } public B(int x) { } } [MlpGen.Network(2, 1)] public partial class D : B { public D(string s) : base(1) { } }")]
+    public void MLPG021_BaseWithoutParameterlessConstructor_OnTheBaseType(string source)
+    {
+        var (d, text) = Single(source, "MLPG021");
+        Assert.Equal("B", text);
+        Assert.Contains("'B'", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("public class B { protected B() { } }")]
+    [InlineData("public class B { public B(int x = 1, params string[] rest) { } }")]
+    [InlineData("public abstract class B { protected internal B() { } public int Other; }")]
+    public void BaseClassWithAConstructorCallableWithoutArguments_Works(string baseClass)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(baseClass + " [MlpGen.Network(2, 1)] public partial class D : B { }"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "D.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Theory]
+    [InlineData("public int InputSize = 3;", "InputSize", "InputSize")]
+    [InlineData("public static int OutputSize() => 1;", "OutputSize", "OutputSize")]
+    [InlineData("public int Layer1Size { get; }", "Layer1Size", "Layer1Size")]
+    [InlineData("private float[] _storage = new float[1];", "_storage", "_storage")]
+    [InlineData("public System.Span<float> Parameters => default;", "Parameters", "Parameters")]
+    [InlineData("public int Predict;", "Predict", "Predict(ReadOnlySpan<float>, Span<float>)")]
+    [InlineData("public void Predict(System.ReadOnlySpan<float> a, System.Span<float> b) { }", "Predict", "Predict(ReadOnlySpan<float>, Span<float>)")]
+    [InlineData("public float TrainMiniBatch(System.ReadOnlySpan<float> a, System.ReadOnlySpan<float> b, float eta) => 0;", "TrainMiniBatch", "TrainMiniBatch(ReadOnlySpan<float>, ReadOnlySpan<float>, float)")]
+    [InlineData("public class Classify { }", "Classify", "Classify(ReadOnlySpan<float>)")]
+    [InlineData("public event System.Action? LayerSizes;", "LayerSizes", "LayerSizes")]
+    [InlineData("public N(int size) { }", "N", "N(int)")]
+    [InlineData("public N() { }", "N", "N()")]
+    public void MLPG022_MemberConflict_OnTheUsersMember(string member, string location, string generated)
+    {
+        var (d, text) = Single($"[MlpGen.Network(3, 4, 2)] public partial class N {{ {member} }}", "MLPG022");
+        Assert.Equal(location, text);
+        Assert.Contains($"'{generated}'", d.GetMessage());
+    }
+
+    [Fact]
+    public void MLPG022_InheritedMemberTheGeneratedOneWouldHide_OnTheInheritedMember()
+    {
+        var (d, text) = Single("public class B { public int ParameterCount; } [MlpGen.Network(2, 1)] public partial class N : B { }", "MLPG022");
+        Assert.Equal("ParameterCount", text);
+        Assert.Contains("B.ParameterCount", d.GetMessage());
+    }
+
+    [Fact]
+    public void MLPG022_BakedParametersOnlyConflictsWhenWeightsAreBakedIn()
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile("[MlpGen.Network(2, 1)] public partial class N { public int BakedParameters; }"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Theory]
+    [InlineData("public void Predict(float[] input) { }")]
+    [InlineData("public void Predict(System.ReadOnlySpan<double> a, System.Span<double> b) { }")]
+    [InlineData("public void Predict(System.ReadOnlySpan<float> a, ref System.Span<float> b) { }")]
+    [InlineData("public N(int a, int b) : this(a + b) { }")]
+    [InlineData("public N(string name) : this(1) { }")]
+    [InlineData("public int Classify(float[] x) => 0; public static void TrainMiniBatch() { } public int Other;")]
+    public void UserOverloadsOfGeneratedMembers_StayLegal(string member)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile($"[MlpGen.Network(3, 4, 2)] public partial class N {{ {member} }}"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "N.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Theory]
+    [InlineData("Predict")]
+    [InlineData("InputSize")]
+    [InlineData("Layer1Size")]
+    public void MLPG023_ClassNamedLikeAGeneratedMember_OnClassName(string name)
+    {
+        var (d, text) = Single($"[MlpGen.Network(3, 4, 2)] public partial class {name} {{ }}", "MLPG023");
+        Assert.Equal(name, text);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10, true)]
+    [InlineData(LanguageVersion.CSharp9, true)]
+    [InlineData(LanguageVersion.CSharp11, false)]
+    [InlineData(LanguageVersion.CSharp12, false)]
+    public void MLPG024_LanguageVersionBelowCSharp11_OnClassName(LanguageVersion version, bool reported)
+    {
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, languageVersion: version));
+        Assert.Null(result.Exception);
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+        if (reported)
+        {
+            Diagnostic d = Assert.Single(result.Diagnostics);
+            Assert.Equal("MLPG024", d.Id);
+            Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+            Assert.Contains("C# 11", d.GetMessage());
+            Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        }
+        else
+        {
+            Assert.Empty(result.Diagnostics);
+            Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+            Assert.Empty(GeneratorHarness.Problems(output));
+        }
+    }
+
+    [Fact]
+    public void MLPG025_FrameworkWithoutVector256Exp_OnClassName()
+    {
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, framework: Basic.Reference.Assemblies.Net80.References.All));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG025", d.Id);
+        Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("Vector256.Exp and Vector256.FusedMultiplyAdd", d.GetMessage());
+        Assert.Contains(".NET 9", d.GetMessage());
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
+    [Theory]
+    [InlineData("[MlpGen.Network(2, 1)] file partial class F { }", "F", "file-local")]
+    [InlineData("file partial class Outer { [MlpGen.Network(2, 1)] public partial class F { } }", "F", "nested in the file-local type 'Outer'")]
+    public void MLPG026_FileLocal_OnClassName(string source, string location, string why)
+    {
+        var (d, text) = Single(source, "MLPG026");
+        Assert.Equal(location, text);
+        Assert.Contains(why, d.GetMessage());
+    }
+
+    // ---- Names the generated code must spell right -------------------------------------------------
+
+    [Theory]
+    [InlineData("namespace @namespace; [MlpGen.Network(2, 2, 1)] partial class @class { }", "namespace.class.g.cs")]
+    [InlineData("namespace A.@class.B { partial class @struct<@int> { [MlpGen.Network(2, 1)] public partial class @record { } } }", "A.class.B.struct`1+record.g.cs")]
+    [InlineData("namespace var.async { public partial class dynamic { [MlpGen.Network(2, 1)] internal partial class nameof { } } }", "var.async.dynamic+nameof.g.cs")]
+    [InlineData("namespace lower { partial class outer<t> { [MlpGen.Network(2, 1)] partial class net { } } }", "lower.outer`1+net.g.cs")]
+    public void KeywordAndLowerCaseNames_AreSpelledSoThatTheGeneratedCodeCompiles(string source, string hintName)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Assert.Null(result.Exception);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(result.GeneratedSources, s => s.HintName == hintName);
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
+    public void TypesWhoseNamesDifferOnlyInCase_GetDistinctHintNames()
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "namespace Demo { [MlpGen.Network(2, 1)] partial class Net { } [MlpGen.Network(2, 1)] partial class NET { } [MlpGen.Network(2, 1)] partial class Other { } }"));
+        Assert.Null(result.Exception);
+        string[] hints = result.GeneratedSources.Select(s => s.HintName).Where(h => h.StartsWith("Demo.")).ToArray();
+        Assert.Equal(3, hints.Length);
+        Assert.Equal(3, hints.Distinct(System.StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains("Demo.Other.g.cs", hints);
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }
 }

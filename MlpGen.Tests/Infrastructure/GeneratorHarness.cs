@@ -13,13 +13,22 @@ internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    public static CSharpCompilation Compile(string source, bool withRuntime = true, bool allowUnsafe = true)
+    public static CSharpCompilation Compile(string source, bool withRuntime = true, bool allowUnsafe = true) =>
+        Compile(new[] { source }, withRuntime, allowUnsafe);
+
+    /// <summary>
+    /// A compilation of the given files (User.cs, User2.cs, ...), at <paramref name="languageVersion"/>
+    /// (default: latest) against <paramref name="framework"/>'s reference assemblies (default: .NET 10's).
+    /// </summary>
+    public static CSharpCompilation Compile(string[] sources, bool withRuntime = true, bool allowUnsafe = true,
+        LanguageVersion languageVersion = LanguageVersion.Latest, IEnumerable<MetadataReference>? framework = null)
     {
-        IEnumerable<MetadataReference> references = Net100.References.All;
+        IEnumerable<MetadataReference> references = framework ?? Net100.References.All;
         if (withRuntime) references = references.Append(MetadataReference.CreateFromFile(typeof(INetwork<>).Assembly.Location));
+        var parseOptions = new CSharpParseOptions(languageVersion);
         return CSharpCompilation.Create(
             "UserAssembly",
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "User.cs") },
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: i == 0 ? "User.cs" : $"User{i + 1}.cs")),
             references,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
@@ -29,16 +38,19 @@ internal static class GeneratorHarness
                 warningLevel: 9999));
     }
 
-    public static GeneratorDriver Driver(params AdditionalText[] additionalFiles) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver Driver(params AdditionalText[] additionalFiles) => Driver(ParseOptions, additionalFiles);
+
+    public static GeneratorDriver Driver(CSharpParseOptions parseOptions, params AdditionalText[] additionalFiles) => CSharpGeneratorDriver.Create(
         new[] { new NetworkGenerator().AsSourceGenerator() },
         additionalTexts: additionalFiles,
-        parseOptions: ParseOptions,
+        parseOptions: parseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator, with the given additional files; returns its result and the compilation with the generated files added.</summary>
     public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, params AdditionalText[] additionalFiles)
     {
-        GeneratorDriver driver = Driver(additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
+        var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options ?? ParseOptions;
+        GeneratorDriver driver = Driver(parseOptions, additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
         return (driver.GetRunResult().Results.Single(), output);
     }
 
@@ -51,6 +63,10 @@ internal static class GeneratorHarness
         image.Position = 0;
         return new System.Runtime.Loader.AssemblyLoadContext(compilation.AssemblyName, isCollectible: true).LoadFromStream(image);
     }
+
+    /// <summary>Errors and warnings located in generated files (or nowhere): these are the generator's fault, never the user's.</summary>
+    public static Diagnostic[] ProblemsInGeneratedCode(Compilation compilation) =>
+        Problems(compilation).Where(d => d.Location.SourceTree is not { } tree || !tree.FilePath.StartsWith("User", System.StringComparison.Ordinal)).ToArray();
 
     /// <summary>Errors and warnings of the compilation, generated files included.</summary>
     public static Diagnostic[] Problems(Compilation compilation) =>

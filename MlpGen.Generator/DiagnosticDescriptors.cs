@@ -5,7 +5,7 @@ namespace MlpGen.Generator;
 /// <summary>
 /// Every diagnostic MlpGen reports. IDs are never reused: a retired ID stays retired.
 /// </summary>
-internal static class Diagnostics
+internal static class DiagnosticDescriptors
 {
     private const string Category = "MlpGen";
 
@@ -103,12 +103,59 @@ internal static class Diagnostics
         "The network '{0}' writes out all {1} multiply-adds of its feedforward as scalar statements (CodeShape = UnrolledScalar): this runs several times slower than the default Vector256 kernels on wide layers, because the JIT does not vectorise the statements, and the large methods cost build and JIT time; use NetworkCodeShape.Auto unless you are comparing shapes",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor InternalError = new(
+        "MLPG018", "MlpGen failed on a network",
+        "MlpGen failed while generating the network '{0}': {1}: {2}; no code was generated for this class (other networks are not affected); please report this with the declaration",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor Abstract = new(
+        "MLPG019", "Network class cannot be abstract",
+        "The class '{0}' is abstract; a network is instantiated by its own generated code (Replicate, trainers), so remove 'abstract'",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor PrimaryConstructor = new(
+        "MLPG020", "Network class cannot have a primary constructor",
+        "The class '{0}' has a primary constructor; MlpGen generates the constructors '{0}(int seed)' and '{0}()', which could not chain to it; remove the parameter list and declare the state as members",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor BaseWithoutParameterlessConstructor = new(
+        "MLPG021", "Base class needs a constructor callable without arguments",
+        "The network class '{0}' derives from '{1}', which has no accessible constructor callable without arguments; the generated constructors call base(), so give '{1}' one or derive from another class",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MemberConflict = new(
+        "MLPG022", "Member conflicts with a generated member",
+        "The member '{0}' of the network '{1}' conflicts with '{2}', which MlpGen generates; rename the member",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NamedLikeMember = new(
+        "MLPG023", "Network class is named like a generated member",
+        "The class '{0}' is named like the member '{1}' that MlpGen generates into it, and a member cannot have the name of its class; rename the class",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = new(
+        "MLPG024", "C# 11 or later is needed",
+        "The network '{0}' cannot be generated for C# {1}: the generated code uses file-local types, which need C# 11; set <LangVersion> to 11 or later (or remove it to use the SDK's default)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FrameworkTooOld = new(
+        "MLPG025", ".NET 9 or later is needed",
+        "The network '{0}' cannot be generated for this target framework: the generated kernels call {1}, which needs .NET 9 or later; target net9.0 or later",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FileLocal = new(
+        "MLPG026", "Network class cannot be file-local",
+        "The network class '{0}' is {1}; MlpGen adds its members in another file, where a file-local type cannot be extended; remove 'file'",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotPartial, TooFewLayers, NonPositiveSize, TooLarge, Generic, Static, Duplicate, UnsupportedElementType,
         ContainingTypeNotPartial, UnsupportedCost, WeightsNotFound, WeightsTopologyMismatch, WeightsCorrupt,
-        WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower,
+        WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
+        PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
+        FrameworkTooOld, FileLocal,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -94,8 +94,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The model holds no location (it would defeat caching): the message names the class in full.
-                string name = string.Join(".", new[] { model.Namespace }.Concat(model.ContainingTypes.Select(c => c.Name)).Append(model.TypeName).Where(s => s is not null));
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, name, e.GetType().FullName, e.Message));
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.FullName, e.GetType().FullName, e.Message));
                 return;
             }
             spc.AddSource(model.HintName, SourceText.From(text, Encoding.UTF8));

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace MlpGen.Generator.Model;
 
@@ -89,6 +90,10 @@ internal sealed record NetworkModel(
 
     /// <summary>The topology as written by people: <c>784-16-16-10</c>.</summary>
     public string Topology => string.Join("-", LayerSizes);
+
+    /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
+    public string FullName =>
+        string.Join(".", new[] { Namespace }.Concat(ContainingTypes.Select(c => c.Name)).Append(TypeName).Where(s => s is not null));
 }
 
 /// <summary>Trained parameters to bake into a network class, from the weights file the attribute names.</summary>

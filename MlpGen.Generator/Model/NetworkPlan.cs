@@ -115,8 +115,7 @@ internal sealed class NetworkPlan
     public string WeightsClass => Model.TypeName + "Weights";
 
     /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
-    public string FullName =>
-        string.Join(".", new[] { Model.Namespace }.Concat(Model.ContainingTypes.Select(c => c.Name)).Append(Model.TypeName).Where(s => s is not null));
+    public string FullName => Model.FullName;
 
     public static NetworkPlan For(NetworkModel m)
     {

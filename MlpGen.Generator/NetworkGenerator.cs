@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Text;
 using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;

@@ -24,6 +24,12 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Number of weights and biases.</summary>
     int ParameterCount { get; }
 
+    /// <summary>The activation function of each layer 1..L after the input, the output layer's last.</summary>
+    ReadOnlySpan<ActivationFunction> Activations { get; }
+
+    /// <summary>The cost the network is trained on.</summary>
+    CostFunction CostFunction { get; }
+
     /// <summary>All weights and biases: for each layer l, W_l (row-major [out, in]) then b_l.</summary>
     Span<T> Parameters { get; }
 
@@ -36,7 +42,10 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The index of the largest output activation.</summary>
     int Classify(ReadOnlySpan<T> input);
 
-    /// <summary>Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed quadratic cost.</summary>
+    /// <summary>The cost summed over samples: output activations (as <see cref="PredictBatch"/> writes them) against desired outputs, one sample after another.</summary>
+    T Cost(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets);
+
+    /// <summary>Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed cost.</summary>
     T Backpropagate(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
 
     /// <summary>A new network of the same class holding a copy of these parameters (and scratch of its own), e.g. for another thread.</summary>

@@ -94,6 +94,16 @@ internal static class HelperEmitter
             w.Line($"    throw new ArgumentException($\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{count * {output}}} values), but hold {{outputs}}.\", what);");
             w.Line("return count;");
         }
+
+        w.Line();
+        w.Line("/// <summary>Checks that outputs hold whole output layers and the targets one per output.</summary>");
+        using (w.Block("public static void CheckOutputs(int outputs, int targets)"))
+        {
+            w.Line($"if (outputs % {output} != 0)");
+            w.Line($"    throw new ArgumentException($\"The outputs must hold whole samples of {{{output}}} values for the {m.Topology} network, but hold {{outputs}} values.\", nameof(outputs));");
+            w.Line("if (targets != outputs)");
+            w.Line("    throw new ArgumentException($\"The targets must hold as many values as the outputs ({outputs}), but hold {targets}.\", nameof(targets));");
+        }
     }
 
     /// <summary>
@@ -124,37 +134,53 @@ internal static class HelperEmitter
         }
     }
 
-    /// <summary>The output error δL = ∂C/∂zL for the network's cost, and the cost itself.</summary>
+    /// <summary>The cost of one sample, and the output error δL = ∂C/∂zL for the network's cost.</summary>
     private static void EmitOutputError(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
         string t = plan.T;
         string one = m.Literal("1");
         string log = $"{m.MathClass}.Log";
+        string output = plan.Output.Out;
+        bool quadratic = m.Cost == CostKind.Quadratic;
         w.Line();
-        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(m.Cost, "aL")} for the {Vocabulary.CostName(m.Cost)} cost; returns C = {Vocabulary.CostFormula(m.Cost, "aL")}.</summary>");
+        w.Line($"/// <summary>C = {Vocabulary.CostFormula(m.Cost, "a")}, the {Vocabulary.CostName(m.Cost)} cost of one sample's output activations a against its targets y.</summary>");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static {t} OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)"))
+        using (w.Block($"private static {t} SampleCost(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y)"))
         {
             w.Line($"{t} cost = 0;");
-            using (w.Block($"for (int i = 0; i < {plan.Output.Out}; i++)"))
+            using (w.Block($"for (int i = 0; i < {output}; i++)"))
             {
-                if (m.Cost == CostKind.Quadratic)
+                if (quadratic)
                 {
-                    w.Line($"{t} difference = a[i] - y[i];   // ∂C/∂a = a − y");
+                    w.Line($"{t} difference = a[i] - y[i];");
                     w.Line("cost += difference * difference;");
-                    w.Line($"delta[i] = difference * a[i] * ({one} - a[i]);");
                 }
                 else
                 {
-                    w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
-                    w.Line("delta[i] = a[i] - y[i];");
                     w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
                     w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
                     w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
                 }
             }
-            w.Line(m.Cost == CostKind.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
+            w.Line(quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
+        }
+
+        w.Line();
+        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(m.Cost, "a")} for the {Vocabulary.CostName(m.Cost)} cost, from one sample's output activations a and targets y.</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"private static void OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)"))
+        using (w.Block($"for (int i = 0; i < {output}; i++)"))
+        {
+            if (quadratic)
+            {
+                w.Line($"delta[i] = (a[i] - y[i]) * a[i] * ({one} - a[i]);   // ∂C/∂a = a − y, times σ'(z) = a(1 − a)");
+            }
+            else
+            {
+                w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
+                w.Line("delta[i] = a[i] - y[i];");
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ internal static class KernelsEmitter
 
             EmitPredict(w, plan);
             EmitPredictBatch(w, plan);
+            EmitCost(w, plan);
             EmitBackpropagate(w, plan);
             foreach (LayerPlan layer in plan.Layers)
             {
@@ -95,6 +96,20 @@ internal static class KernelsEmitter
         }
     }
 
+    private static void EmitCost(CodeWriter w, NetworkPlan plan)
+    {
+        string t = plan.T, output = plan.Output.Out;
+        w.Line();
+        w.Line($"/// <summary>C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s")}.</summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"public static {t} Cost(ReadOnlySpan<{t}> outputs, ReadOnlySpan<{t}> targets)"))
+        {
+            w.Line($"{t} cost = 0;");
+            w.Line($"for (int s = 0; s < outputs.Length / {output}; s++) cost += SampleCost(outputs.Slice(s * {output}, {output}), targets.Slice(s * {output}, {output}));");
+            w.Line("return cost;");
+        }
+    }
+
     private static void EmitBackpropagate(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
@@ -130,7 +145,9 @@ internal static class KernelsEmitter
                 {
                     foreach (LayerPlan layer in plan.Layers) w.Line($"Span<{t}> a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
                     w.Line($"// Output error: δ{L} = {Vocabulary.OutputErrorFormula(m.Cost, $"a{L}")}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
-                    w.Line($"cost += OutputError(a{L}s, y.Slice(s * {output}, {output}), d{L}.Slice(s * {output}, {output}));");
+                    w.Line($"ReadOnlySpan<{t}> ys = y.Slice(s * {output}, {output});");
+                    w.Line($"cost += SampleCost(a{L}s, ys);");
+                    w.Line($"OutputError(a{L}s, ys, d{L}.Slice(s * {output}, {output}));");
                     foreach (LayerPlan layer in plan.Layers.Skip(1).Reverse())
                     {
                         int l = layer.Index;

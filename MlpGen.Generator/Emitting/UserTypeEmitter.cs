@@ -180,6 +180,16 @@ internal static class UserTypeEmitter
             w.Line("return best;");
         }
         w.Line();
+        w.Line($"/// <summary>The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: output activations a against desired outputs y.</summary>");
+        w.Line($"/// <param name=\"outputs\">The samples' output activations, as <see cref=\"PredictBatch\"/> writes them, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The outputs do not hold whole samples, or the targets do not hold one per sample.</exception>");
+        using (w.Block($"public {t} Cost({readOnlySpan} outputs, {readOnlySpan} targets)"))
+        {
+            w.Line($"{kernels}.CheckOutputs(outputs.Length, targets.Length);");
+            w.Line($"return {kernels}.Cost(outputs, targets);");
+        }
+        w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Backpropagation: adds the gradient of the {cost} cost, summed over the given samples, to");
         w.Line("/// <paramref name=\"gradient\"/> (laid out like <see cref=\"Parameters\"/>), and returns the summed cost.");
@@ -225,6 +235,11 @@ internal static class UserTypeEmitter
         w.Line($"int {i}.OutputSize => OutputSize;");
         w.Line();
         w.Line($"int {i}.ParameterCount => ParameterCount;");
+        w.Line();
+        string activations = string.Join(", ", plan.Layers.Select(layer => $"global::MlpGen.ActivationFunction.{layer.Activation}"));
+        w.Line($"global::System.ReadOnlySpan<global::MlpGen.ActivationFunction> {i}.Activations => new global::MlpGen.ActivationFunction[] {{ {activations} }};");
+        w.Line();
+        w.Line($"global::MlpGen.CostFunction {i}.CostFunction => global::MlpGen.CostFunction.{plan.Model.Cost};");
         w.Line();
         w.Line($"{i} {i}.Replicate()");
         using (w.Block(""))

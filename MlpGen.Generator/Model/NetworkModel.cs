@@ -20,6 +20,17 @@ internal enum CostKind
     CrossEntropy = 1,
 }
 
+/// <summary>The activation function of a layer; the names match the runtime's <c>MlpGen.ActivationFunction</c>.</summary>
+internal enum ActivationKind
+{
+    Sigmoid,
+    Tanh,
+    ReLU,
+    LeakyReLU,
+    Softmax,
+    Identity,
+}
+
 /// <summary>The code shape of the layers; the values match the generated <c>MlpGen.NetworkCodeShape</c> enum.</summary>
 internal enum CodeShape
 {

@@ -21,8 +21,9 @@ internal enum LayerKernel
 /// </summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel)
+    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel, ActivationKind activation)
     {
+        Activation = activation;
         Index = index;
         InputSize = inputSize;
         OutputSize = outputSize;
@@ -47,6 +48,9 @@ internal sealed class LayerPlan
     public long BiasOffset { get; }
 
     public LayerKernel Kernel { get; }
+
+    /// <summary>a_l = f(z_l): the layer's activation function.</summary>
+    public ActivationKind Activation { get; }
 
     /// <summary>n_in × n_out.</summary>
     public long MultiplyAdds => (long)InputSize * OutputSize;
@@ -123,7 +127,7 @@ internal sealed class NetworkPlan
         for (int l = 1; l <= layers.Length; l++)
         {
             int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
-            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes));
+            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), ActivationKind.Sigmoid);
         }
         long perSample = 2L * m.LayerSizes.Skip(1).Sum(s => (long)s) * m.ElementSize;
         int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));

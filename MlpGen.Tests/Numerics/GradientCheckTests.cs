@@ -146,6 +146,9 @@ public class GradientCheckTests
         public int InputSize => sizes[0];
         public int OutputSize => sizes[^1];
         public int ParameterCount => parameters.Length;
+        public ReadOnlySpan<ActivationFunction> Activations => throw new NotSupportedException();
+        public CostFunction CostFunction => throw new NotSupportedException();
+        public double Cost(ReadOnlySpan<double> outputs, ReadOnlySpan<double> targets) => throw new NotSupportedException();
         public Span<double> Parameters => _reference.Parameters;
         public void Predict(ReadOnlySpan<double> input, Span<double> output) => _reference.FeedForward(input)[^1].CopyTo(output);
         public void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs) => throw new NotSupportedException();

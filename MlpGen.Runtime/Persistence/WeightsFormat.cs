@@ -213,10 +213,17 @@ internal static class WeightsFormat
     }
 
     /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of zip and PNG.</summary>
-    public static uint Checksum(byte[] data)
+    public static uint Checksum(byte[] data) => Checksum(0, data, 0, data.Length);
+
+    /// <summary>
+    /// Continues a CRC-32 over <paramref name="count"/> more bytes: the checksum of some bytes, continued
+    /// over the next ones, is the checksum of all of them (start from 0). The gzip reader of the IDX
+    /// files checks its members with it, so the library has one CRC-32.
+    /// </summary>
+    public static uint Checksum(uint checksum, byte[] data, int offset, int count)
     {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        uint crc = ~checksum;
+        for (int i = offset; i < offset + count; i++) crc = CrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
         return ~crc;
     }
 

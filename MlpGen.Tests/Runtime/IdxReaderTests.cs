@@ -147,6 +147,17 @@ public sealed class IdxReaderTests : IDisposable
         Assert.Equal(Sample[16..], array.Data);
     }
 
+    /// <summary>An empty member as the gzip tool writes it (GZipStream writes nothing for no data): a stored-nothing deflate block, then a trailer of 8 zero bytes.</summary>
+    private static readonly byte[] GzipToolEmptyMember = { 0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+    [Fact]
+    public void MultiMemberGzip_WithEmptyMembersAsTheGzipToolWritesThem()
+    {
+        // Its zero trailer also matches one byte early; taking that would leave a 0 byte and call it trailing garbage.
+        byte[] gz = Concat(GzipToolEmptyMember, Gzip(Sample[..100]), GzipToolEmptyMember, Gzip(Sample[100..]), GzipToolEmptyMember);
+        Assert.Equal(Sample[16..], IdxReader.Read(Write("empties.gz", gz), 3).Data);
+    }
+
     [Fact]
     public void MultiMemberGzip_ManySmallMembers()
     {

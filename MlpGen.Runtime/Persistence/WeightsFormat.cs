@@ -253,25 +253,44 @@ internal static class WeightsFormat
     /// <summary>
     /// Continues a CRC-32 over <paramref name="count"/> more bytes: the checksum of some bytes, continued
     /// over the next ones, is the checksum of all of them (start from 0). The gzip reader of the IDX
-    /// files checks its members with it, so the library has one CRC-32.
+    /// files checks its members with it, so the library has one CRC-32. Eight bytes a step
+    /// ("slicing-by-8"), several times faster than a byte at a time on MNIST-sized data.
     /// </summary>
     public static uint Checksum(uint checksum, byte[] data, int offset, int count)
     {
+        uint[] t = CrcTable;
         uint crc = ~checksum;
-        for (int i = offset; i < offset + count; i++) crc = CrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+        int i = offset, end = offset + count;
+        for (; end - i >= 8; i += 8)
+        {
+            uint one = crc ^ (uint)(data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24);
+            uint two = (uint)(data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 | data[i + 7] << 24);
+            crc = t[7 * 256 + (one & 0xFF)] ^ t[6 * 256 + ((one >> 8) & 0xFF)] ^ t[5 * 256 + ((one >> 16) & 0xFF)] ^ t[4 * 256 + (one >> 24)]
+                ^ t[3 * 256 + (two & 0xFF)] ^ t[2 * 256 + ((two >> 8) & 0xFF)] ^ t[256 + ((two >> 16) & 0xFF)] ^ t[two >> 24];
+        }
+        for (; i < end; i++) crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
         return ~crc;
     }
 
+    /// <summary>Eight tables of 256: the first the byte-at-a-time table, table k the effect of a byte followed by k zero bytes.</summary>
     private static readonly uint[] CrcTable = CreateCrcTable();
 
     private static uint[] CreateCrcTable()
     {
-        var table = new uint[256];
+        var table = new uint[8 * 256];
         for (uint i = 0; i < 256; i++)
         {
             uint c = i;
             for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
             table[i] = c;
+        }
+        for (int k = 1; k < 8; k++)
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                uint previous = table[(k - 1) * 256 + i];
+                table[k * 256 + i] = (previous >> 8) ^ table[previous & 0xFF];
+            }
         }
         return table;
     }

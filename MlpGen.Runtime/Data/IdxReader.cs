@@ -1,7 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
-using System.IO.Compression;
 
 namespace MlpGen.Data;
 
@@ -11,7 +10,11 @@ public sealed record IdxArray(int[] Dimensions, byte[] Data);
 /// <summary>
 /// Reads the IDX format of the MNIST files (raw, or gzip-compressed when the name ends in .gz):
 /// a magic number 0x00 0x00 type dims, then each dimension as a big-endian int32, then the data.
-/// Everything the header claims is checked against the file before the data is allocated.
+/// No buffer is sized from an unverified claim: a raw file's header is checked against the file's
+/// length before the data is allocated; a .gz file's data buffer grows as data really decompresses,
+/// never beyond what the header needs. A .gz file may have several gzip members (as concatenating
+/// gzip files makes); each is checked, and a file that ends inside one or has anything after the
+/// last is refused.
 /// </summary>
 public static class IdxReader
 {
@@ -21,29 +24,27 @@ public static class IdxReader
     /// <summary>The most data bytes an IDX array may declare (arrays beyond it are taken as corrupt headers).</summary>
     public const long MaxDataBytes = int.MaxValue - 64;
 
+    /// <summary>The size of the first data buffer of a .gz file, which then doubles as data arrives.</summary>
+    internal const int InitialBufferBytes = 64 * 1024;
+
+    /// <summary>How many bytes after the IDX data of a .gz file are counted for the message before it says "more than".</summary>
+    private const long TrailingBytesCounted = 1024 * 1024;
+
     /// <summary>Reads an IDX file of unsigned bytes with <paramref name="dimensionCount"/> dimensions.</summary>
     /// <exception cref="IdxFormatException">The file is not such an IDX file; the message says what is wrong and where.</exception>
     public static IdxArray Read(string path, int dimensionCount)
     {
         using FileStream file = File.OpenRead(path);
-        bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-        long? decompressedLength = gzip ? ReadGzipLength(file, path) : file.Length;
-        Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        try
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
-            return Read(stream, path, dimensionCount, decompressedLength);
+            using var gzip = new GzipMemberStream(file, path);
+            return Read(gzip, path, dimensionCount, fileLength: null);
         }
-        catch (InvalidDataException e)
-        {
-            throw new IdxFormatException(path, 0, $"not a valid gzip stream ({e.Message})", e);
-        }
-        finally
-        {
-            stream.Dispose();
-        }
+        return Read(file, path, dimensionCount, file.Length);
     }
 
-    private static IdxArray Read(Stream stream, string path, int dimensionCount, long? totalLength)
+    /// <summary>Reads the IDX data in <paramref name="stream"/>: a raw file of <paramref name="fileLength"/> bytes, or decompressed gzip data (null) whose length is known only once it has all been read.</summary>
+    private static IdxArray Read(Stream stream, string path, int dimensionCount, long? fileLength)
     {
         Span<byte> header = stackalloc byte[4];
         ReadExactly(stream, header, path, 0, "the 4-byte magic number");
@@ -82,26 +83,71 @@ public static class IdxReader
         }
 
         long headerBytes = 4 + 4L * dimensionCount;
-        if (totalLength is { } total)
+        long claimed = headerBytes + dataBytes;
+        string shape = string.Join(" × ", dimensions);
+        byte[] data;
+        if (fileLength is { } length)
         {
-            // For a raw file this is its length; for gzip the size the trailer records (modulo 2^32).
-            long claimed = headerBytes + dataBytes;
-            bool matches = stream is GZipStream ? (claimed & 0xFFFFFFFF) == total : claimed == total;
-            if (!matches)
+            // A raw file's length is a fact: the header must match it before anything is allocated.
+            if (length < claimed)
             {
-                string what = stream is GZipStream ? "the gzip trailer records" : "the file holds";
-                throw new IdxFormatException(path, headerBytes,
-                    $"the header ({string.Join(" × ", dimensions)}) claims {claimed:N0} bytes in all, but {what} {total:N0}{(total < claimed ? " (truncated)" : " (extra bytes)")}");
+                throw new IdxFormatException(path, length,
+                    $"the file is truncated: the header ({shape}) claims {claimed:N0} bytes in all, but the file ends after {length:N0}");
             }
+            if (length > claimed)
+            {
+                throw new IdxFormatException(path, claimed,
+                    $"{length - claimed:N0} bytes follow the IDX data (trailing garbage): the header ({shape}) claims {claimed:N0} bytes in all, the file holds {length:N0}");
+            }
+            data = new byte[dataBytes];
+            ReadExactly(stream, data, path, headerBytes, $"{dataBytes:N0} bytes of data ({shape})");
+        }
+        else
+        {
+            data = ReadGrowing(stream, path, headerBytes, dataBytes, shape);
         }
 
-        var data = new byte[dataBytes];
-        ReadExactly(stream, data, path, headerBytes, $"{dataBytes:N0} bytes of data ({string.Join(" × ", dimensions)})");
-        if (stream.ReadByte() != -1)
+        // Also for a raw file: it may have grown since its length was taken.
+        long extra = CountRest(stream);
+        if (extra > 0)
         {
-            throw new IdxFormatException(path, headerBytes + dataBytes, $"expected the end of the data after {dataBytes:N0} bytes, found more bytes");
+            string count = extra > TrailingBytesCounted ? $"more than {TrailingBytesCounted:N0}" : $"{extra:N0}";
+            throw new IdxFormatException(path, claimed, $"{count} bytes follow the IDX data of {claimed:N0} bytes (trailing garbage)");
         }
         return new IdxArray(dimensions, data);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="dataBytes"/> bytes of decompressed data into a buffer that starts small
+    /// and doubles only as data really arrives, so that a header claiming more than the file holds
+    /// costs no more than what the file holds.
+    /// </summary>
+    private static byte[] ReadGrowing(Stream stream, string path, long headerBytes, long dataBytes, string shape)
+    {
+        var data = new byte[Math.Min(dataBytes, InitialBufferBytes)];
+        int filled = 0;
+        while (filled < dataBytes)
+        {
+            if (filled == data.Length) Array.Resize(ref data, (int)Math.Min(dataBytes, 2L * data.Length));
+            int n = stream.Read(data, filled, data.Length - filled);
+            if (n == 0)
+            {
+                throw new IdxFormatException(path, headerBytes + filled,
+                    $"the decompressed data is truncated: the header ({shape}) claims {dataBytes:N0} bytes of data, the gzip data holds only {filled:N0}");
+            }
+            filled += n;
+        }
+        return data;
+    }
+
+    /// <summary>Reads to the end of <paramref name="stream"/> (which checks the rest of a gzip file) and counts the bytes, up to a little more than <see cref="TrailingBytesCounted"/>.</summary>
+    private static long CountRest(Stream stream)
+    {
+        byte[] discard = new byte[4096];
+        long count = 0;
+        int n;
+        while (count <= TrailingBytesCounted && (n = stream.Read(discard, 0, discard.Length)) > 0) count += n;
+        return count;
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string path, long offset, string what)
@@ -116,26 +162,6 @@ public static class IdxReader
             }
             read += n;
         }
-    }
-
-    /// <summary>Reads ISIZE, the uncompressed length modulo 2^32, from the last 4 bytes of a gzip file.</summary>
-    private static long ReadGzipLength(FileStream file, string path)
-    {
-        if (file.Length < 18)
-        {
-            throw new IdxFormatException(path, 0, $"expected a gzip file (at least 18 bytes), found {file.Length} bytes");
-        }
-        Span<byte> magic = stackalloc byte[2];
-        file.ReadExactly(magic);
-        if (magic[0] != 0x1F || magic[1] != 0x8B)
-        {
-            throw new IdxFormatException(path, 0, $"expected the gzip signature 1F 8B (the name ends in .gz), found {magic[0]:X2} {magic[1]:X2}");
-        }
-        Span<byte> trailer = stackalloc byte[4];
-        file.Seek(-4, SeekOrigin.End);
-        file.ReadExactly(trailer);
-        file.Seek(0, SeekOrigin.Begin);
-        return BinaryPrimitives.ReadUInt32LittleEndian(trailer);
     }
 
     private static string TypeName(byte type) => type switch

@@ -32,7 +32,9 @@ public sealed class WeightsFormatException : IOException
 /// refuses binary additional files with CS2015). The layout is described on <see cref="FormatVersion"/>.
 /// Loading checks every line, the parameter count against the topology, the data length and the
 /// checksum before it touches the network. Saving writes a temporary file beside the target and
-/// renames it into place, so a crash never leaves a half-written weights file under the real name.
+/// renames it into place, so a crash never leaves a half-written weights file under the real name;
+/// a symbolic link is written through (its final target gets the data, the link stays a link), and
+/// the file keeps its permissions.
 /// </summary>
 public static class WeightsFile
 {
@@ -53,25 +55,78 @@ public static class WeightsFile
     /// </summary>
     public const int FormatVersion = WeightsFormat.Version;
 
-    /// <summary>Writes the network's topology and parameters to <paramref name="path"/>, atomically.</summary>
+    /// <summary>
+    /// Writes the network's topology and parameters to <paramref name="path"/>, atomically: through a
+    /// temporary file beside the file that is written, renamed over it. When <paramref name="path"/> is a
+    /// symbolic link, its final target is written and the link stays; an existing file keeps its
+    /// permissions (on Unix).
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and says why (a <see cref="DirectoryNotFoundException"/> for a missing directory). Nothing is left behind.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission to write the file is denied; the message names <paramref name="path"/>.</exception>
     public static void Save<T>(string path, INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureLittleEndian();
-        string text = WeightsFormat.Format(network.LayerSizes.ToArray(), ElementName<T>(), MemoryMarshal.AsBytes<T>(network.Parameters).ToArray());
-        string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        byte[] bytes = Encoding.ASCII.GetBytes(WeightsFormat.Format(network.LayerSizes.ToArray(), ElementName<T>(), MemoryMarshal.AsBytes<T>(network.Parameters).ToArray()));
+        string? target = null, temporary = null;
         try
         {
+            target = FinalTarget(Path.GetFullPath(path));
+            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(Encoding.ASCII.GetBytes(text));
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, fullPath, overwrite: true);
+            if (!OperatingSystem.IsWindows() && File.Exists(target))
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SaveFailed(path, target, temporary, e);
         }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            DeleteQuietly(temporary);
+        }
+    }
+
+    /// <summary>The file a path finally names: itself, or the end of its chain of symbolic links.</summary>
+    private static string FinalTarget(string fullPath)
+    {
+        var file = new FileInfo(fullPath);
+        if (file.LinkTarget is null) return fullPath; // not a link (or nothing there yet)
+        FileSystemInfo? target = file.ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? fullPath : Path.GetFullPath(target.FullName);
+    }
+
+    /// <summary>The exception for a save that failed: it names the path the caller gave (and the link's target, if that differs), never the hidden temporary file.</summary>
+    private static Exception SaveFailed(string path, string? target, string? temporary, Exception e)
+    {
+        string reason = e.Message;
+        if (temporary is not null) reason = reason.Replace(temporary, target);
+        string where = target is not null && target != Path.GetFullPath(path) ? $" (a link to {target})" : "";
+        string message = $"Cannot save the weights to {path}{where}: {reason}";
+        return e switch
+        {
+            UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
+            DirectoryNotFoundException => new DirectoryNotFoundException(message, e),
+            _ => new IOException(message, e),
+        };
+    }
+
+    private static void DeleteQuietly(string? temporary)
+    {
+        if (temporary is null) return;
+        try
+        {
+            File.Delete(temporary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more can be done; the save's own outcome is what the caller needs to hear.
         }
     }
 
@@ -81,10 +136,15 @@ public static class WeightsFile
     {
         EnsureLittleEndian();
         WeightsFormat.Result result = WeightsFormat.Parse(File.ReadAllText(path, Encoding.ASCII));
+        // The header first: a file of another network is that, whatever else is wrong with its data.
+        if (result.LayerSizes is { } layerSizes)
+        {
+            string networkTopology = string.Join("-", network.LayerSizes.ToArray());
+            string fileTopology = string.Join("-", layerSizes);
+            Require(fileTopology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {fileTopology}");
+            Require(result.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {result.Element}");
+        }
         if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
-        string networkTopology = string.Join("-", network.LayerSizes.ToArray());
-        Require(contents.Topology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {contents.Topology}");
-        Require(contents.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {contents.Element}");
         contents.Parameters.CopyTo(MemoryMarshal.AsBytes(network.Parameters));
     }
 

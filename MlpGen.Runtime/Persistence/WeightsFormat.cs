@@ -73,18 +73,30 @@ internal static class WeightsFormat
         public string Topology => string.Join("-", LayerSizes);
     }
 
-    /// <summary>The outcome of <see cref="Parse"/>: the contents, or the problem, its 1-based line and a message saying what was expected and found.</summary>
+    /// <summary>
+    /// The outcome of <see cref="Parse"/>: the contents, or the problem, its 1-based line and a message
+    /// saying what was expected and found; with the header (lines 2 and 3) whenever it is well formed,
+    /// also when a later line is not, so that a reader can first check that the file is of its network.
+    /// </summary>
     public sealed class Result
     {
-        private Result(Contents? contents, Problem problem, int line, string message)
+        private Result(Contents? contents, Problem problem, int line, string message, int[]? layerSizes, string? element)
         {
             Value = contents;
             Problem = problem;
             Line = line;
             Message = message;
+            LayerSizes = layerSizes;
+            Element = element;
         }
 
         public Contents? Value { get; }
+
+        /// <summary>The layer sizes of line 2, when lines 1 to 3 are well formed (else null).</summary>
+        public int[]? LayerSizes { get; }
+
+        /// <summary>The element of line 3 (<c>float32</c> or <c>float64</c>), when lines 1 to 3 are well formed (else null).</summary>
+        public string? Element { get; }
 
         public Problem Problem { get; }
 
@@ -92,15 +104,22 @@ internal static class WeightsFormat
 
         public string Message { get; }
 
-        public static Result Success(Contents contents) => new(contents, Problem.None, 0, "");
+        public static Result Success(Contents contents) => new(contents, Problem.None, 0, "", contents.LayerSizes, contents.Element);
 
-        public static Result Failure(Problem problem, int line, string message) => new(null, problem, line, message);
+        public static Result Failure(Problem problem, int line, string message) => new(null, problem, line, message, null, null);
+
+        /// <summary>A problem after a well-formed header of <paramref name="layerSizes"/> and <paramref name="element"/>.</summary>
+        public static Result Failure(Problem problem, int line, string message, int[] layerSizes, string element) =>
+            new(null, problem, line, message, layerSizes, element);
     }
 
     /// <summary>The element name of a number type of <paramref name="size"/> bytes.</summary>
     public static string ElementName(int size) => size == 4 ? "float32" : "float64";
 
     public static int ElementSize(string element) => element == "float32" ? 4 : 8;
+
+    /// <summary>More parameters than any network can have; a topology beyond it is taken as a corrupt line (and its byte count cannot overflow).</summary>
+    private const long MaxParameters = long.MaxValue / 16;
 
     /// <summary>The text of a weights file holding <paramref name="parameters"/> (little-endian bytes).</summary>
     public static string Format(int[] layerSizes, string element, byte[] parameters)
@@ -129,7 +148,12 @@ internal static class WeightsFormat
         string Found(int number) => number <= lines.Length && lines[number - 1].Length > 0
             ? "'" + (lines[number - 1].Length > 40 ? lines[number - 1].Substring(0, 40) + "…" : lines[number - 1]) + "'"
             : "nothing (truncated)";
-        Result Malformed(int number, string message) => Result.Failure(Problem.Malformed, number, message);
+        int[]? headerSizes = null; // lines 2 and 3, once they are well formed: every failure after them carries them
+        string? headerElement = null;
+        Result Failure(Problem problem, int number, string message) => headerSizes is null
+            ? Result.Failure(problem, number, message)
+            : Result.Failure(problem, number, message, headerSizes, headerElement!);
+        Result Malformed(int number, string message) => Failure(Problem.Malformed, number, message);
 
         if (!Line(1).StartsWith("MLPW ", StringComparison.Ordinal))
         {
@@ -163,7 +187,13 @@ internal static class WeightsFormat
         if (element != "float32" && element != "float64") return Malformed(3, $"expected 'float32' or 'float64', found '{element}'");
 
         long expectedCount = 0;
-        for (int l = 1; l < sizes.Length; l++) expectedCount += sizes[l] * (sizes[l - 1] + 1L);
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            expectedCount += sizes[l] * (sizes[l - 1] + 1L); // each term < 2^62, the sum so far <= MaxParameters: no overflow
+            if (expectedCount > MaxParameters) return Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found '{topology}'");
+        }
+        headerSizes = sizes;
+        headerElement = element;
         if (!long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count != expectedCount)
         {
             return Malformed(4, $"expected {expectedCount} parameters for the topology {topology}, found '{countText}'");
@@ -194,6 +224,11 @@ internal static class WeightsFormat
         if (number > lines.Length) return Malformed(number, "expected 'end' after the data, found the end of the file (truncated)");
         if (data.Length != expectedBytes)
         {
+            string other = element == "float32" ? "float64" : "float32";
+            if (data.Length == expectedCount * ElementSize(other))
+            {
+                return Malformed(3, $"the data holds {expectedCount} {other} values ({data.Length} bytes), but line 3 says element {element} (which would be {expectedBytes} bytes)");
+            }
             return Malformed(number,
                 $"expected {expectedBytes} bytes of data ({expectedCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
         }
@@ -206,30 +241,56 @@ internal static class WeightsFormat
         uint actual = Checksum(parameters);
         if (actual != crc)
         {
-            return Result.Failure(Problem.ChecksumMismatch, 5,
+            return Failure(Problem.ChecksumMismatch, 5,
                 $"checksum mismatch: the file records CRC-32 {crc:x8}, its data gives {actual:x8} (the file is corrupt)");
         }
         return Result.Success(new Contents(sizes, element, crc, parameters));
     }
 
     /// <summary>CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of zip and PNG.</summary>
-    public static uint Checksum(byte[] data)
+    public static uint Checksum(byte[] data) => Checksum(0, data, 0, data.Length);
+
+    /// <summary>
+    /// Continues a CRC-32 over <paramref name="count"/> more bytes: the checksum of some bytes, continued
+    /// over the next ones, is the checksum of all of them (start from 0). The gzip reader of the IDX
+    /// files checks its members with it, so the library has one CRC-32. Eight bytes a step
+    /// ("slicing-by-8"), several times faster than a byte at a time on MNIST-sized data.
+    /// </summary>
+    public static uint Checksum(uint checksum, byte[] data, int offset, int count)
     {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        uint[] t = CrcTable;
+        uint crc = ~checksum;
+        int i = offset, end = offset + count;
+        for (; end - i >= 8; i += 8)
+        {
+            uint one = crc ^ (uint)(data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24);
+            uint two = (uint)(data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 | data[i + 7] << 24);
+            crc = t[7 * 256 + (one & 0xFF)] ^ t[6 * 256 + ((one >> 8) & 0xFF)] ^ t[5 * 256 + ((one >> 16) & 0xFF)] ^ t[4 * 256 + (one >> 24)]
+                ^ t[3 * 256 + (two & 0xFF)] ^ t[2 * 256 + ((two >> 8) & 0xFF)] ^ t[256 + ((two >> 16) & 0xFF)] ^ t[two >> 24];
+        }
+        for (; i < end; i++) crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
         return ~crc;
     }
 
+    /// <summary>Eight tables of 256: the first the byte-at-a-time table, table k the effect of a byte followed by k zero bytes.</summary>
     private static readonly uint[] CrcTable = CreateCrcTable();
 
     private static uint[] CreateCrcTable()
     {
-        var table = new uint[256];
+        var table = new uint[8 * 256];
         for (uint i = 0; i < 256; i++)
         {
             uint c = i;
             for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
             table[i] = c;
+        }
+        for (int k = 1; k < 8; k++)
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                uint previous = table[(k - 1) * 256 + i];
+                table[k * 256 + i] = (previous >> 8) ^ table[previous & 0xFF];
+            }
         }
         return table;
     }

@@ -203,6 +203,24 @@ public class BakedWeightsTests
     }
 
     [Fact]
+    public void MLPG013_ElementLineContradictsTheData()
+    {
+        // A float32 file whose element line was changed: the data's length says float32, line 3 says otherwise.
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("element float32", "element float64");
+        string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+        Assert.Contains("/src/net.mlpw: line 3: the data holds 9 float32 values (36 bytes), but line 3 says element float64 (which would be 72 bytes)", message);
+        Assert.DoesNotContain("truncated", message);
+    }
+
+    [Fact]
+    public void MLPG013_HugeClaimedTopology_IsComparedWithTheDataWithoutAllocatingForIt()
+    {
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("topology 2-2-1", "topology 100000-100000").Replace("parameters 9", "parameters 10000100000");
+        string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+        Assert.Contains("line 8: expected 40000400000 bytes of data (10000100000 float32 values), found 36 (truncated)", message);
+    }
+
+    [Fact]
     public void MLPG013_NotAWeightsFile()
     {
         string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", "{ \"weights\": [] }")).GetMessage();

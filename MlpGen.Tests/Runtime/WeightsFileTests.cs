@@ -114,6 +114,51 @@ public sealed class WeightsFileTests : IDisposable
         Refused(Saved(new Net2x2x1(1)), new Net2x2x1D(1), 3, "expected element float64 for this network, found float32");
 
     [Fact]
+    public void ElementLineSaysFloat64_ForAFloatNetwork_IsAnElementMismatch_NotTruncation()
+    {
+        // A float32 file whose line 3 says float64: the network's element is checked before the data's length.
+        var e = Refused(t => t.Replace("element float32", "element float64"), 3, "expected element float32 for this network, found float64");
+        Assert.DoesNotContain("truncated", e.Message);
+    }
+
+    [Fact]
+    public void ElementLineSaysFloat32_ForADoubleNetwork_IsAnElementMismatch()
+    {
+        string path = _temporary.File("d.mlpw");
+        WeightsFile.Save(path, new Net2x2x1D(1));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("element float64", "element float32"));
+        Refused(path, new Net2x2x1D(2), 3, "expected element float64 for this network, found float32");
+    }
+
+    [Fact]
+    public void ElementLineContradictingTheData_SaysWhatTheDataHolds()
+    {
+        // The same edited files loaded into a network of the element line 3 claims: the data is of the other one.
+        string single = Saved(new Net2x2x1(1));
+        File.WriteAllText(single, File.ReadAllText(single).Replace("element float32", "element float64"));
+        Refused(single, new Net2x2x1D(2), 3, "the data holds 9 float32 values (36 bytes), but line 3 says element float64 (which would be 72 bytes)");
+
+        string dual = _temporary.File("d.mlpw");
+        WeightsFile.Save(dual, new Net2x2x1D(1));
+        File.WriteAllText(dual, File.ReadAllText(dual).Replace("element float64", "element float32"));
+        Refused(dual, new Net2x2x1(2), 3, "the data holds 9 float64 values (72 bytes), but line 3 says element float32 (which would be 36 bytes)");
+    }
+
+    [Fact]
+    public void OtherTopology_IsReportedBeforeDefectsOfTheData()
+    {
+        string path = Saved(new Net784x30x10(1));
+        string[] lines = File.ReadAllText(path).Split('\n');
+        File.WriteAllText(path, string.Join('\n', lines[..50]));
+        Refused(path, new Net784x16x16x10(1), 2, "expected the topology 784-16-16-10 of the network, found 784-30-10");
+    }
+
+    [Fact]
+    public void TopologyWhoseParameterCountOverflows_IsAClearError() =>
+        Refused(t => t.Replace("topology 2-2-1", "topology 2147483647-2147483647-2147483647-2147483647"), 2,
+            "expected a topology of at most 576460752303423487 parameters, found '2147483647-2147483647-2147483647-2147483647'");
+
+    [Fact]
     public void CorruptData_FailsTheChecksum()
     {
         string path = Saved(new Net784x16x16x10(1));
@@ -171,7 +216,7 @@ public sealed class WeightsFileTests : IDisposable
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         Refused(t => t.Replace("topology 2-2-1", "topology 100000-100000").Replace("parameters 9", "parameters 10000100000"),
-            8, "expected 40000400000 bytes of data (10000100000 float32 values), found 36 (truncated)");
+            2, "expected the topology 2-2-1 of the network, found 100000-100000");
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 10_000_000, "the claimed 40 GB were allocated for");
     }
 
@@ -189,13 +234,95 @@ public sealed class WeightsFileTests : IDisposable
         Assert.Equal(new[] { path }, Directory.GetFiles(_temporary.Path));
     }
 
+    /// <summary>Asserts that a failed save's message names the path it was given and not the hidden temporary file.</summary>
+    private static void NamesTheTarget(Exception e, string path)
+    {
+        Assert.StartsWith($"Cannot save the weights to {path}", e.Message);
+        Assert.DoesNotContain(".tmp", e.Message);
+    }
+
     [Fact]
     public void Save_ThatFails_KeepsWhatWasThereAndLeavesNoTemporaryFiles()
     {
         string target = _temporary.File("occupied");
         Directory.CreateDirectory(target); // a directory where the file should go: the rename must fail
-        Assert.ThrowsAny<IOException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
+        var e = Assert.ThrowsAny<IOException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
+        NamesTheTarget(e, target);
         Assert.Empty(Directory.GetFiles(_temporary.Path));
         Assert.True(Directory.Exists(target));
+    }
+
+    [Fact]
+    public void Save_IntoAMissingDirectory_NamesTheTarget()
+    {
+        string target = _temporary.File(Path.Combine("missing", "net.mlpw"));
+        var e = Assert.Throws<DirectoryNotFoundException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
+        NamesTheTarget(e, target);
+        Assert.Contains(target, e.Message); // the reason, too, is about the target
+        Assert.Empty(Directory.GetFileSystemEntries(_temporary.Path));
+    }
+
+    [Fact]
+    public void Save_UnderAPathWhoseParentIsAFile_NamesTheTargetAndLeavesNothingBehind()
+    {
+        // Root ignores a read-only directory, so the failure is provoked with a file where a directory should be.
+        string file = _temporary.File("plain");
+        File.WriteAllText(file, "not a directory");
+        string target = Path.Combine(file, "net.mlpw");
+        var e = Assert.ThrowsAny<IOException>(() => WeightsFile.Save(target, new Net2x2x1(1)));
+        NamesTheTarget(e, target);
+        Assert.Equal(new[] { file }, Directory.GetFileSystemEntries(_temporary.Path));
+        Assert.Equal("not a directory", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Save_ThroughASymbolicLink_WritesItsTargetAndKeepsTheLink()
+    {
+        if (OperatingSystem.IsWindows()) return; // creating links needs a privilege there
+        string models = Directory.CreateDirectory(_temporary.File("models")).FullName;
+        string real = Path.Combine(models, "real.mlpw");
+        WeightsFile.Save(real, new Net2x2x1(1));
+        string link = _temporary.File("net.mlpw");
+        File.CreateSymbolicLink(link, Path.Combine("models", "real.mlpw")); // relative, as `ln -s` makes it
+
+        WeightsFile.Save(link, new Net2x2x1(2));
+
+        Assert.Equal(Path.Combine("models", "real.mlpw"), new FileInfo(link).LinkTarget);
+        var loaded = new Net2x2x1(3);
+        WeightsFile.Load(real, loaded);
+        Assert.Equal(new Net2x2x1(2).Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(new[] { link }, Directory.GetFiles(_temporary.Path));
+        Assert.Equal(new[] { real }, Directory.GetFiles(models));
+    }
+
+    [Fact]
+    public void Save_ThroughADanglingSymbolicLink_CreatesItsTarget()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string link = _temporary.File("net.mlpw");
+        string real = _temporary.File("real.mlpw");
+        File.CreateSymbolicLink(link, real);
+        WeightsFile.Save(link, new Net2x2x1(1));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        WeightsFile.Load(real, new Net2x2x1(2));
+    }
+
+    [Fact]
+    public void Save_KeepsTheFilesPermissions()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite; // 600
+        string path = Saved(new Net2x2x1(1));
+        File.SetUnixFileMode(path, Private);
+        Saved(new Net2x2x1(2));
+        Assert.Equal(Private, File.GetUnixFileMode(path));
+
+        // Through a link: the target keeps its mode.
+        string link = _temporary.File("link.mlpw");
+        File.CreateSymbolicLink(link, path);
+        const UnixFileMode Shared = Private | UnixFileMode.GroupRead | UnixFileMode.GroupWrite; // 660
+        File.SetUnixFileMode(path, Shared);
+        WeightsFile.Save(link, new Net2x2x1(3));
+        Assert.Equal(Shared, File.GetUnixFileMode(path));
     }
 }

@@ -88,7 +88,7 @@ internal sealed class GzipMemberStream : Stream
             }
             if (n > 0)
             {
-                _crc = WeightsFormat.Checksum(_crc, buffer, offset, n);
+                _crc = Crc32.Append(_crc, buffer, offset, n);
                 _size += n;
                 return n;
             }
@@ -130,7 +130,7 @@ internal sealed class GzipMemberStream : Stream
         uint headerCrc = 0;
         _small[0] = 0x1F;
         _small[1] = 0x8B;
-        headerCrc = WeightsFormat.Checksum(headerCrc, _small, 0, 2);
+        headerCrc = Crc32.Append(headerCrc, _small, 0, 2);
         int method = HeaderByte(start, ref headerCrc);
         if (method != 8)
         {
@@ -175,7 +175,7 @@ internal sealed class GzipMemberStream : Stream
         int b = _file.ReadByte();
         if (b < 0) throw Problem(_length, $"the gzip data is truncated: it ends inside the header of the member that starts at byte {start:N0}");
         _small[0] = (byte)b;
-        crc = WeightsFormat.Checksum(crc, _small, 0, 1);
+        crc = Crc32.Append(crc, _small, 0, 1);
         return b;
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO;
 using System.Linq;
 using MlpGen.Data;

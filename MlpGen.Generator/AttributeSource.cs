@@ -18,8 +18,10 @@ internal static class AttributeSource
         namespace MlpGen
         {
             /// <summary>
-            /// Declares a fully connected feedforward network of sigmoid neurons on a partial class. MlpGen's
-            /// source generator writes the class's fixed-size feedforward and backpropagation code.
+            /// Declares a fully connected feedforward network on a partial class: sigmoid neurons and the quadratic
+            /// cost by default (Nielsen's network.py), or the activations and cost chosen by <see cref="Hidden"/>,
+            /// <see cref="HiddenLayers"/>, <see cref="Output"/> and <see cref="Cost"/>. MlpGen's source generator writes
+            /// the class's fixed-size feedforward and backpropagation code.
             /// </summary>
             /// <example><code>
             /// [Network(784, 16, 16, 10)]            // input, hidden..., output
@@ -39,8 +41,25 @@ internal static class AttributeSource
                 /// <summary>The number type the network computes in: <c>typeof(float)</c> (the default) or <c>typeof(double)</c>.</summary>
                 public global::System.Type ElementType { get; set; } = typeof(float);
 
-                /// <summary>The cost the network is trained on: <see cref="NetworkCost.Quadratic"/> (the default) or <see cref="NetworkCost.CrossEntropy"/>.</summary>
+                /// <summary>
+                /// The cost the network is trained on. When not set, it follows <see cref="Output"/>: <see cref="NetworkCost.Quadratic"/>
+                /// for sigmoid (network.py) and identity outputs, <see cref="NetworkCost.LogLikelihood"/> for softmax.
+                /// <see cref="NetworkCost.CrossEntropy"/> needs a sigmoid output, <see cref="NetworkCost.LogLikelihood"/> a softmax output.
+                /// </summary>
                 public NetworkCost Cost { get; set; } = NetworkCost.Quadratic;
+
+                /// <summary>The activation of every hidden layer: <see cref="NetworkActivation.Sigmoid"/> (the default), tanh, ReLU or leaky ReLU.</summary>
+                public NetworkActivation Hidden { get; set; } = NetworkActivation.Sigmoid;
+
+                /// <summary>
+                /// The activation of each hidden layer, one value per hidden layer, first hidden layer first
+                /// (e.g. <c>HiddenLayers = new[] { NetworkActivation.ReLU, NetworkActivation.Tanh }</c> for 784-100-30-10);
+                /// instead of <see cref="Hidden"/>, not together with it.
+                /// </summary>
+                public NetworkActivation[]? HiddenLayers { get; set; }
+
+                /// <summary>The activation of the output layer: <see cref="NetworkOutput.Sigmoid"/> (the default), softmax or identity.</summary>
+                public NetworkOutput Output { get; set; } = NetworkOutput.Sigmoid;
 
                 /// <summary>
                 /// A trained weights file (<c>.mlpw</c>, saved by MlpGen.Runtime's <c>WeightsFile.Save</c>) to bake into
@@ -78,8 +97,42 @@ internal static class AttributeSource
                 /// <summary>C = ½‖a − y‖², as Nielsen's network.py; the output error is δ = (a − y) ⊙ σ'(z).</summary>
                 Quadratic = 0,
 
-                /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)], as network2.py; the output error is δ = a − y, so saturated outputs still learn.</summary>
+                /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)], as network2.py, on a sigmoid output; the output error is δ = a − y, so saturated outputs still learn.</summary>
                 CrossEntropy = 1,
+
+                /// <summary>C = −Σ y ln a, on a softmax output, for targets that sum to 1 (one-hot); the output error is δ = a − y.</summary>
+                LogLikelihood = 2,
+            }
+
+            /// <summary>The activation function of a <see cref="NetworkAttribute"/> network's hidden layers.</summary>
+            [global::Microsoft.CodeAnalysis.EmbeddedAttribute]
+            internal enum NetworkActivation
+            {
+                /// <summary>σ(z) = 1 / (1 + e^−z), as network.py; σ'(z) = σ(z)(1 − σ(z)).</summary>
+                Sigmoid = 0,
+
+                /// <summary>tanh z = (e^z − e^−z) / (e^z + e^−z); its derivative is 1 − tanh² z.</summary>
+                Tanh = 1,
+
+                /// <summary>max(0, z); its derivative is 1 for z &gt; 0, else 0 (0 at z = 0 too).</summary>
+                ReLU = 2,
+
+                /// <summary>z for z &gt; 0, else 0.01·z (PyTorch's default slope); its derivative is 1 for z &gt; 0, else 0.01.</summary>
+                LeakyReLU = 3,
+            }
+
+            /// <summary>The activation function of a <see cref="NetworkAttribute"/> network's output layer.</summary>
+            [global::Microsoft.CodeAnalysis.EmbeddedAttribute]
+            internal enum NetworkOutput
+            {
+                /// <summary>σ(z) = 1 / (1 + e^−z), as network.py: each output in (0, 1).</summary>
+                Sigmoid = 0,
+
+                /// <summary>softmax(z)_j = e^(z_j) / Σ_k e^(z_k): the outputs are a probability distribution (computed as e^(z_j − max z), so it never overflows).</summary>
+                Softmax = 1,
+
+                /// <summary>a = z: a linear output (logits, or regression).</summary>
+                Identity = 2,
             }
         }
 

@@ -65,7 +65,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedCost = new(
         "MLPG010", "Unsupported cost",
-        "Cost value {0} on the network '{1}' is not a NetworkCost; use NetworkCost.Quadratic or NetworkCost.CrossEntropy",
+        "Cost value {0} on the network '{1}' is not a NetworkCost; use NetworkCost.Quadratic, NetworkCost.CrossEntropy or NetworkCost.LogLikelihood",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor WeightsNotFound = new(
@@ -148,6 +148,31 @@ internal static class DiagnosticDescriptors
         "The network class '{0}' is {1}; MlpGen adds its members in another file, where a file-local type cannot be extended; remove 'file'",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnsupportedActivation = new(
+        "MLPG027", "Unsupported hidden activation",
+        "{0} value {1} on the network '{2}' is not a NetworkActivation; use NetworkActivation.Sigmoid, NetworkActivation.Tanh, NetworkActivation.ReLU or NetworkActivation.LeakyReLU",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedOutput = new(
+        "MLPG028", "Unsupported output activation",
+        "Output value {0} on the network '{1}' is not a NetworkOutput; use NetworkOutput.Sigmoid, NetworkOutput.Softmax or NetworkOutput.Identity",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor HiddenLayersMismatch = new(
+        "MLPG029", "Hidden layer activations do not fit the network",
+        "HiddenLayers on the network '{0}' {1}; give one NetworkActivation per hidden layer ({2}) in HiddenLayers, or one for all of them in Hidden",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor CostNeedsOtherOutput = new(
+        "MLPG030", "Cost does not fit the output activation",
+        "Cost = NetworkCost.{0} on the network '{1}' needs a {2} output layer, but the output is {3}; {4}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor QuadraticWithSoftmax = new(
+        "MLPG031", "Quadratic cost on a softmax output learns slowly",
+        "The network '{0}' trains its softmax output on the quadratic cost: this is legal, but its output error δ = a ⊙ (d − (d·a)), d = a − y, vanishes when an output saturates; the log-likelihood cost (δ = a − y, the default for softmax) learns faster: remove Cost or use NetworkCost.LogLikelihood",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -155,7 +180,8 @@ internal static class DiagnosticDescriptors
         ContainingTypeNotPartial, UnsupportedCost, WeightsNotFound, WeightsTopologyMismatch, WeightsCorrupt,
         WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
         PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
-        FrameworkTooOld, FileLocal,
+        FrameworkTooOld, FileLocal, UnsupportedActivation, UnsupportedOutput, HiddenLayersMismatch, CostNeedsOtherOutput,
+        QuadraticWithSoftmax,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -1,43 +1,23 @@
+using System;
 using MlpGen.Generator.Model;
 
 namespace MlpGen.Generator.Emitting;
 
-/// <summary>Emits the element-wise helpers every network uses: sigmoid, its derivative, the output error, the descent step, argument checks.</summary>
+/// <summary>
+/// Emits the helpers of the kernel class: the activation kernels and derivatives the network uses (only
+/// those), the output error and cost, the descent step, the initialisation, argument checks.
+/// </summary>
 internal static class HelperEmitter
 {
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
         string t = plan.T;
-        string one = m.Literal("1");
         string output = plan.Output.Out;
-
         string v = $"Vector256<{t}>";
-        EmitElementWise(w, plan,
-            $"a = σ(z) = 1 / (1 + e^−z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
-            $"Sigmoid(Span<{t}> z)", "z",
-            setup: new[] { $"ref {t} r = ref MemoryMarshal.GetReference(z);" },
-            vector: new[]
-            {
-                $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
-                $"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
-            },
-            scalar: $"z[i] = {one} / ({one} + {m.MathClass}.Exp(-z[i]));");
 
-        EmitElementWise(w, plan,
-            "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).",
-            $"MultiplyBySigmoidDerivative(ReadOnlySpan<{t}> a, Span<{t}> delta)", "delta",
-            setup: new[]
-            {
-                $"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));",
-                $"ref {t} rd = ref MemoryMarshal.GetReference(delta);",
-            },
-            vector: new[]
-            {
-                $"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);",
-                $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);",
-            },
-            scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
+        foreach (ActivationKind activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
+        foreach (ActivationKind activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
 
         EmitOutputError(w, plan);
 
@@ -54,18 +34,7 @@ internal static class HelperEmitter
             scalar: $"p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);",
             visibility: "public");
 
-        w.Line();
-        w.Line("/// <summary>Fills p with draws from N(0, 1) (Box–Muller on a seeded <see cref=\"Random\"/>), as network.py initialises.</summary>");
-        using (w.Block($"public static void InitializeStandardNormal(Span<{t}> p, int seed)"))
-        {
-            w.Line("var random = new Random(seed);");
-            using (w.Block("for (int i = 0; i < p.Length; i++)"))
-            {
-                w.Line("double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite");
-                w.Line("double u2 = random.NextDouble();");
-                w.Line($"p[i] = ({t})(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));");
-            }
-        }
+        EmitInitialization(w, plan);
 
         w.Line();
         w.Line("/// <summary>The index into a pinned array at which its elements are 64-byte aligned.</summary>");
@@ -134,7 +103,184 @@ internal static class HelperEmitter
         }
     }
 
-    /// <summary>The cost of one sample, and the output error δL = ∂C/∂zL for the network's cost.</summary>
+    /// <summary>Applies one layer's activation in place (identity has no kernel): sigmoid, tanh, ReLU, leaky ReLU element-wise, softmax per sample.</summary>
+    private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationKind activation)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, v = $"Vector256<{t}>", one = m.Literal("1"), math = m.MathClass;
+        string[] load = { $"ref {t} r = ref MemoryMarshal.GetReference(z);" };
+        switch (activation)
+        {
+            case ActivationKind.Sigmoid:
+                EmitElementWise(w, plan,
+                    $"a = σ(z) = 1 / (1 + e^−z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"Sigmoid(Span<{t}> z)", "z",
+                    setup: load,
+                    vector: new[]
+                    {
+                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
+                        $"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
+                    },
+                    scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
+                break;
+            case ActivationKind.Tanh:
+                // Vector256 has no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
+                // exponent is never positive, so nothing overflows; near 0 its error is about one ulp of 1 (absolute).
+                EmitElementWise(w, plan,
+                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {plan.Lanes} lanes at a time, then the rest one by one by the same formula.",
+                    $"Tanh(Span<{t}> z)", "z",
+                    setup: new[] { load[0], $"{v} minusTwo = Vector256.Create({m.Literal("-2")});" },
+                    vector: new[]
+                    {
+                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
+                        $"{v} e = Vector256.Exp(Vector256.Abs(x) * minusTwo);",
+                        $"{v} magnitude = ({v}.One - e) / ({v}.One + e);   // tanh |z|",
+                        $"Vector256.ConditionalSelect(Vector256.LessThan(x, {v}.Zero), -magnitude, magnitude).StoreUnsafe(ref r, (nuint)i);",
+                    },
+                    scalar: $"{{ {t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i])); {t} magnitude = ({one} - e) / ({one} + e); z[i] = z[i] < 0 ? -magnitude : magnitude; }}");
+                break;
+            case ActivationKind.ReLU:
+                EmitElementWise(w, plan,
+                    $"a = ReLU(z) = max(0, z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"ReLU(Span<{t}> z)", "z",
+                    setup: load,
+                    vector: new[] { $"Vector256.Max(Vector256.LoadUnsafe(ref r, (nuint)i), {v}.Zero).StoreUnsafe(ref r, (nuint)i);" },
+                    scalar: $"z[i] = {math}.Max(z[i], 0);");
+                break;
+            case ActivationKind.LeakyReLU:
+                EmitElementWise(w, plan,
+                    $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"LeakyReLU(Span<{t}> z)", "z",
+                    setup: new[] { load[0], $"{v} slope = Vector256.Create(LeakyReLUSlope);" },
+                    vector: new[]
+                    {
+                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
+                        $"Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), x, x * slope).StoreUnsafe(ref r, (nuint)i);",
+                    },
+                    scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
+                break;
+            case ActivationKind.Softmax:
+                EmitSoftmax(w, plan);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Softmax over one sample's output vector: max, e^(z − max), sum, divide. Vectorised over the whole
+    /// vectors when the output layer is at least one vector wide, with a scalar tail; scalar loops otherwise.
+    /// </summary>
+    private static void EmitSoftmax(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, v = $"Vector256<{t}>", math = m.MathClass;
+        int lanes = plan.Lanes;
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// a = softmax(z) in place over one sample's outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
+        w.Line("/// e^(z_j) / Σ_k e^(z_k) in exact arithmetic. With the max subtracted every exponent is ≤ 0, so no e^z overflows");
+        w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1.");
+        w.Line("/// </summary>");
+        w.Line(Vocabulary.Hot);
+        using (w.Block($"private static void Softmax(Span<{t}> z)"))
+        {
+            void Scalar()
+            {
+                w.Line($"{t} max = z[0];");
+                w.Line($"for (int i = 1; i < z.Length; i++) max = {math}.Max(max, z[i]);");
+                w.Line($"{t} sum = 0;");
+                using (w.Block("for (int i = 0; i < z.Length; i++)"))
+                {
+                    w.Line($"z[i] = {math}.Exp(z[i] - max);");
+                    w.Line("sum += z[i];");
+                }
+                w.Line("for (int i = 0; i < z.Length; i++) z[i] /= sum;");
+            }
+            if (plan.Output.OutputSize < lanes)
+            {
+                w.Line($"// Narrower than one vector ({plan.Output.OutputSize} < {lanes} lanes): scalar loops on both kernel paths.");
+                Scalar();
+                return;
+            }
+            Vocabulary.SimdOrScalar(w, Scalar, () =>
+            {
+                w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
+                w.Line($"int whole = z.Length - z.Length % {lanes};   // the elements in whole vectors; the rest are the scalar tail");
+                w.Line("// max z: lane by lane over the whole vectors, then across the lanes and the tail.");
+                w.Line($"{v} lanesMax = Vector256.LoadUnsafe(ref r);");
+                w.Line($"for (int i = {lanes}; i < whole; i += {lanes}) lanesMax = Vector256.Max(lanesMax, Vector256.LoadUnsafe(ref r, (nuint)i));");
+                w.Line($"{t} max = lanesMax.GetElement(0);");
+                w.Line($"for (int k = 1; k < {lanes}; k++) max = {math}.Max(max, lanesMax.GetElement(k));");
+                w.Line($"for (int i = whole; i < z.Length; i++) max = {math}.Max(max, z[i]);");
+                w.Line("// e^(z − max) in place, and their sum.");
+                w.Line($"{v} shift = Vector256.Create(max), sums = {v}.Zero;");
+                using (w.Block($"for (int i = 0; i < whole; i += {lanes})"))
+                {
+                    w.Line($"{v} e = Vector256.Exp(Vector256.LoadUnsafe(ref r, (nuint)i) - shift);");
+                    w.Line("e.StoreUnsafe(ref r, (nuint)i);");
+                    w.Line("sums += e;");
+                }
+                w.Line($"{t} sum = Vector256.Sum(sums);");
+                using (w.Block("for (int i = whole; i < z.Length; i++)"))
+                {
+                    w.Line($"z[i] = {math}.Exp(z[i] - max);");
+                    w.Line("sum += z[i];");
+                }
+                w.Line("// Divide by the sum.");
+                w.Line($"{v} total = Vector256.Create(sum);");
+                w.Line($"for (int i = 0; i < whole; i += {lanes}) (Vector256.LoadUnsafe(ref r, (nuint)i) / total).StoreUnsafe(ref r, (nuint)i);");
+                w.Line("for (int i = whole; i < z.Length; i++) z[i] /= sum;");
+            });
+        }
+    }
+
+    /// <summary>δ ← δ ⊙ f'(z) for a hidden layer's activation f, with f' written through the activations a = f(z).</summary>
+    private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationKind activation)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, v = $"Vector256<{t}>", one = m.Literal("1");
+        string signature = $"{Vocabulary.DerivativeKernel(activation)}(ReadOnlySpan<{t}> a, Span<{t}> delta)";
+        string[] setup =
+        {
+            $"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));",
+            $"ref {t} rd = ref MemoryMarshal.GetReference(delta);",
+        };
+        string x = $"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);";
+        switch (activation)
+        {
+            case ActivationKind.Sigmoid:
+                EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", signature, "delta",
+                    setup: setup,
+                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);" },
+                    scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
+                break;
+            case ActivationKind.Tanh:
+                EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", signature, "delta",
+                    setup: setup,
+                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * ({v}.One - x * x)).StoreUnsafe(ref rd, (nuint)i);" },
+                    scalar: $"delta[i] *= {one} - a[i] * a[i];");
+                break;
+            case ActivationKind.ReLU:
+                EmitElementWise(w, plan,
+                    "δ ← δ ⊙ ReLU'(z), where ReLU'(z) = 1 where a = ReLU(z) &gt; 0, else 0. At z = 0 exactly (a = 0) the derivative is taken as 0, as PyTorch does.",
+                    signature, "delta",
+                    setup: setup,
+                    vector: new[] { x, $"Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), Vector256.LoadUnsafe(ref rd, (nuint)i), {v}.Zero).StoreUnsafe(ref rd, (nuint)i);" },
+                    scalar: "delta[i] = a[i] > 0 ? delta[i] : 0;");
+                break;
+            case ActivationKind.LeakyReLU:
+                EmitElementWise(w, plan,
+                    "δ ← δ ⊙ LeakyReLU'(z), where LeakyReLU'(z) = 1 where a = LeakyReLU(z) &gt; 0 (exactly where z &gt; 0), else LeakyReLUSlope (at z = 0 too).",
+                    signature, "delta",
+                    setup: new[] { setup[0], setup[1], $"{v} slope = Vector256.Create(LeakyReLUSlope);" },
+                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), {v}.One, slope)).StoreUnsafe(ref rd, (nuint)i);" },
+                    scalar: $"delta[i] *= a[i] > 0 ? {one} : LeakyReLUSlope;");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "not a hidden layer's activation");
+        }
+    }
+
+    /// <summary>The cost of one sample, and the output error δL = ∂C/∂zL for the network's output activation and cost.</summary>
     private static void EmitOutputError(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
@@ -142,45 +288,165 @@ internal static class HelperEmitter
         string one = m.Literal("1");
         string log = $"{m.MathClass}.Log";
         string output = plan.Output.Out;
-        bool quadratic = m.Cost == CostKind.Quadratic;
+        ActivationKind activation = plan.Output.Activation;
+        CostKind cost = m.Cost;
         w.Line();
-        w.Line($"/// <summary>C = {Vocabulary.CostFormula(m.Cost, "a")}, the {Vocabulary.CostName(m.Cost)} cost of one sample's output activations a against its targets y.</summary>");
+        w.Line($"/// <summary>C = {Vocabulary.CostFormula(cost, "a")}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y.</summary>");
         w.Line(Vocabulary.Hot);
         using (w.Block($"private static {t} SampleCost(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y)"))
         {
             w.Line($"{t} cost = 0;");
             using (w.Block($"for (int i = 0; i < {output}; i++)"))
             {
-                if (quadratic)
+                switch (cost)
                 {
-                    w.Line($"{t} difference = a[i] - y[i];");
-                    w.Line("cost += difference * difference;");
-                }
-                else
-                {
-                    w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
-                    w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
-                    w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
+                    case CostKind.Quadratic:
+                        w.Line($"{t} difference = a[i] - y[i];");
+                        w.Line("cost += difference * difference;");
+                        break;
+                    case CostKind.CrossEntropy:
+                        w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
+                        w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
+                        w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
+                        break;
+                    default:
+                        w.Line("// Terms with y = 0 are skipped, so that an output that underflowed to a = 0 gives 0·ln 0 = 0, not NaN.");
+                        w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
+                        break;
                 }
             }
-            w.Line(quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
+            w.Line(cost == CostKind.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
         }
 
         w.Line();
-        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(m.Cost, "a")} for the {Vocabulary.CostName(m.Cost)} cost, from one sample's output activations a and targets y.</summary>");
+        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(activation, cost, "a")} for the {Vocabulary.ActivationName(activation)} output and the {Vocabulary.CostName(cost)} cost, from one sample's output activations a and targets y.</summary>");
         w.Line(Vocabulary.Hot);
         using (w.Block($"private static void OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)"))
-        using (w.Block($"for (int i = 0; i < {output}; i++)"))
         {
-            if (quadratic)
+            switch (activation, cost)
             {
-                w.Line($"delta[i] = (a[i] - y[i]) * a[i] * ({one} - a[i]);   // ∂C/∂a = a − y, times σ'(z) = a(1 − a)");
-            }
-            else
-            {
-                w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
-                w.Line("delta[i] = a[i] - y[i];");
+                case (ActivationKind.Sigmoid, CostKind.Quadratic):
+                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
+                        w.Line($"delta[i] = (a[i] - y[i]) * a[i] * ({one} - a[i]);   // ∂C/∂a = a − y, times σ'(z) = a(1 − a)");
+                    break;
+                case (ActivationKind.Sigmoid, CostKind.CrossEntropy):
+                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
+                    {
+                        w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
+                        w.Line("delta[i] = a[i] - y[i];");
+                    }
+                    break;
+                case (ActivationKind.Softmax, CostKind.LogLikelihood):
+                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
+                    {
+                        w.Line("// ∂C/∂a_k = −y_k / a_k through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j) gives a_j·Σ_k y_k − y_j,");
+                        w.Line("// which is a_j − y_j for targets that sum to 1 (one-hot, or a distribution).");
+                        w.Line("delta[i] = a[i] - y[i];");
+                    }
+                    break;
+                case (ActivationKind.Softmax, CostKind.Quadratic):
+                    w.Line("// ∂C/∂a = d = a − y; through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j): δ_j = a_j·(d_j − Σ_k d_k a_k).");
+                    w.Line($"{t} dot = 0;");
+                    w.Line($"for (int k = 0; k < {output}; k++) dot += (a[k] - y[k]) * a[k];");
+                    w.Line($"for (int i = 0; i < {output}; i++) delta[i] = a[i] * ((a[i] - y[i]) - dot);");
+                    break;
+                case (ActivationKind.Identity, CostKind.Quadratic):
+                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
+                        w.Line("delta[i] = a[i] - y[i];   // ∂C/∂a = a − y, and the identity's derivative is 1");
+                    break;
+                default:
+                    throw new InvalidOperationException($"no output error for a {activation} output with the {cost} cost (the parser refuses this combination)");
             }
         }
+    }
+
+    /// <summary>
+    /// The seeded initialisation: one N(0, 1) draw z per parameter, in layout order (Box–Muller on
+    /// <c>new Random(seed)</c>, as network.py), scaled per layer by the plan's scheme. A network whose every layer is
+    /// standard normal (sigmoid) keeps network.py's <c>InitializeStandardNormal</c>, which is the same rule with scale 1.
+    /// </summary>
+    private static void EmitInitialization(CodeWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        const string u1 = "double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite";
+        const string u2 = "double u2 = random.NextDouble();";
+        const string z = "Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2)";
+        w.Line();
+        if (plan.StandardNormalEverywhere)
+        {
+            w.Line("/// <summary>Fills p with draws from N(0, 1) (Box–Muller on a seeded <see cref=\"Random\"/>), as network.py initialises.</summary>");
+            using (w.Block($"public static void InitializeStandardNormal(Span<{t}> p, int seed)"))
+            {
+                w.Line("var random = new Random(seed);");
+                using (w.Block("for (int i = 0; i < p.Length; i++)"))
+                {
+                    w.Line(u1);
+                    w.Line(u2);
+                    w.Line($"p[i] = ({t})({z});");
+                }
+            }
+            return;
+        }
+        w.Line("/// <summary>");
+        w.Line("/// Fills p with one N(0, 1) draw z per parameter, in layout order (Box–Muller on a seeded <see cref=\"Random\"/>, as");
+        w.Line("/// network.py draws), each scaled per layer (in double, then rounded once):");
+        w.Line("/// <code>");
+        foreach (LayerPlan layer in plan.Layers) w.Line($"/// {InitLine(layer)}");
+        w.Line("/// </code>");
+        w.Line("/// </summary>");
+        using (w.Block($"public static void Initialize(Span<{t}> p, int seed)"))
+        {
+            w.Line("var random = new Random(seed);");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                string weights = $"DrawNormal(p.Slice({layer.W}, {layer.Out} * {layer.In}), random, {Scale(layer.WeightScale)});";
+                string biases = $"DrawNormal(p.Slice({layer.B}, {layer.Out}), random, {Scale(layer.BiasScale)});";
+                int width = Math.Max(weights.Length, biases.Length) + 2;
+                w.Line(weights.PadRight(width) + $"// {WeightComment(layer)}");
+                w.Line(biases.PadRight(width) + $"// {BiasComment(layer)}");
+            }
+        }
+        w.Line();
+        w.Line("/// <summary>p_i = z_i · scale for fresh N(0, 1) draws z_i (Box–Muller), scale in double: scale 1 gives network.py's bits.</summary>");
+        using (w.Block($"private static void DrawNormal(Span<{t}> p, Random random, double scale)"))
+        using (w.Block("for (int i = 0; i < p.Length; i++)"))
+        {
+            w.Line(u1);
+            w.Line(u2);
+            w.Line($"double z = {z};");
+            w.Line($"p[i] = ({t})(z * scale);");
+        }
+    }
+
+    /// <summary>A scale as a double literal that reads back bit for bit.</summary>
+    private static string Scale(double scale) => scale == 1.0 ? "1.0" : scale == 0.0 ? "0.0" : scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string WeightComment(LayerPlan layer) => layer.Init switch
+    {
+        InitScheme.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}): He, scale √(2/n_in)",
+        InitScheme.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})): Glorot, scale √(2/(n_in + n_out))",
+        _ => $"W{layer.Index} ~ N(0, 1)",
+    };
+
+    private static string BiasComment(LayerPlan layer) => layer.Init == InitScheme.StandardNormal
+        ? $"b{layer.Index} ~ N(0, 1)"
+        : $"b{layer.Index} = z·0 = ±0 (the draws are still taken)";
+
+    /// <summary>One layer's initialisation and why, for the documentation of the constructor and of Initialize.</summary>
+    internal static string InitLine(LayerPlan layer)
+    {
+        string why = layer.Init switch
+        {
+            InitScheme.He => "He normal, keeps ReLU layers' signal variance",
+            InitScheme.Glorot => "Glorot normal, keeps tanh and linear layers' signal and gradient variance",
+            _ => "standard normal, as network.py initialises sigmoid networks",
+        };
+        string weights = layer.Init switch
+        {
+            InitScheme.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}), b{layer.Index} = 0",
+            InitScheme.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})), b{layer.Index} = 0",
+            _ => $"W{layer.Index}, b{layer.Index} ~ N(0, 1)",
+        };
+        return $"{weights}: {why} (a{layer.InitFrom} is {Vocabulary.ActivationName(layer.InitFor)})";
     }
 }

@@ -31,6 +31,12 @@ internal static class KernelsEmitter
             w.Line();
             w.Line("// The grouped feedforward kernels compute this many samples at once.");
             w.Line($"private const int Group = {NetworkPlan.Group};");
+            if (plan.UsesLeakyReLU)
+            {
+                w.Line();
+                w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
+                w.Line($"private const {plan.T} LeakyReLUSlope = {m.Literal("0.01")};");
+            }
 
             EmitPredict(w, plan);
             EmitPredictBatch(w, plan);
@@ -51,7 +57,7 @@ internal static class KernelsEmitter
     {
         string t = plan.T;
         w.Line();
-        w.Line($"/// <summary>Feedforward of one sample: a_l = σ(W_l·a_(l−1) + b_l) for l = 1..{plan.L}.</summary>");
+        w.Line($"/// <summary>Feedforward of one sample: {Equations(plan)}.</summary>");
         w.Line(Vocabulary.Hot);
         using (w.Block($"public static void Predict(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a0, Span<{t}> output)"))
         {
@@ -61,7 +67,8 @@ internal static class KernelsEmitter
                 int l = layer.Index;
                 string target = l == plan.L ? "output" : $"a{l}";
                 w.Line($"Layer{l}(p, a{l - 1}, {target});".PadRight(28) + $"// z{l} = W{l}·a{l - 1} + b{l}");
-                w.Line($"Sigmoid({target});".PadRight(28) + $"// a{l} = σ(z{l})");
+                if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"{kernel}({target});".PadRight(28) + $"// a{l} = {Vocabulary.Apply(layer.Activation, $"z{l}")}");
+                else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");
             }
         }
     }
@@ -89,7 +96,8 @@ internal static class KernelsEmitter
                 {
                     int l = layer.Index;
                     w.Line($"Layer{l}Group(p, a{l - 1}, a{l});".PadRight(40) + $"// z{l} = W{l}·a{l - 1} + b{l} for {g} samples");
-                    w.Line($"for (int i = 0; i < Group; i++) Sigmoid(a{l}.Slice(i * {layer.Out}, {layer.Out}));");
+                    if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (int i = 0; i < Group; i++) {kernel}(a{l}.Slice(i * {layer.Out}, {layer.Out}));");
+                    else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");
                 }
             }
             w.Line($"for (; s < count; s++) Predict(p, inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
@@ -118,8 +126,19 @@ internal static class KernelsEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Adds ∇C summed over the samples to g and returns the summed cost. Per sample: feedforward keeping");
-        w.Line($"/// every layer, the output error δ{L} = {Vocabulary.OutputErrorFormula(m.Cost, $"a{L}")}, then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
-        w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
+        string outputError = Vocabulary.OutputErrorFormula(plan.Output.Activation, m.Cost, $"a{L}");
+        if (plan.Hidden.All(layer => layer.Activation == ActivationKind.Sigmoid))
+        {
+            w.Line($"/// every layer, the output error δ{L} = {outputError}, then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
+            w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
+        }
+        else
+        {
+            w.Line($"/// every layer, the output error δ{L} = {Vocabulary.Xml(outputError)} ({Vocabulary.ActivationName(plan.Output.Activation)} output, {Vocabulary.CostName(m.Cost)} cost),");
+            w.Line("/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a:");
+            w.Line($"/// {string.Join("; ", plan.DerivativeKernels.Select(DerivativeInProse))}.");
+            w.Line("/// Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
+        }
         w.Line("/// each gradient row updated once per chunk.");
         w.Line("/// </summary>");
         w.Line(Vocabulary.Hot);
@@ -144,7 +163,7 @@ internal static class KernelsEmitter
                 using (w.Block("for (s = 0; s < n; s++)"))
                 {
                     foreach (LayerPlan layer in plan.Layers) w.Line($"Span<{t}> a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
-                    w.Line($"// Output error: δ{L} = {Vocabulary.OutputErrorFormula(m.Cost, $"a{L}")}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
+                    w.Line($"// Output error: δ{L} = {outputError}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
                     w.Line($"ReadOnlySpan<{t}> ys = y.Slice(s * {output}, {output});");
                     w.Line($"cost += SampleCost(a{L}s, ys);");
                     w.Line($"OutputError(a{L}s, ys, d{L}.Slice(s * {output}, {output}));");
@@ -152,10 +171,11 @@ internal static class KernelsEmitter
                     {
                         int l = layer.Index;
                         w.Line();
-                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ a{l - 1} ⊙ (1 − a{l - 1})");
+                        ActivationKind f = plan.Layers[l - 2].Activation;
+                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}")}" + (f == ActivationKind.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
                         w.Line($"Span<{t}> d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
                         w.Line($"Layer{l}Transposed(p, d{l}.Slice(s * {layer.Out}, {layer.Out}), d{l - 1}s);");
-                        w.Line($"MultiplyBySigmoidDerivative(a{l - 1}s, d{l - 1}s);");
+                        w.Line($"{Vocabulary.DerivativeKernel(f)}(a{l - 1}s, d{l - 1}s);");
                     }
                 }
                 w.Line();
@@ -171,6 +191,25 @@ internal static class KernelsEmitter
         }
     }
 
+    /// <summary>
+    /// The layers' equations for a summary: <c>a_l = σ(W_l·a_(l−1) + b_l) for l = 1..L</c> when every layer has the
+    /// same activation, else one per layer (<c>a1 = ReLU(W1·a0 + b1), a2 = softmax(W2·a1 + b2)</c>).
+    /// </summary>
+    internal static string Equations(NetworkPlan plan)
+    {
+        ActivationKind first = plan.Layers[0].Activation;
+        if (plan.Layers.All(layer => layer.Activation == first)) return $"a_l = {Vocabulary.Apply(first, "W_l·a_(l−1) + b_l")} for l = 1..{plan.L}";
+        return string.Join(", ", plan.Layers.Select(layer => $"a{layer.Index} = {Vocabulary.Apply(layer.Activation, $"W{layer.Index}·a{layer.Index - 1} + b{layer.Index}")}"));
+    }
+
+    private static string DerivativeInProse(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Sigmoid => "σ'(z) = a(1 − a)",
+        ActivationKind.Tanh => "tanh'(z) = 1 − a²",
+        ActivationKind.ReLU => "ReLU'(z) = 1 where a &gt; 0, else 0 (0 at z = 0 too, as PyTorch)",
+        _ => "LeakyReLU'(z) = 1 where a &gt; 0, else LeakyReLUSlope (0.01)",
+    };
+
     /// <summary>Feedforward of the n samples of a training chunk, layer by layer, <see cref="NetworkPlan.Group"/> at a time where it can.</summary>
     private static void EmitChunkForward(CodeWriter w, NetworkPlan plan)
     {
@@ -182,7 +221,8 @@ internal static class KernelsEmitter
             w.Line("s = 0;");
             w.Line($"for (; s + Group <= n; s += Group) Layer{l}Group(p, {source}.Slice(s * {nIn}, Group * {nIn}), a{l}.Slice(s * {nOut}, Group * {nOut}));");
             w.Line($"for (; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), a{l}.Slice(s * {nOut}, {nOut}));");
-            w.Line($"for (s = 0; s < n; s++) Sigmoid(a{l}.Slice(s * {nOut}, {nOut}));");
+            if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (s = 0; s < n; s++) {kernel}(a{l}.Slice(s * {nOut}, {nOut}));");
+            else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");
         }
     }
 }

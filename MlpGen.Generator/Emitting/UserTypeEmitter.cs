@@ -37,16 +37,25 @@ internal static class UserTypeEmitter
         NetworkModel m = plan.Model;
         int L = plan.L;
         w.Line("/// <summary>");
-        w.Line($"/// A fully connected feedforward network {m.Topology} of sigmoid neurons computing in <see cref=\"{plan.T}\"/>:");
+        string neurons = plan.AllSigmoid ? "of sigmoid neurons" : $"({Neurons(plan)})";
+        w.Line($"/// A fully connected feedforward network {m.Topology} {neurons} computing in <see cref=\"{plan.T}\"/>:");
         w.Line($"/// {Vocabulary.Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the {Vocabulary.CostName(m.Cost)} cost.");
         w.Line("/// </summary>");
         w.Line("/// <remarks>");
-        w.Line("/// <para>Layer 0 is the input a0. For each layer l = 1..L (σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)):</para>");
+        if (plan.AllSigmoid)
+        {
+            w.Line("/// <para>Layer 0 is the input a0. For each layer l = 1..L (σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)):</para>");
+        }
+        else
+        {
+            string definitions = string.Join("; ", plan.Layers.Select(layer => layer.Activation).Distinct().OrderBy(a => a).Select(Vocabulary.Definition));
+            w.Line($"/// <para>Layer 0 is the input a0. For each layer l = 1..L ({Vocabulary.Xml(definitions)}):</para>");
+        }
         w.Line("/// <code>");
         foreach (LayerPlan layer in plan.Layers)
         {
             int l = layer.Index;
-            w.Line($"/// a{l} = σ(W{l}·a{l - 1} + b{l})    W{l}: {layer.OutputSize}×{layer.InputSize}, b{l}: {layer.OutputSize}");
+            w.Line($"/// a{l} = {Vocabulary.Apply(layer.Activation, $"W{l}·a{l - 1} + b{l}")}    W{l}: {layer.OutputSize}×{layer.InputSize}, b{l}: {layer.OutputSize}");
         }
         w.Line($"/// C  = {Vocabulary.CostFormula(m.Cost, $"a{L}")}");
         w.Line("/// </code>");
@@ -57,6 +66,18 @@ internal static class UserTypeEmitter
             w.Line("/// them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
         }
         w.Line("/// </remarks>");
+    }
+
+    /// <summary>The network's activations in prose: <c>ReLU hidden layers, softmax output</c>.</summary>
+    private static string Neurons(NetworkPlan plan)
+    {
+        var hidden = plan.Hidden.Select(layer => layer.Activation).ToList();
+        string output = $"{Vocabulary.ActivationName(plan.Output.Activation)} output";
+        if (hidden.Count == 0) return output;
+        string hiddenText = hidden.Distinct().Count() == 1
+            ? $"{Vocabulary.ActivationName(hidden[0])} hidden layer{(hidden.Count == 1 ? "" : "s")}"
+            : $"hidden layers {string.Join(", ", hidden.Select(Vocabulary.ActivationName))}";
+        return $"{hiddenText}; {output}";
     }
 
     private static void EmitSizes(CodeWriter w, NetworkPlan plan)
@@ -103,12 +124,31 @@ internal static class UserTypeEmitter
             w.Line($"_start = {kernels}.AlignedStart(_storage);");
         }
 
-        w.Line("/// <summary>Creates a network whose weights and biases are drawn from the standard normal distribution N(0, 1).</summary>");
+        bool standard = plan.StandardNormalEverywhere;
+        if (standard)
+        {
+            w.Line("/// <summary>Creates a network whose weights and biases are drawn from the standard normal distribution N(0, 1).</summary>");
+        }
+        else
+        {
+            w.Line("/// <summary>Creates a network whose weights are seeded normal draws scaled for each layer's activation, and whose biases are set as the remarks say.</summary>");
+        }
         w.Line("/// <param name=\"seed\">Seed of the random draw: the same seed gives the same parameters.</param>");
+        if (!standard)
+        {
+            w.Line("/// <remarks>");
+            w.Line("/// One N(0, 1) draw z per parameter, in the layout order of <see cref=\"Parameters\"/> (Box–Muller on");
+            w.Line("/// <c>new Random(seed)</c>, as network.py draws), scaled per layer by the scheme the layer's activation asks for");
+            w.Line("/// (the output layer's by the last hidden layer's activation):");
+            w.Line("/// <code>");
+            foreach (LayerPlan layer in plan.Layers) w.Line($"/// {HelperEmitter.InitLine(layer)}");
+            w.Line("/// </code>");
+            w.Line("/// </remarks>");
+        }
         using (w.Block($"public {m.TypeName}(int seed)"))
         {
             AllocateStorage();
-            w.Line($"{kernels}.InitializeStandardNormal(Parameters, seed);");
+            w.Line(standard ? $"{kernels}.InitializeStandardNormal(Parameters, seed);" : $"{kernels}.Initialize(Parameters, seed);");
         }
         w.Line();
         if (m.Weights is { } weights)
@@ -128,7 +168,9 @@ internal static class UserTypeEmitter
         }
         else
         {
-            w.Line("/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>");
+            w.Line(standard
+                ? "/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>"
+                : "/// <summary>Creates a network initialised as the seeded constructor does, from a random seed.</summary>");
             w.Line($"public {m.TypeName}() : this(global::System.Random.Shared.Next())");
             using (w.Block(""))
             {

@@ -7,10 +7,10 @@ namespace MlpGen.Generator.Model;
 
 /// <summary>
 /// An immutable array with value equality, so that models holding it compare by content and the
-/// incremental pipeline can tell an unchanged model from a changed one.
+/// incremental pipeline can tell an unchanged model from a changed one. Elements compare by
+/// <see cref="EqualityComparer{T}.Default"/>, so enums (which do not implement <see cref="IEquatable{T}"/>) fit too.
 /// </summary>
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
-    where T : IEquatable<T>
 {
     private readonly T[]? _items;
 
@@ -28,7 +28,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
         if (a.Length != b.Length) return false;
         for (int i = 0; i < a.Length; i++)
         {
-            if (!a[i].Equals(b[i])) return false;
+            if (!EqualityComparer<T>.Default.Equals(a[i], b[i])) return false;
         }
         return true;
     }
@@ -40,7 +40,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
         unchecked
         {
             int hash = 17;
-            foreach (T item in _items ?? Array.Empty<T>()) hash = hash * 31 + item.GetHashCode();
+            foreach (T item in _items ?? Array.Empty<T>()) hash = hash * 31 + (item is null ? 0 : EqualityComparer<T>.Default.GetHashCode(item));
             return hash;
         }
     }

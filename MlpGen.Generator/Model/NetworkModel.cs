@@ -10,7 +10,10 @@ internal enum ElementKind
     Double,
 }
 
-/// <summary>The cost function the network is trained on; the values match the generated <c>MlpGen.NetworkCost</c> enum.</summary>
+/// <summary>
+/// The cost function the network is trained on; the values match the generated <c>MlpGen.NetworkCost</c> enum,
+/// the names the runtime's <c>MlpGen.CostFunction</c>.
+/// </summary>
 internal enum CostKind
 {
     /// <summary>C = ½‖a − y‖²; at a sigmoid output δ = (a − y) ⊙ σ'(z).</summary>
@@ -18,17 +21,31 @@ internal enum CostKind
 
     /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)]; at a sigmoid output δ = a − y.</summary>
     CrossEntropy = 1,
+
+    /// <summary>C = −Σ y ln a; at a softmax output δ = a − y.</summary>
+    LogLikelihood = 2,
 }
 
-/// <summary>The activation function of a layer; the names match the runtime's <c>MlpGen.ActivationFunction</c>.</summary>
+/// <summary>
+/// The activation function of a layer; the names match the runtime's <c>MlpGen.ActivationFunction</c>, and
+/// the first four values the generated <c>MlpGen.NetworkActivation</c> enum (hidden layers).
+/// </summary>
 internal enum ActivationKind
 {
-    Sigmoid,
-    Tanh,
-    ReLU,
-    LeakyReLU,
-    Softmax,
-    Identity,
+    Sigmoid = 0,
+    Tanh = 1,
+    ReLU = 2,
+    LeakyReLU = 3,
+    Softmax = 4,
+    Identity = 5,
+}
+
+/// <summary>The output layer's activation; the values match the generated <c>MlpGen.NetworkOutput</c> enum.</summary>
+internal enum OutputLayerKind
+{
+    Sigmoid = 0,
+    Softmax = 1,
+    Identity = 2,
 }
 
 /// <summary>The code shape of the layers; the values match the generated <c>MlpGen.NetworkCodeShape</c> enum.</summary>
@@ -49,6 +66,7 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// syntax), so that equal declarations give equal models and the pipeline can cache the output.
 /// </summary>
 /// <param name="Keyword">The declaration keyword of the network class: <c>class</c> or <c>record</c>.</param>
+/// <param name="Activations">The activation of each layer 1..L (the output layer's last), one per weight layer.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -58,6 +76,7 @@ internal sealed record NetworkModel(
     EquatableArray<int> LayerSizes,
     ElementKind Element,
     CostKind Cost,
+    EquatableArray<ActivationKind> Activations,
     CodeShape Shape,
     bool ImplementsRuntimeInterface,
     bool SkipLocalsInit,

@@ -14,6 +14,19 @@ internal enum LayerKernel
     StraightLine,
 }
 
+/// <summary>How the seeded constructor scales the N(0, 1) draws of a weight layer's parameters.</summary>
+internal enum InitScheme
+{
+    /// <summary>Weights and biases N(0, 1), as network.py: for sigmoid layers.</summary>
+    StandardNormal,
+
+    /// <summary>Glorot (Xavier) normal: weights N(0, 2/(n_in + n_out)), biases 0: for tanh, softmax and identity layers.</summary>
+    Glorot,
+
+    /// <summary>He normal: weights N(0, 2/n_in), biases 0: for ReLU and leaky ReLU layers.</summary>
+    He,
+}
+
 /// <summary>
 /// The decisions about weight layer l (1 ≤ l ≤ L) of a network: its sizes, where its parameters live,
 /// and the shape of its kernels. The names are those of the constants the kernel class declares, so
@@ -21,9 +34,20 @@ internal enum LayerKernel
 /// </summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel, ActivationKind activation)
+    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel, ActivationKind activation,
+        int initFrom, ActivationKind initFor)
     {
         Activation = activation;
+        InitFrom = initFrom;
+        InitFor = initFor;
+        Init = SchemeFor(initFor);
+        WeightScale = Init switch
+        {
+            InitScheme.Glorot => Math.Sqrt(2.0 / (inputSize + outputSize)),
+            InitScheme.He => Math.Sqrt(2.0 / inputSize),
+            _ => 1.0,
+        };
+        BiasScale = Init == InitScheme.StandardNormal ? 1.0 : 0.0;
         Index = index;
         InputSize = inputSize;
         OutputSize = outputSize;
@@ -51,6 +75,32 @@ internal sealed class LayerPlan
 
     /// <summary>a_l = f(z_l): the layer's activation function.</summary>
     public ActivationKind Activation { get; }
+
+    /// <summary>
+    /// The activation whose scheme initialises this layer: its own for a hidden layer; for the output layer
+    /// the last hidden layer's (the output's own when there is no hidden layer).
+    /// </summary>
+    public ActivationKind InitFor { get; }
+
+    /// <summary>The layer whose activation <see cref="InitFor"/> is: this one, or the last hidden layer for the output.</summary>
+    public int InitFrom { get; }
+
+    /// <summary>How the seeded constructor scales this layer's N(0, 1) draws.</summary>
+    public InitScheme Init { get; }
+
+    /// <summary>W_l = z · WeightScale for the draws z (computed in double): 1, √(2/(n_in + n_out)) or √(2/n_in).</summary>
+    public double WeightScale { get; }
+
+    /// <summary>b_l = z · BiasScale for the draws z: 1 for the standard normal scheme, else 0.</summary>
+    public double BiasScale { get; }
+
+    /// <summary>The initialisation scheme of a layer initialised for <paramref name="activation"/>.</summary>
+    public static InitScheme SchemeFor(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Sigmoid => InitScheme.StandardNormal,
+        ActivationKind.ReLU or ActivationKind.LeakyReLU => InitScheme.He,
+        _ => InitScheme.Glorot,   // tanh, softmax, identity
+    };
 
     /// <summary>n_in × n_out.</summary>
     public long MultiplyAdds => (long)InputSize * OutputSize;
@@ -121,13 +171,39 @@ internal sealed class NetworkPlan
     /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
     public string FullName => Model.FullName;
 
+    /// <summary>The cost the network trains on.</summary>
+    public CostKind Cost => Model.Cost;
+
+    /// <summary>The hidden layers 1..L−1, whose activations' derivatives backpropagation multiplies by.</summary>
+    public IEnumerable<LayerPlan> Hidden => Layers.Take(Layers.Count - 1);
+
+    /// <summary>The activation kernels the network calls, each once, in enum order (identity needs none).</summary>
+    public IReadOnlyList<ActivationKind> ActivationKernels =>
+        Layers.Select(l => l.Activation).Where(a => a != ActivationKind.Identity).Distinct().OrderBy(a => a).ToList();
+
+    /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
+    public IReadOnlyList<ActivationKind> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
+
+    /// <summary>True when any layer is leaky ReLU: the kernel class then declares the slope.</summary>
+    public bool UsesLeakyReLU => Layers.Any(l => l.Activation == ActivationKind.LeakyReLU);
+
+    /// <summary>True when every layer is sigmoid (network.py's network).</summary>
+    public bool AllSigmoid => Layers.All(l => l.Activation == ActivationKind.Sigmoid);
+
+    /// <summary>True when every layer draws N(0, 1) unscaled: the constructor is network.py's, one N(0, 1) draw per parameter.</summary>
+    public bool StandardNormalEverywhere => Layers.All(l => l.Init == InitScheme.StandardNormal);
+
     public static NetworkPlan For(NetworkModel m)
     {
         var layers = new LayerPlan[m.WeightLayerCount];
         for (int l = 1; l <= layers.Length; l++)
         {
             int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
-            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), ActivationKind.Sigmoid);
+            // The scheme of layer l follows f_l: its own activation if hidden (l < L), else the last hidden
+            // layer's (L > 1), else the output's.
+            int initFrom = l < layers.Length ? l : layers.Length > 1 ? layers.Length - 1 : l;
+            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), m.Activations[l - 1],
+                initFrom, m.Activations[initFrom - 1]);
         }
         long perSample = 2L * m.LayerSizes.Skip(1).Sum(s => (long)s) * m.ElementSize;
         int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));

@@ -139,6 +139,11 @@ internal static class NetworkParser
 
         ElementKind element = ElementKind.Single;
         CostKind cost = CostKind.Quadratic;
+        bool costGiven = false;
+        ActivationKind hidden = ActivationKind.Sigmoid;
+        bool hiddenGiven = false;
+        List<ActivationKind>? hiddenLayers = null;
+        OutputLayerKind output = OutputLayerKind.Sigmoid;
         WeightsRequest? weights = null;
         CodeShape shape = CodeShape.Auto;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
@@ -158,7 +163,32 @@ internal static class NetworkParser
                     }
                     break;
                 case "Cost":
+                    costGiven = true;
                     cost = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCost, cost);
+                    break;
+                case "Hidden":
+                    hiddenGiven = true;
+                    if (argument.Value.Value is int h && IsHiddenActivation(h)) hidden = (ActivationKind)h;
+                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                        "Hidden", argument.Value.Value?.ToString() ?? "null", name));
+                    break;
+                case "HiddenLayers":
+                    if (argument.Value.Kind != TypedConstantKind.Array || argument.Value.IsNull) break;   // null: as if not given
+                    hiddenLayers = new List<ActivationKind>();
+                    foreach (TypedConstant value in argument.Value.Values)
+                    {
+                        if (value.Value is int layer && IsHiddenActivation(layer))
+                        {
+                            hiddenLayers.Add((ActivationKind)layer);
+                            continue;
+                        }
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                            "HiddenLayers", value.Value?.ToString() ?? "null", name));
+                        hiddenLayers.Add(ActivationKind.Sigmoid);
+                    }
+                    break;
+                case "Output":
+                    output = ReadEnum(argument, DiagnosticDescriptors.UnsupportedOutput, output);
                     break;
                 case "CodeShape":
                     shape = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCodeShape, shape);
@@ -172,7 +202,46 @@ internal static class NetworkParser
             }
         }
 
-        // An enum-valued named argument (Cost, CodeShape): its value, or a diagnostic on it and the default.
+        // The activations of the layers 1..L: the hidden layers' from Hidden or HiddenLayers, then the output's.
+        int hiddenCount = System.Math.Max(0, sizes.Count - 2);
+        Location HiddenLayersLocation() => NamedArgumentLocation(attribute, "HiddenLayers") ?? attributeLocation;
+        if (hiddenLayers is not null && hiddenGiven)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenLayersMismatch, HiddenLayersLocation(), name,
+                "is given together with Hidden", HiddenLayerCount(hiddenCount)));
+        }
+        else if (hiddenLayers is not null && sizes.Count >= 2 && hiddenLayers.Count != hiddenCount)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenLayersMismatch, HiddenLayersLocation(), name,
+                $"lists {hiddenLayers.Count} activation{(hiddenLayers.Count == 1 ? "" : "s")} for {HiddenLayerCount(hiddenCount)}", HiddenLayerCount(hiddenCount)));
+        }
+        ActivationKind outputActivation = output switch
+        {
+            OutputLayerKind.Softmax => ActivationKind.Softmax,
+            OutputLayerKind.Identity => ActivationKind.Identity,
+            _ => ActivationKind.Sigmoid,
+        };
+        var activations = new List<ActivationKind>();
+        for (int l = 1; l <= hiddenCount; l++) activations.Add(hiddenLayers is { } perLayer && l <= perLayer.Count ? perLayer[l - 1] : hidden);
+        activations.Add(outputActivation);
+
+        // The cost: when not given it follows the output (softmax: log-likelihood, else quadratic, as network.py);
+        // cross-entropy needs sigmoid outputs in (0, 1), log-likelihood a softmax output (a distribution).
+        if (!costGiven)
+        {
+            cost = output == OutputLayerKind.Softmax ? CostKind.LogLikelihood : CostKind.Quadratic;
+        }
+        else if (cost == CostKind.CrossEntropy && output != OutputLayerKind.Sigmoid || cost == CostKind.LogLikelihood && output != OutputLayerKind.Softmax)
+        {
+            bool crossEntropy = cost == CostKind.CrossEntropy;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CostNeedsOtherOutput, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation,
+                cost.ToString(), name, crossEntropy ? "sigmoid" : "softmax", OutputName(output),
+                crossEntropy
+                    ? "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax output the log-likelihood cost (NetworkCost.LogLikelihood)"
+                    : "log-likelihood takes the outputs as a probability distribution, which only softmax makes; use Output = NetworkOutput.Softmax, or for this output the quadratic cost (NetworkCost.Quadratic)"));
+        }
+
+        // An enum-valued named argument (Cost, CodeShape, Output): its value, or a diagnostic on it and the default.
         TEnum ReadEnum<TEnum>(KeyValuePair<string, TypedConstant> argument, DiagnosticDescriptor unsupported, TEnum fallback) where TEnum : struct, System.Enum
         {
             if (argument.Value.Value is int value && System.Enum.IsDefined(typeof(TEnum), value)) return (TEnum)(object)value;
@@ -212,19 +281,36 @@ internal static class NetworkParser
             new EquatableArray<int>(sizes),
             element,
             cost,
+            new EquatableArray<ActivationKind>(activations),
             shape,
             ImplementsRuntimeInterface: false,
             SkipLocalsInit: false);
-        // Forcing the unrolled scalar shape is allowed, but the user should know what it costs.
-        EquatableArray<DiagnosticInfo> notes = shape == CodeShape.UnrolledScalar
-            ? new EquatableArray<DiagnosticInfo>(new[]
-            {
-                DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
-                    Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
-            })
-            : EquatableArray<DiagnosticInfo>.Empty;
-        return new ParseResult(model, notes, weights);
+        // Forcing the unrolled scalar shape is allowed, but the user should know what it costs; so is the
+        // quadratic cost on a softmax output, which learns more slowly than log-likelihood.
+        var notes = new List<DiagnosticInfo>();
+        if (shape == CodeShape.UnrolledScalar)
+        {
+            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
+                Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (output == OutputLayerKind.Softmax && cost == CostKind.Quadratic)
+        {
+            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuadraticWithSoftmax, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation, name));
+        }
+        return new ParseResult(model, new EquatableArray<DiagnosticInfo>(notes), weights);
     }
+
+    /// <summary>A value of the generated <c>NetworkActivation</c> enum: sigmoid, tanh, ReLU or leaky ReLU (the first four <see cref="ActivationKind"/>s).</summary>
+    private static bool IsHiddenActivation(int value) => value is >= (int)ActivationKind.Sigmoid and <= (int)ActivationKind.LeakyReLU;
+
+    private static string HiddenLayerCount(int count) => count == 1 ? "1 hidden layer" : $"{count} hidden layers";
+
+    private static string OutputName(OutputLayerKind output) => output switch
+    {
+        OutputLayerKind.Softmax => "softmax",
+        OutputLayerKind.Identity => "identity",
+        _ => "sigmoid",
+    };
 
     private static List<int> ReadLayerSizes(AttributeData attribute)
     {

@@ -20,7 +20,10 @@ public class DeclarationPropertyTests
     private static readonly Gen<string> NamedArgument = Gen.OneOf(
         "ElementType = typeof(float)", "ElementType = typeof(double)", "ElementType = typeof(int)", "ElementType = typeof(decimal)",
         "ElementType = typeof(System.Half)", "ElementType = typeof(string)", "ElementType = typeof(System.Collections.Generic.List<>)", "ElementType = null",
-        "Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = (MlpGen.NetworkCost)2", "Cost = (MlpGen.NetworkCost)(-1)",
+        "Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.LogLikelihood", "Cost = (MlpGen.NetworkCost)3", "Cost = (MlpGen.NetworkCost)(-1)",
+        "Hidden = MlpGen.NetworkActivation.ReLU", "Hidden = MlpGen.NetworkActivation.LeakyReLU", "Hidden = (MlpGen.NetworkActivation)4",
+        "HiddenLayers = new[] { MlpGen.NetworkActivation.Tanh }", "HiddenLayers = new MlpGen.NetworkActivation[0]", "HiddenLayers = null",
+        "Output = MlpGen.NetworkOutput.Softmax", "Output = MlpGen.NetworkOutput.Identity", "Output = (MlpGen.NetworkOutput)3",
         "CodeShape = MlpGen.NetworkCodeShape.Simd", "CodeShape = MlpGen.NetworkCodeShape.UnrolledScalar", "CodeShape = (MlpGen.NetworkCodeShape)3",
         "Weights = \"missing.mlpw\"", "Weights = \"\"", "Weights = null", "Weights = \"../x/../y.mlpw\"");
 

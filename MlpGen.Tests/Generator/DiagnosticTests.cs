@@ -131,6 +131,81 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.Problems(output));
     }
 
+    [Theory]
+    [InlineData("Hidden = (MlpGen.NetworkActivation)7", "Hidden value 7")]
+    [InlineData("Hidden = (MlpGen.NetworkActivation)4", "Hidden value 4")]   // softmax is an output, not a hidden activation
+    [InlineData("HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, (MlpGen.NetworkActivation)(-1) }", "HiddenLayers value -1")]
+    public void MLPG027_UnsupportedHiddenActivation_OnTheNamedArgument(string argument, string message)
+    {
+        var (d, text) = Single($"[MlpGen.Network(2, 3, 3, 1, {argument})] public partial class C {{ }}", "MLPG027");
+        Assert.Equal(argument, text);
+        Assert.Contains(message, d.GetMessage());
+        Assert.Contains("NetworkActivation.LeakyReLU", d.GetMessage());
+    }
+
+    [Fact]
+    public void MLPG028_UnsupportedOutput_OnTheNamedArgument()
+    {
+        var (d, text) = Single("[MlpGen.Network(2, 1, Output = (MlpGen.NetworkOutput)5)] public partial class C { }", "MLPG028");
+        Assert.Equal("Output = (MlpGen.NetworkOutput)5", text);
+        Assert.Contains("5", d.GetMessage());
+        Assert.Contains("NetworkOutput.Softmax", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("784, 30, 10", "HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.Tanh }", "lists 2 activations for 1 hidden layer")]
+    [InlineData("784, 30, 20, 10", "HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU }", "lists 1 activation for 2 hidden layers")]
+    [InlineData("784, 10", "HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU }", "lists 1 activation for 0 hidden layers")]
+    [InlineData("784, 30, 10", "Hidden = MlpGen.NetworkActivation.Tanh, HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU }", "is given together with Hidden")]
+    public void MLPG029_HiddenLayersThatDoNotFit_OnTheHiddenLayersArgument(string sizes, string arguments, string message)
+    {
+        var (d, text) = Single($"[MlpGen.Network({sizes}, {arguments})] public partial class C {{ }}", "MLPG029");
+        Assert.StartsWith("HiddenLayers = ", text);
+        Assert.Contains(message, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.CrossEntropy", "needs a sigmoid output layer, but the output is softmax")]
+    [InlineData("Output = MlpGen.NetworkOutput.Identity, Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.CrossEntropy", "needs a sigmoid output layer, but the output is identity")]
+    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax output layer, but the output is sigmoid")]
+    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood, Output = MlpGen.NetworkOutput.Identity", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax output layer, but the output is identity")]
+    public void MLPG030_CostThatDoesNotFitTheOutput_OnTheCostArgument(string arguments, string location, string message)
+    {
+        var (d, text) = Single($"[MlpGen.Network(4, 3, 2, {arguments})] public partial class C {{ }}", "MLPG030");
+        Assert.Equal(location, text);
+        Assert.Contains(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void MLPG031_QuadraticWithSoftmax_IsAnInfoThatSaysLogLikelihoodLearnsFaster_AndTheNetworkIsStillGenerated()
+    {
+        const string source = "[MlpGen.Network(4, 3, 2, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.Quadratic)] public partial class Q { }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG031", d.Id);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal("Cost = MlpGen.NetworkCost.Quadratic", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("log-likelihood", d.GetMessage());
+        Assert.Contains("faster", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Q.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    /// <summary>Every legal combination compiles without a diagnostic or warning, the default costs included.</summary>
+    [Theory]
+    [InlineData("Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax")]
+    [InlineData("Hidden = MlpGen.NetworkActivation.Tanh, Output = MlpGen.NetworkOutput.Identity, ElementType = typeof(double)")]
+    [InlineData("HiddenLayers = new[] { MlpGen.NetworkActivation.LeakyReLU, MlpGen.NetworkActivation.Sigmoid }, Cost = MlpGen.NetworkCost.CrossEntropy")]
+    [InlineData("HiddenLayers = [MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.ReLU], Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.LogLikelihood, CodeShape = MlpGen.NetworkCodeShape.Simd")]
+    [InlineData("HiddenLayers = null, Output = MlpGen.NetworkOutput.Identity, Cost = MlpGen.NetworkCost.Quadratic")]
+    public void LegalActivationsAndCosts_CompileCleanly(string arguments)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile($"[MlpGen.Network(9, 8, 5, 3, {arguments})] public partial class N {{ }}"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "N.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
     [Fact]
     public void MLPG009_ContainingTypeNotPartial_OnClassName()
     {

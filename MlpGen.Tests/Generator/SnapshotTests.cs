@@ -65,6 +65,39 @@ public class SnapshotTests
         internal partial class Classifier { }
         """);
 
+    /// <summary>ReLU hidden layer, softmax output (the log-likelihood cost by default); 12 inputs and 10 outputs: SIMD with leftovers, a vectorised softmax with a tail.</summary>
+    [Fact]
+    public void ReLUSoftmax_12_9_10() => Verify(nameof(ReLUSoftmax_12_9_10), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(12, 9, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)]
+        public partial class Digits { }
+        """);
+
+    /// <summary>Tanh hidden layers, a linear (identity) output, in double: regression.</summary>
+    [Fact]
+    public void TanhIdentity_3_5_4_2_Double() => Verify(nameof(TanhIdentity_3_5_4_2_Double), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(3, 5, 4, 2, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Identity, ElementType = typeof(double))]
+        public partial class Regressor { }
+        """);
+
+    /// <summary>Per-layer activations (leaky ReLU, then tanh), a softmax output on the quadratic cost (with its info diagnostic, MLPG031).</summary>
+    [Fact]
+    public void MixedSoftmaxQuadratic_4_8_6_3() => Verify(nameof(MixedSoftmaxQuadratic_4_8_6_3), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(4, 8, 6, 3, HiddenLayers = new[] { NetworkActivation.LeakyReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax, Cost = NetworkCost.Quadratic)]
+        public partial class Mixed { }
+        """);
+
     [Fact]
     public void GlobalNamespace_1_1() => Verify(nameof(GlobalNamespace_1_1), """
         [MlpGen.Network(1, 1)]

@@ -10,10 +10,15 @@ public class AllocationAndArgumentTests
     [InlineData("784-16-16-10")]
     [InlineData("784-100-10")]
     [InlineData("3-5-7-2-4")]
+    [InlineData("784-30-10 relu softmax")]
+    [InlineData("37-19-5 tanh")]
+    [InlineData("37-19-5 leaky identity")]
+    [InlineData("5-37-29-3 mixed")]
+    [InlineData("3-5-7-2-4 tanh softmax quadratic")]
     public void PredictAndTrain_AllocateNothingPerSample(string topology)
     {
         INetwork<float> network = TestNetworks.Single[topology](1);
-        (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, 10, seed: 3);
+        (double[] inputs, double[] targets) = Samples.For(network, 10, seed: 3);
         float[] x = Samples.ToSingle(inputs), y = Samples.ToSingle(targets);
         var output = new float[network.OutputSize];
         var outputs = new float[10 * network.OutputSize];

@@ -11,6 +11,8 @@ public class BatchAndReplicaTests
     public static TheoryData<string> Topologies => new()
     {
         "784-16-16-10", "784-100-10", "2-2-1", "37-19-5", "3-5-7-2-4 simd", "16-32-16 unrolled", "600-3-2 unrolled",
+        "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
+        "5-37-29-3 mixed", "16-32-16 relu softmax", "784-30-10 relu softmax", "784-100-10 relu",
     };
 
     [Theory]
@@ -32,16 +34,21 @@ public class BatchAndReplicaTests
         }
     }
 
-    [Fact]
-    public void PredictBatch_Double_EqualsPredict_BitForBit()
+    [Theory]
+    [InlineData("37-19-5 simd")]
+    [InlineData("37-19-5 relu softmax")]
+    [InlineData("5-37-29-3 mixed")]
+    [InlineData("37-19-5 leaky identity")]
+    public void PredictBatch_Double_EqualsPredict_BitForBit(string topology)
     {
-        INetwork<double> network = TestNetworks.Double["37-19-5 simd"](5);
-        double[] inputs = Samples.For(37, 5, 7, seed: 1).Inputs;
-        var batch = new double[7 * 5];
-        var single = new double[7 * 5];
+        INetwork<double> network = TestNetworks.Double[topology](5);
+        int n = network.InputSize, m = network.OutputSize;
+        double[] inputs = Samples.For(n, m, 7, seed: 1).Inputs;
+        var batch = new double[7 * m];
+        var single = new double[7 * m];
         network.PredictBatch(inputs, batch);
-        for (int s = 0; s < 7; s++) network.Predict(inputs.AsSpan(s * 37, 37), single.AsSpan(s * 5, 5));
-        Assert.Equal(single, batch);
+        for (int s = 0; s < 7; s++) network.Predict(inputs.AsSpan(s * n, n), single.AsSpan(s * m, m));
+        Assert.True(MemoryMarshal.Cast<double, ulong>(single).SequenceEqual(MemoryMarshal.Cast<double, ulong>(batch)), topology);
     }
 
     [Fact]

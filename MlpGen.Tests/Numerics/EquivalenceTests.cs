@@ -29,8 +29,8 @@ public class EquivalenceTests
     public void DoubleNetwork_ForwardAndGradient_EqualReference(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](21);
-        var reference = new ReferenceNetwork(network.LayerSizes.ToArray(), network.Parameters, TestNetworks.IsCrossEntropy(topology));
-        (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, SampleCount, seed: 2);
+        var reference = ReferenceNetwork.Of(network);
+        (double[] inputs, double[] targets) = Samples.For(network, SampleCount, seed: 2);
 
         var output = new double[network.OutputSize];
         for (int s = 0; s < SampleCount; s++)
@@ -58,9 +58,8 @@ public class EquivalenceTests
     public void FloatNetwork_ForwardAndGradient_EqualReferenceWithin1e5(string topology)
     {
         INetwork<float> network = TestNetworks.Single[topology](21);
-        double[] parameters = network.Parameters.ToArray().Select(p => (double)p).ToArray();
-        var reference = new ReferenceNetwork(network.LayerSizes.ToArray(), parameters, TestNetworks.IsCrossEntropy(topology));
-        (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, SampleCount, seed: 2);
+        var reference = ReferenceNetwork.Of(network);
+        (double[] inputs, double[] targets) = Samples.For(network, SampleCount, seed: 2);
         float[] x = Samples.ToSingle(inputs), y = Samples.ToSingle(targets);
         double[] xd = x.Select(v => (double)v).ToArray(), yd = y.Select(v => (double)v).ToArray();
 
@@ -82,18 +81,20 @@ public class EquivalenceTests
         AssertClose(expectedGradient, gradient.Select(v => (double)v).ToArray(), 1e-5, $"{topology} gradient");
     }
 
+    // η as in the book: 3.0 for the quadratic cost, 0.5 for cross-entropy (network2.py); 0.1 for ReLU and softmax.
     [Theory]
-    [InlineData("784-30-10")]
-    [InlineData("784-16-16-10")]
-    [InlineData("3-5-7-2-4")]
-    [InlineData("784-30-10 ce")]
-    public void OneSgdEpoch_SameSeedAndOrder_LandsOnTheReferenceParameters(string topology)
+    [InlineData("784-30-10", 3.0)]
+    [InlineData("784-16-16-10", 3.0)]
+    [InlineData("3-5-7-2-4", 3.0)]
+    [InlineData("784-30-10 ce", 0.5)]
+    [InlineData("784-30-10 relu softmax", 0.1)]
+    [InlineData("5-37-29-3 mixed", 0.1)]
+    public void OneSgdEpoch_SameSeedAndOrder_LandsOnTheReferenceParameters(string topology, double eta)
     {
         INetwork<double> network = TestNetworks.Double[topology](4);
-        var reference = new ReferenceNetwork(network.LayerSizes.ToArray(), network.Parameters, TestNetworks.IsCrossEntropy(topology));
-        Dataset<double> data = TrainingData(network.InputSize, network.OutputSize, count: 1000);
-        // η as in the book: 3.0 for the quadratic cost, 0.5 for cross-entropy (network2.py).
-        var options = new SgdOptions { Epochs = 1, MiniBatchSize = 10, Eta = TestNetworks.IsCrossEntropy(topology) ? 0.5 : 3.0, Seed = 9 };
+        var reference = ReferenceNetwork.Of(network);
+        Dataset<double> data = TrainingData(network, count: 1000);
+        var options = new SgdOptions { Epochs = 1, MiniBatchSize = 10, Eta = eta, Seed = 9 };
 
         Sgd.Train(network, data, options);
 
@@ -116,10 +117,10 @@ public class EquivalenceTests
         AssertClose(reference.Parameters, network.Parameters, 1e-9, $"{topology} parameters after one epoch");
     }
 
-    private static Dataset<double> TrainingData(int inputSize, int outputSize, int count)
+    private static Dataset<double> TrainingData(INetwork<double> network, int count)
     {
-        if (inputSize == 784) return Infrastructure.TestData.TrainDouble.Slice(0, count - 3); // 997: the last mini-batch is smaller
-        (double[] inputs, double[] targets) = Samples.For(inputSize, outputSize, count, seed: 8);
-        return new Dataset<double>(inputs, inputSize, targets, outputSize, new int[count]);
+        if (network.InputSize == 784) return Infrastructure.TestData.TrainDouble.Slice(0, count - 3); // 997: the last mini-batch is smaller
+        (double[] inputs, double[] targets) = Samples.For(network, count, seed: 8);
+        return new Dataset<double>(inputs, network.InputSize, targets, network.OutputSize, new int[count]);
     }
 }

@@ -19,31 +19,27 @@ public class GradientCheckTests
     private static double RelativeError(double analytic, double numeric) =>
         Math.Abs(analytic - numeric) / Math.Max(Math.Abs(analytic) + Math.Abs(numeric), 1e-6);
 
-    /// <summary>The cost summed over the samples in double: Σ ½‖a − y‖², or Σ −[y ln a + (1 − y) ln(1 − a)] for cross-entropy.</summary>
-    private static double Cost(INetwork<double> network, double[] inputs, double[] targets, bool crossEntropy)
+    /// <summary>The network's cost summed over the samples in double, by the reference's formula (Σ ½‖a − y‖², cross-entropy or log-likelihood).</summary>
+    private static double Cost(INetwork<double> network, double[] inputs, double[] targets)
     {
         var output = new double[network.OutputSize];
         double cost = 0;
         for (int s = 0; s < inputs.Length / network.InputSize; s++)
         {
             network.Predict(inputs.AsSpan(s * network.InputSize, network.InputSize), output);
-            for (int j = 0; j < output.Length; j++)
-            {
-                double a = output[j], y = targets[s * network.OutputSize + j];
-                cost += crossEntropy ? -(y * Math.Log(a) + (1 - y) * Math.Log(1 - a)) : 0.5 * (a - y) * (a - y);
-            }
+            cost += ReferenceNetwork.CostOf(network.CostFunction, output, targets.AsSpan(s * network.OutputSize, network.OutputSize));
         }
         return cost;
     }
 
     /// <summary>∂C/∂p_index by the five-point central difference on a double network.</summary>
-    private static double NumericDerivative(INetwork<double> network, int index, double[] inputs, double[] targets, bool crossEntropy)
+    private static double NumericDerivative(INetwork<double> network, int index, double[] inputs, double[] targets)
     {
         double original = network.Parameters[index];
         double At(double offset)
         {
             network.Parameters[index] = original + offset;
-            return Cost(network, inputs, targets, crossEntropy);
+            return Cost(network, inputs, targets);
         }
         double derivative = (At(-2 * Step) - 8 * At(-Step) + 8 * At(Step) - At(2 * Step)) / (12 * Step);
         network.Parameters[index] = original;
@@ -51,13 +47,13 @@ public class GradientCheckTests
     }
 
     /// <summary>The worst relative error between <paramref name="gradient"/> and the numerical derivatives of <paramref name="costNetwork"/> over <paramref name="indices"/>.</summary>
-    private static double WorstError<T>(ReadOnlySpan<T> gradient, INetwork<double> costNetwork, IEnumerable<int> indices, double[] inputs, double[] targets, bool crossEntropy = false)
+    private static double WorstError<T>(ReadOnlySpan<T> gradient, INetwork<double> costNetwork, IEnumerable<int> indices, double[] inputs, double[] targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double worst = 0;
         foreach (int i in indices)
         {
-            worst = Math.Max(worst, RelativeError(double.CreateChecked(gradient[i]), NumericDerivative(costNetwork, i, inputs, targets, crossEntropy)));
+            worst = Math.Max(worst, RelativeError(double.CreateChecked(gradient[i]), NumericDerivative(costNetwork, i, inputs, targets)));
         }
         return worst;
     }
@@ -87,31 +83,51 @@ public class GradientCheckTests
     /// <summary>The forced code shapes, every parameter checked (float).</summary>
     public static TheoryData<string> ShapeTopologiesSingle => new() { "3-5-7-2-4 simd", "16-32-16 unrolled", "600-3-2 unrolled" };
 
+    /// <summary>
+    /// Every hidden activation (tanh, ReLU, leaky ReLU, ReLU then tanh) and output/cost combination (softmax with
+    /// log-likelihood and with the quadratic cost, identity, sigmoid with cross-entropy), on SIMD and straight-line layers.
+    /// </summary>
+    public static TheoryData<string> ActivationTopologiesDouble => new()
+    {
+        "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
+        "3-5-7-2-4 leaky ce", "5-37-29-3 mixed", "1-1 identity",
+    };
+
+    /// <summary>The same in float, with 16-32-16's softmax over two whole vectors.</summary>
+    public static TheoryData<string> ActivationTopologiesSingle => new()
+    {
+        "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
+        "5-37-29-3 mixed", "16-32-16 relu softmax",
+    };
+
     [Theory]
     [MemberData(nameof(SmallTopologies))]
     [MemberData(nameof(ShapeTopologiesDouble))]
+    [MemberData(nameof(ActivationTopologiesDouble))]
     [InlineData("37-19-5 ce")]
     public void DoubleNetworks_EveryParameter_MatchesFiniteDifferences(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](7);
-        (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, SampleCount, seed: 11);
+        (double[] inputs, double[] targets) = Samples.For(network, SampleCount, seed: 11);
         var gradient = new double[network.ParameterCount];
         network.Backpropagate(inputs, targets, gradient);
 
-        double worst = WorstError<double>(gradient, network, Enumerable.Range(0, network.ParameterCount), inputs, targets, TestNetworks.IsCrossEntropy(topology));
+        double worst = WorstError<double>(gradient, network, Enumerable.Range(0, network.ParameterCount), inputs, targets);
         Assert.True(worst < 1e-6, $"{topology}: worst relative error {worst:E2}");
     }
 
-    [Fact]
-    public void Double784x16x16x10_SampledParameters_MatchFiniteDifferences()
+    [Theory]
+    [InlineData("784-16-16-10")]
+    [InlineData("784-30-10 relu softmax")]
+    public void Double784_SampledParameters_MatchFiniteDifferences(string topology)
     {
-        var network = new Net784x16x16x10D(3);
+        INetwork<double> network = TestNetworks.Double[topology](3);
         (double[] inputs, double[] targets) = Samples.For(784, 10, SampleCount, seed: 5);
-        var gradient = new double[Net784x16x16x10D.ParameterCount];
+        var gradient = new double[network.ParameterCount];
         network.Backpropagate(inputs, targets, gradient);
 
-        int[] indices = SampleParameters(Net784x16x16x10D.LayerSizes.ToArray(), perLayer: 60, seed: 1).ToArray();
-        Assert.True(indices.Length > 150);
+        int[] indices = SampleParameters(network.LayerSizes.ToArray(), perLayer: 60, seed: 1).ToArray();
+        Assert.True(indices.Length > 40 * (network.LayerSizes.Length - 1));
         double worst = WorstError<double>(gradient, network, indices, inputs, targets);
         Assert.True(worst < 1e-6, $"worst relative error {worst:E2}");
     }
@@ -123,31 +139,33 @@ public class GradientCheckTests
     [Theory]
     [MemberData(nameof(SmallTopologies))]
     [MemberData(nameof(ShapeTopologiesSingle))]
+    [MemberData(nameof(ActivationTopologiesSingle))]
     [InlineData("16-32-16")]
     public void FloatNetworks_EveryParameter_MatchesFiniteDifferencesTakenInDouble(string topology)
     {
         INetwork<float> network = TestNetworks.Single[topology](7);
-        (double[] inputs, double[] targets) = Samples.For(network.InputSize, network.OutputSize, SampleCount, seed: 11);
+        (double[] inputs, double[] targets) = Samples.For(network, SampleCount, seed: 11);
         float[] x = Samples.ToSingle(inputs), y = Samples.ToSingle(targets);
         var gradient = new float[network.ParameterCount];
         network.Backpropagate(x, y, gradient);
 
-        var widened = new Widened(network.LayerSizes.ToArray(), Array.ConvertAll(network.Parameters.ToArray(), v => (double)v));
+        var widened = new Widened(ReferenceNetwork.Of(network));
         double[] xd = Array.ConvertAll(x, v => (double)v), yd = Array.ConvertAll(y, v => (double)v);
-        double worst = WorstError<float>(gradient, widened, Enumerable.Range(0, network.ParameterCount), xd, yd, TestNetworks.IsCrossEntropy(topology));
+        double worst = WorstError<float>(gradient, widened, Enumerable.Range(0, network.ParameterCount), xd, yd);
         Assert.True(worst < 1e-3, $"{topology}: worst relative error {worst:E2}");
     }
 
     /// <summary>A float network's parameters in double, evaluated by the reference, for the finite differences.</summary>
-    private sealed class Widened(int[] sizes, double[] parameters) : INetwork<double>
+    private sealed class Widened(ReferenceNetwork reference) : INetwork<double>
     {
-        private readonly ReferenceNetwork _reference = new(sizes, parameters);
-        public ReadOnlySpan<int> LayerSizes => sizes;
-        public int InputSize => sizes[0];
-        public int OutputSize => sizes[^1];
-        public int ParameterCount => parameters.Length;
-        public ReadOnlySpan<ActivationFunction> Activations => throw new NotSupportedException();
-        public CostFunction CostFunction => throw new NotSupportedException();
+        private readonly ReferenceNetwork _reference = reference;
+        private readonly int[] _sizes = reference.Sizes;
+        public ReadOnlySpan<int> LayerSizes => _sizes;
+        public int InputSize => _sizes[0];
+        public int OutputSize => _sizes[^1];
+        public int ParameterCount => _reference.Parameters.Length;
+        public ReadOnlySpan<ActivationFunction> Activations => _reference.Activations;
+        public CostFunction CostFunction => _reference.Cost;
         public double Cost(ReadOnlySpan<double> outputs, ReadOnlySpan<double> targets) => throw new NotSupportedException();
         public Span<double> Parameters => _reference.Parameters;
         public void Predict(ReadOnlySpan<double> input, Span<double> output) => _reference.FeedForward(input)[^1].CopyTo(output);

@@ -1,26 +1,54 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace MlpGen.Tests.Numerics;
 
 /// <summary>
-/// network.py transcribed into plain C# loops with runtime sizes, computing in double: the yardstick
-/// the generated code is measured against. Parameters use the generated layout (W_l row-major, b_l).
+/// network.py transcribed into plain C# loops with runtime sizes, computing in double, extended to the
+/// activations and costs MlpGen offers: the yardstick the generated code is measured against.
+/// Parameters use the generated layout (W_l row-major, b_l).
 /// </summary>
 internal sealed class ReferenceNetwork
 {
+    /// <summary>Leaky ReLU's slope for z ≤ 0, as the generated kernels' LeakyReLUSlope.</summary>
+    public const double LeakySlope = 0.01;
+
     private readonly int[] _sizes;
-    private readonly bool _crossEntropy;
+    private readonly ActivationFunction[] _activations;
+    private readonly CostFunction _cost;
 
     /// <param name="crossEntropy">Train on the cross-entropy cost (network2.py) instead of the quadratic cost.</param>
     public ReferenceNetwork(int[] sizes, ReadOnlySpan<double> parameters, bool crossEntropy = false)
+        : this(sizes, parameters, Enumerable.Repeat(ActivationFunction.Sigmoid, sizes.Length - 1).ToArray(), crossEntropy ? CostFunction.CrossEntropy : CostFunction.Quadratic)
     {
+    }
+
+    /// <param name="activations">The activation of each layer 1..L, the output's last.</param>
+    public ReferenceNetwork(int[] sizes, ReadOnlySpan<double> parameters, ActivationFunction[] activations, CostFunction cost)
+    {
+        if (activations.Length != sizes.Length - 1) throw new ArgumentException("one activation per layer 1..L", nameof(activations));
         _sizes = sizes;
-        _crossEntropy = crossEntropy;
+        _activations = activations;
+        _cost = cost;
         Parameters = parameters.ToArray();
     }
 
+    /// <summary>The reference of a generated network: its sizes, its parameters in double, the activations and cost it reports.</summary>
+    public static ReferenceNetwork Of(INetwork<double> network) =>
+        new(network.LayerSizes.ToArray(), network.Parameters, network.Activations.ToArray(), network.CostFunction);
+
+    /// <inheritdoc cref="Of(INetwork{double})"/>
+    public static ReferenceNetwork Of(INetwork<float> network) =>
+        new(network.LayerSizes.ToArray(), Array.ConvertAll(network.Parameters.ToArray(), v => (double)v), network.Activations.ToArray(), network.CostFunction);
+
     public double[] Parameters { get; }
+
+    public int[] Sizes => _sizes;
+
+    public ActivationFunction[] Activations => _activations;
+
+    public CostFunction Cost => _cost;
 
     private int WeightOffset(int layer)
     {
@@ -33,7 +61,57 @@ internal sealed class ReferenceNetwork
 
     private double B(int layer, int j) => Parameters[WeightOffset(layer) + _sizes[layer] * _sizes[layer - 1] + j];
 
-    private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+    /// <summary>a = f(z) for a whole layer (softmax needs all of z).</summary>
+    private static double[] Activate(ActivationFunction f, double[] z)
+    {
+        var a = new double[z.Length];
+        if (f == ActivationFunction.Softmax)
+        {
+            double max = z.Max(), sum = 0;
+            for (int j = 0; j < z.Length; j++) sum += a[j] = Math.Exp(z[j] - max);
+            for (int j = 0; j < z.Length; j++) a[j] /= sum;
+            return a;
+        }
+        for (int j = 0; j < z.Length; j++)
+        {
+            a[j] = f switch
+            {
+                ActivationFunction.Sigmoid => 1.0 / (1.0 + Math.Exp(-z[j])),
+                ActivationFunction.Tanh => Math.Tanh(z[j]),
+                ActivationFunction.ReLU => Math.Max(0, z[j]),
+                ActivationFunction.LeakyReLU => z[j] > 0 ? z[j] : LeakySlope * z[j],
+                ActivationFunction.Identity => z[j],
+                _ => throw new ArgumentOutOfRangeException(nameof(f)),
+            };
+        }
+        return a;
+    }
+
+    /// <summary>f'(z) of a hidden layer's activation, from its activation a = f(z) (ReLU'(0) and LeakyReLU'(0) as the kernels take them).</summary>
+    private static double Derivative(ActivationFunction f, double a) => f switch
+    {
+        ActivationFunction.Sigmoid => a * (1 - a),
+        ActivationFunction.Tanh => 1 - a * a,
+        ActivationFunction.ReLU => a > 0 ? 1 : 0,
+        ActivationFunction.LeakyReLU => a > 0 ? 1 : LeakySlope,
+        _ => throw new ArgumentOutOfRangeException(nameof(f), f, "not a hidden activation"),
+    };
+
+    /// <summary>The cost of one sample's output activations a against targets y.</summary>
+    public static double CostOf(CostFunction cost, ReadOnlySpan<double> a, ReadOnlySpan<double> y)
+    {
+        double c = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            c += cost switch
+            {
+                CostFunction.Quadratic => 0.5 * (a[j] - y[j]) * (a[j] - y[j]),
+                CostFunction.CrossEntropy => -(y[j] * Math.Log(a[j]) + (1 - y[j]) * Math.Log(1 - a[j])),
+                _ => y[j] == 0 ? 0 : -y[j] * Math.Log(a[j]),
+            };
+        }
+        return c;
+    }
 
     /// <summary>The activations of every layer, input first.</summary>
     public List<double[]> FeedForward(ReadOnlySpan<double> input)
@@ -41,38 +119,44 @@ internal sealed class ReferenceNetwork
         var activations = new List<double[]> { input.ToArray() };
         for (int l = 1; l < _sizes.Length; l++)
         {
-            var a = new double[_sizes[l]];
-            for (int j = 0; j < a.Length; j++)
+            var z = new double[_sizes[l]];
+            for (int j = 0; j < z.Length; j++)
             {
-                double z = B(l, j);
-                for (int k = 0; k < _sizes[l - 1]; k++) z += W(l, j, k) * activations[l - 1][k];
-                a[j] = Sigmoid(z);
+                z[j] = B(l, j);
+                for (int k = 0; k < _sizes[l - 1]; k++) z[j] += W(l, j, k) * activations[l - 1][k];
             }
-            activations.Add(a);
+            activations.Add(Activate(_activations[l - 1], z));
         }
         return activations;
     }
 
-    /// <summary>Adds the gradient of the cost (½‖a − y‖², or −Σ [y ln a + (1 − y) ln(1 − a)]) for one sample to <paramref name="gradient"/>; returns the cost.</summary>
+    /// <summary>Adds the gradient of the cost for one sample to <paramref name="gradient"/>; returns the cost.</summary>
     public double Backprop(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double[] gradient)
     {
         List<double[]> a = FeedForward(input);
         int L = _sizes.Length - 1;
-        double cost = 0;
+        double[] aL = a[L];
+        double cost = CostOf(_cost, aL, target);
         var delta = new double[_sizes[L]];
-        for (int j = 0; j < delta.Length; j++)
+        switch (_activations[L - 1], _cost)
         {
-            double diff = a[L][j] - target[j];
-            if (_crossEntropy)
-            {
-                cost -= target[j] * Math.Log(a[L][j]) + (1 - target[j]) * Math.Log(1 - a[L][j]);
-                delta[j] = diff;
-            }
-            else
-            {
-                cost += 0.5 * diff * diff;
-                delta[j] = diff * a[L][j] * (1 - a[L][j]);
-            }
+            case (ActivationFunction.Sigmoid, CostFunction.Quadratic):
+                for (int j = 0; j < delta.Length; j++) delta[j] = (aL[j] - target[j]) * aL[j] * (1 - aL[j]);
+                break;
+            case (ActivationFunction.Softmax, CostFunction.Quadratic):
+                // ∂C/∂z_j = Σ_k (a_k − y_k)·a_k(δ_jk − a_j), the Jacobian written out.
+                for (int j = 0; j < delta.Length; j++)
+                {
+                    for (int k = 0; k < delta.Length; k++) delta[j] += (aL[k] - target[k]) * aL[k] * ((j == k ? 1 : 0) - aL[j]);
+                }
+                break;
+            case (ActivationFunction.Sigmoid, CostFunction.CrossEntropy):
+            case (ActivationFunction.Softmax, CostFunction.LogLikelihood):   // for targets summing to 1
+            case (ActivationFunction.Identity, CostFunction.Quadratic):
+                for (int j = 0; j < delta.Length; j++) delta[j] = aL[j] - target[j];
+                break;
+            default:
+                throw new NotSupportedException($"{_activations[L - 1]} output with the {_cost} cost");
         }
         for (int l = L; l >= 1; l--)
         {
@@ -88,7 +172,7 @@ internal sealed class ReferenceNetwork
             {
                 double sum = 0;
                 for (int j = 0; j < _sizes[l]; j++) sum += W(l, j, k) * delta[j];
-                previous[k] = sum * a[l - 1][k] * (1 - a[l - 1][k]);
+                previous[k] = sum * Derivative(_activations[l - 2], a[l - 1][k]);
             }
             delta = previous;
         }

@@ -27,5 +27,26 @@ internal static class Samples
         return (inputs, targets);
     }
 
+    /// <summary>
+    /// Samples for a network: for a log-likelihood network the random targets of each sample are scaled to sum
+    /// to 1 (a distribution, as the cost's δ = a − y assumes; digit targets are one-hot already).
+    /// </summary>
+    public static (double[] Inputs, double[] Targets) For<T>(INetwork<T> network, int count, int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        (double[] inputs, double[] targets) = For(network.InputSize, network.OutputSize, count, seed);
+        if (network.CostFunction == CostFunction.LogLikelihood)
+        {
+            int m = network.OutputSize;
+            for (int s = 0; s < count; s++)
+            {
+                Span<double> y = targets.AsSpan(s * m, m);
+                double sum = 0;
+                foreach (double v in y) sum += v;
+                for (int j = 0; j < m; j++) y[j] /= sum;
+            }
+        }
+        return (inputs, targets);
+    }
+
     public static float[] ToSingle(double[] values) => Array.ConvertAll(values, v => (float)v);
 }

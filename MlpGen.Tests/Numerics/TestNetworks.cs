@@ -42,12 +42,36 @@ namespace MlpGen.Tests.Numerics;
 [Network(16, 32, 16, CodeShape = NetworkCodeShape.UnrolledScalar)] public partial class Net16x32x16Unrolled { }
 [Network(600, 3, 2, CodeShape = NetworkCodeShape.UnrolledScalar)] public partial class Net600x3x2Unrolled { }
 
-/// <summary>Factories of the test networks by topology ("… ce" for the cross-entropy cost), for theories.</summary>
+// Activations and output/cost combinations, in both element types: 37-19-5 has SIMD blocks with leftover
+// rows and columns, 3-5-7-2-4 straight-line layers (and SIMD ones in double), 16-32-16 a softmax over two
+// whole float vectors, 784-30-10 one over a vector and a tail; 5-37-29-3 sets each hidden layer apart.
+[Network(37, 19, 5, Hidden = NetworkActivation.Tanh)] public partial class Net37x19x5Tanh { }
+[Network(37, 19, 5, Hidden = NetworkActivation.Tanh, ElementType = typeof(double))] public partial class Net37x19x5TanhD { }
+[Network(37, 19, 5, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public partial class Net37x19x5ReLUSoftmax { }
+[Network(37, 19, 5, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class Net37x19x5ReLUSoftmaxD { }
+[Network(37, 19, 5, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Identity)] public partial class Net37x19x5LeakyIdentity { }
+[Network(37, 19, 5, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class Net37x19x5LeakyIdentityD { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Softmax, Cost = NetworkCost.Quadratic)] public partial class Net3x5x7x2x4TanhSoftmaxQ { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Softmax, Cost = NetworkCost.Quadratic, ElementType = typeof(double))] public partial class Net3x5x7x2x4TanhSoftmaxQD { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Identity)] public partial class Net3x5x7x2x4ReLUIdentity { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class Net3x5x7x2x4ReLUIdentityD { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.LeakyReLU, Cost = NetworkCost.CrossEntropy, ElementType = typeof(double))] public partial class Net3x5x7x2x4LeakyCED { }
+[Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.ReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax)] public partial class Net5x37x29x3Mixed { }
+[Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.ReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class Net5x37x29x3MixedD { }
+[Network(16, 32, 16, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public partial class Net16x32x16ReLUSoftmax { }
+[Network(784, 30, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public partial class Net784x30x10ReLUSoftmax { }
+[Network(784, 30, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class Net784x30x10ReLUSoftmaxD { }
+[Network(784, 100, 10, Hidden = NetworkActivation.ReLU)] public partial class Net784x100x10ReLU { }
+[Network(1, 1, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class Net1x1IdentityD { }
+
+/// <summary>
+/// Factories of the test networks by topology and what sets them apart ("ce": cross-entropy; "relu softmax":
+/// ReLU hidden layers, softmax output; "mixed": ReLU then tanh), for theories. The math tests read each
+/// network's activations and cost from the network itself (<see cref="INetwork{T}.Activations"/>), which
+/// CostTests checks against the declarations.
+/// </summary>
 public static class TestNetworks
 {
-    /// <summary>True for the networks trained on the cross-entropy cost.</summary>
-    public static bool IsCrossEntropy(string name) => name.EndsWith(" ce", StringComparison.Ordinal);
-
     /// <summary>The layer sizes in a test network's name ("37-19-5 simd" → 37, 19, 5).</summary>
     public static int[] Sizes(string name) => Array.ConvertAll(name.Split(' ')[0].Split('-'), int.Parse);
 
@@ -69,6 +93,15 @@ public static class TestNetworks
         ["2-2-1 unrolled"] = seed => new Net2x2x1DUnrolled(seed),
         ["37-19-5 unrolled"] = seed => new Net37x19x5DUnrolled(seed),
         ["600-3-2 unrolled"] = seed => new Net600x3x2DUnrolled(seed),
+        ["37-19-5 tanh"] = seed => new Net37x19x5TanhD(seed),
+        ["37-19-5 relu softmax"] = seed => new Net37x19x5ReLUSoftmaxD(seed),
+        ["37-19-5 leaky identity"] = seed => new Net37x19x5LeakyIdentityD(seed),
+        ["3-5-7-2-4 tanh softmax quadratic"] = seed => new Net3x5x7x2x4TanhSoftmaxQD(seed),
+        ["3-5-7-2-4 relu identity"] = seed => new Net3x5x7x2x4ReLUIdentityD(seed),
+        ["3-5-7-2-4 leaky ce"] = seed => new Net3x5x7x2x4LeakyCED(seed),
+        ["5-37-29-3 mixed"] = seed => new Net5x37x29x3MixedD(seed),
+        ["784-30-10 relu softmax"] = seed => new Net784x30x10ReLUSoftmaxD(seed),
+        ["1-1 identity"] = seed => new Net1x1IdentityD(seed),
     };
 
     public static readonly Dictionary<string, Func<int, INetwork<float>>> Single = new()
@@ -88,6 +121,15 @@ public static class TestNetworks
         ["784-16-16-10 simd"] = seed => new Net784x16x16x10Simd(seed),
         ["16-32-16 unrolled"] = seed => new Net16x32x16Unrolled(seed),
         ["600-3-2 unrolled"] = seed => new Net600x3x2Unrolled(seed),
+        ["37-19-5 tanh"] = seed => new Net37x19x5Tanh(seed),
+        ["37-19-5 relu softmax"] = seed => new Net37x19x5ReLUSoftmax(seed),
+        ["37-19-5 leaky identity"] = seed => new Net37x19x5LeakyIdentity(seed),
+        ["3-5-7-2-4 tanh softmax quadratic"] = seed => new Net3x5x7x2x4TanhSoftmaxQ(seed),
+        ["3-5-7-2-4 relu identity"] = seed => new Net3x5x7x2x4ReLUIdentity(seed),
+        ["5-37-29-3 mixed"] = seed => new Net5x37x29x3Mixed(seed),
+        ["16-32-16 relu softmax"] = seed => new Net16x32x16ReLUSoftmax(seed),
+        ["784-30-10 relu softmax"] = seed => new Net784x30x10ReLUSoftmax(seed),
+        ["784-100-10 relu"] = seed => new Net784x100x10ReLU(seed),
     };
 
     public static IEnumerable<object[]> DoubleTopologies()

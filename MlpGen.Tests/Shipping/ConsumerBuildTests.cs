@@ -71,6 +71,11 @@ public class ConsumerBuildTests
         ("Clash.cs", "MLPG022", "[MlpGen.Network(2, 1)] public partial class Clash { public int InputSize = 3; }"),
         ("Predict.cs", "MLPG023", "[MlpGen.Network(2, 1)] public partial class Predict { }"),
         ("FileLocal.cs", "MLPG026", "[MlpGen.Network(2, 1)] file partial class FileLocal { }"),
+        ("Activations.cs", null, "namespace Consumer; [MlpGen.Network(4, 8, 6, 3, HiddenLayers = new[] { MlpGen.NetworkActivation.LeakyReLU, MlpGen.NetworkActivation.Tanh }, Output = MlpGen.NetworkOutput.Softmax)] public partial class Mixed { } [MlpGen.Network(3, 9, 2, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, ElementType = typeof(double))] public partial class Linear { } [MlpGen.Network(3, 2, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.Quadratic)] public partial class SoftQuadratic { } public static class UseActivations { public static int Run() => new Mixed(1).Classify(new float[4]) + new Linear(2).Classify(new double[3]) + new SoftQuadratic(3).Classify(new float[3]); }"),
+        ("BadHidden.cs", "MLPG027", "[MlpGen.Network(2, 3, 1, Hidden = (MlpGen.NetworkActivation)7)] public partial class BadHidden { }"),
+        ("BadOutput.cs", "MLPG028", "[MlpGen.Network(2, 1, Output = (MlpGen.NetworkOutput)5)] public partial class BadOutput { }"),
+        ("HiddenCount.cs", "MLPG029", "[MlpGen.Network(2, 3, 1, HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.Tanh })] public partial class HiddenCount { }"),
+        ("BadCombination.cs", "MLPG030", "[MlpGen.Network(2, 3, 1, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy)] public partial class BadCombination { }"),
     };
 
     private static void WriteWeights(TemporaryDirectory directory)

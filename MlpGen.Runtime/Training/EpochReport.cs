@@ -72,11 +72,6 @@ public sealed record EpochReport(int Epoch, int? Correct, int? Total, TimeSpan E
         if (correct is { } c) line.Append(cost is null ? "" : ",").Append(CultureInfo.InvariantCulture, $" accuracy {c} / {total}");
     }
 
-    /// <summary>Evaluates the test data (when given) after an epoch, records the report and sends it to <paramref name="progress"/>.</summary>
-    internal static EpochReport Publish<T>(int epoch, TimeSpan elapsed, INetwork<T> network, Dataset<T>? test, List<EpochReport> reports, IProgress<EpochReport>? progress)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Publish(Create(epoch, elapsed, network, test), reports, progress);
-
     /// <summary>The report of an epoch with the test data evaluated (when given); the monitored values are added with <c>with</c>.</summary>
     internal static EpochReport Create<T>(int epoch, TimeSpan elapsed, INetwork<T> network, Dataset<T>? test)
         where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -119,13 +119,32 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         foreach ((int start, int length, bool weights) in _segments)
         {
             RegularizationKind kind = weights ? _regularization.Kind : RegularizationKind.None;
-            switch (_rule)
+            switch (kind)
             {
-                case Rule.Sgd: SgdSegment(p, gradients, start, length, kind, c); break;
-                case Rule.Momentum: MomentumSegment(p, gradients, state.First, start, length, kind, c, nesterov: false); break;
-                case Rule.Nesterov: MomentumSegment(p, gradients, state.First, start, length, kind, c, nesterov: true); break;
-                default: AdamSegment(p, gradients, state.First, state.Second, start, length, kind, c); break;
+                case RegularizationKind.L2: Segment<L2Penalty>(p, gradients, state, start, length, c); break;
+                case RegularizationKind.L1: Segment<L1Penalty>(p, gradients, state, start, length, c); break;
+                default: Segment<NoPenalty>(p, gradients, state, start, length, c); break;
             }
+        }
+    }
+
+    // The penalty as a type, so that the JIT compiles one loop per kind with no test inside it.
+    private interface IPenalty { static abstract RegularizationKind Kind { get; } }
+    private struct NoPenalty : IPenalty { public static RegularizationKind Kind => RegularizationKind.None; }
+    private struct L2Penalty : IPenalty { public static RegularizationKind Kind => RegularizationKind.L2; }
+    private struct L1Penalty : IPenalty { public static RegularizationKind Kind => RegularizationKind.L1; }
+    private interface IFlag { static abstract bool Value { get; } }
+    private struct Yes : IFlag { public static bool Value => true; }
+    private struct No : IFlag { public static bool Value => false; }
+
+    private void Segment<TPenalty>(Span<T> p, ReadOnlySpan<T[]> gradients, State state, int start, int length, in Coefficients c) where TPenalty : struct, IPenalty
+    {
+        switch (_rule)
+        {
+            case Rule.Sgd: SgdSegment<TPenalty>(p, gradients, start, length, c); break;
+            case Rule.Momentum: MomentumSegment<TPenalty, No>(p, gradients, state.First, start, length, c); break;
+            case Rule.Nesterov: MomentumSegment<TPenalty, Yes>(p, gradients, state.First, start, length, c); break;
+            default: AdamSegment<TPenalty>(p, gradients, state.First, state.Second, start, length, c); break;
         }
     }
 
@@ -137,8 +156,9 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 
     // ---- SGD with regularisation (network2.py's form) ----
 
-    private static void SgdSegment(Span<T> p, ReadOnlySpan<T[]> gradients, int start, int length, RegularizationKind kind, in Coefficients c)
+    private static void SgdSegment<TPenalty>(Span<T> p, ReadOnlySpan<T[]> gradients, int start, int length, in Coefficients c) where TPenalty : struct, IPenalty
     {
+        RegularizationKind kind = TPenalty.Kind;
         ref T rp = ref MemoryMarshal.GetReference(p);
         int i = start, end = start + length;
         if (Vector256.IsHardwareAccelerated)
@@ -171,8 +191,11 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 
     // ---- Momentum and Nesterov ----
 
-    private static void MomentumSegment(Span<T> p, ReadOnlySpan<T[]> gradients, T[] velocity, int start, int length, RegularizationKind kind, in Coefficients c, bool nesterov)
+    private static void MomentumSegment<TPenalty, TNesterov>(Span<T> p, ReadOnlySpan<T[]> gradients, T[] velocity, int start, int length, in Coefficients c)
+        where TPenalty : struct, IPenalty where TNesterov : struct, IFlag
     {
+        RegularizationKind kind = TPenalty.Kind;
+        bool nesterov = TNesterov.Value;
         ref T rp = ref MemoryMarshal.GetReference(p);
         ref T rv = ref MemoryMarshal.GetArrayDataReference(velocity);
         int i = start, end = start + length;
@@ -200,8 +223,9 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 
     // ---- Adam ----
 
-    private static void AdamSegment(Span<T> p, ReadOnlySpan<T[]> gradients, T[] first, T[] second, int start, int length, RegularizationKind kind, in Coefficients c)
+    private static void AdamSegment<TPenalty>(Span<T> p, ReadOnlySpan<T[]> gradients, T[] first, T[] second, int start, int length, in Coefficients c) where TPenalty : struct, IPenalty
     {
+        RegularizationKind kind = TPenalty.Kind;
         ref T rp = ref MemoryMarshal.GetReference(p);
         ref T rm = ref MemoryMarshal.GetArrayDataReference(first);
         ref T rv = ref MemoryMarshal.GetArrayDataReference(second);

@@ -80,4 +80,15 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             _targets.AsSpan(start * OutputSize, count * OutputSize).ToArray(), OutputSize,
             _labels.AsSpan(start, count).ToArray());
     }
+
+    /// <summary>
+    /// Holds out the last <paramref name="validationCount"/> samples, as network.py's loader splits MNIST's 60,000
+    /// training images into 50,000 for training and 10,000 for validation: two copies, in the original order.
+    /// </summary>
+    public (Dataset<T> Training, Dataset<T> Validation) Split(int validationCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(validationCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(validationCount, Count);
+        return (Slice(0, Count - validationCount), Slice(Count - validationCount, validationCount));
+    }
 }

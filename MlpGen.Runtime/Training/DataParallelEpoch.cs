@@ -13,8 +13,9 @@ namespace MlpGen.Training;
 /// <item>worker w gathers its contiguous share of the samples and sums their gradient into its own
 /// buffer g_w (the generated <c>Backpropagate</c>);</item>
 /// <item>after one barrier, every worker applies the whole update to its own copy of the parameters:
-/// p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
-/// (<see cref="ParameterUpdate.Descend"/>).</item>
+/// for plain SGD p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
+/// (<see cref="ParameterUpdate.Descend"/>); for the other optimisers and regularisation the step of
+/// <see cref="OptimizerStep{T}"/>, each worker keeping its own copy of the optimiser state.</item>
 /// </list>
 /// Every worker performs the same operations on the same values, so all copies stay bit-identical, and
 /// the split depends only on P: the same seed and P give the same bits. With P = 1 a step is exactly the
@@ -33,16 +34,21 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _epochStart;
     private readonly SpinBarrier _barrier;
+    private readonly OptimizerStep<T> _step;
+    private readonly OptimizerStep<T>.State[] _states;   // one per worker: each updates its own replica alike
 
     // The epoch the workers run next, written by the caller before it releases them.
     private int[] _order = Array.Empty<int>();
-    private T _eta;
+    private double _eta;
     private CancellationToken _cancellation;
     private volatile bool _stopRequested, _disposing;
     private Exception? _failure;
 
-    public DataParallelEpoch(INetwork<T> network, Dataset<T> data, int miniBatchSize, int workers)
+    public DataParallelEpoch(INetwork<T> network, Dataset<T> data, int miniBatchSize, int workers, OptimizerStep<T> step)
     {
+        _step = step;
+        _states = new OptimizerStep<T>.State[workers];
+        for (int w = 0; w < workers; w++) _states[w] = step.CreateState();
         _data = data;
         _miniBatch = miniBatchSize;
         _workers = workers;
@@ -76,7 +82,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     }
 
     /// <summary>One pass over the samples in <paramref name="order"/>, in mini-batches (the last may be smaller).</summary>
-    public void Run(int[] order, T eta, CancellationToken cancellationToken)
+    public void Run(int[] order, double eta, CancellationToken cancellationToken)
     {
         _order = order;
         _eta = eta;
@@ -133,7 +139,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
 
             // 2. The whole update, on this worker's own copy of the parameters.
-            ParameterUpdate.Descend(_replicas[worker].Parameters, gradients, _eta / T.CreateChecked(count));
+            _step.Apply(_replicas[worker].Parameters, gradients, _states[worker], _eta, count);
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }
     }

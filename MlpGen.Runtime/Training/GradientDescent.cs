@@ -32,7 +32,9 @@ public static class GradientDescent
 
         var gradient = new T[network.ParameterCount];
         T[][] gradients = [gradient];
-        T rate = T.CreateChecked(eta) / T.CreateChecked(training.Count);
+        // The runtime's one step (plain SGD: p ← fma(g, −η/n, p), ParameterUpdate), as Sgd takes it.
+        var step = new OptimizerStep<T>(network.LayerSizes, Optimizer.Sgd, Regularization.None, training.Count);
+        OptimizerStep<T>.State state = step.CreateState();
         var reports = new List<EpochReport>(epochs);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -40,8 +42,8 @@ public static class GradientDescent
             long start = Stopwatch.GetTimestamp();
             Array.Clear(gradient);
             network.Backpropagate(training.Inputs, training.Targets, gradient);
-            ParameterUpdate.Descend(network.Parameters, gradients, rate);
-            EpochReport.Publish(epoch, Stopwatch.GetElapsedTime(start), network, test, reports, progress);
+            step.Apply(network.Parameters, gradients, state, eta, training.Count);
+            EpochReport.Publish(EpochReport.Create(epoch, Stopwatch.GetElapsedTime(start), network, test) with { Eta = eta }, reports, progress);
         }
         return reports;
     }

@@ -29,6 +29,8 @@ namespace MlpGen.Tests.Numerics;
 [Network(37, 19, 5, ElementType = typeof(double), Cost = NetworkCost.CrossEntropy)] public partial class Net37x19x5CED { }
 [Network(784, 30, 10, Cost = NetworkCost.CrossEntropy)] public partial class Net784x30x10CE { }
 [Network(784, 30, 10, Cost = NetworkCost.CrossEntropy, ElementType = typeof(double))] public partial class Net784x30x10CED { }
+// The network of the network2.py parity fixture (Fixtures/network2_parity.py).
+[Network(784, 10, 10, Cost = NetworkCost.CrossEntropy, ElementType = typeof(double))] public partial class Net784x10x10CED { }
 
 // The forced code shapes (Auto is every network above): all-SIMD, including layers narrower than a
 // vector, and fully unrolled scalar code, including rows longer than one method holds (600 > 400).

@@ -407,14 +407,14 @@ internal static class HelperEmitter
             }
         }
         w.Line();
-        w.Line("/// <summary>p_i = z_i · scale for fresh N(0, 1) draws z_i (Box–Muller), scale in double: scale 1 gives network.py's bits.</summary>");
+        w.Line("/// <summary>p_i = z_i · scale for fresh N(0, 1) draws z_i (Box–Muller), scale in double: scale 1 gives network.py's bits, scale 0 gives +0.</summary>");
         using (w.Block($"private static void DrawNormal(Span<{t}> p, Random random, double scale)"))
         using (w.Block("for (int i = 0; i < p.Length; i++)"))
         {
             w.Line(u1);
             w.Line(u2);
             w.Line($"double z = {z};");
-            w.Line($"p[i] = ({t})(z * scale);");
+            w.Line($"p[i] = scale == 0.0 ? 0 : ({t})(z * scale);   // a zero scale gives +0, not the −0 of a negative z times 0");
         }
     }
 
@@ -430,7 +430,7 @@ internal static class HelperEmitter
 
     private static string BiasComment(LayerPlan layer) => layer.Init == InitScheme.StandardNormal
         ? $"b{layer.Index} ~ N(0, 1)"
-        : $"b{layer.Index} = z·0 = ±0 (the draws are still taken)";
+        : $"b{layer.Index} = 0 (the draws are still taken)";
 
     /// <summary>One layer's initialisation and why, for the documentation of the constructor and of Initialize.</summary>
     internal static string InitLine(LayerPlan layer)

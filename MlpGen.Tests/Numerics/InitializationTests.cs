@@ -33,7 +33,8 @@ public class InitializationTests
                 double u1 = 1.0 - random.NextDouble();
                 double u2 = random.NextDouble();
                 double z = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-                p.Add(T.CreateTruncating(z * (i < sizes[l] * sizes[l - 1] ? weightScale : biasScale)));
+                double scale = i < sizes[l] * sizes[l - 1] ? weightScale : biasScale;
+                p.Add(scale == 0 ? T.Zero : T.CreateTruncating(z * scale));   // a zero scale gives +0
             }
         }
         return p.ToArray();

@@ -7,6 +7,9 @@ namespace MlpGen.Benchmarks;
 [Network(784, 30, 10)] public sealed partial class Net784x30x10 { }
 [Network(784, 100, 10)] public sealed partial class Net784x100x10 { }
 
+// The modern recipe's network: ReLU hidden layer, softmax output (log-likelihood cost).
+[Network(784, 100, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public sealed partial class Net784x100x10ReLUSoftmax { }
+
 // The same network in the two forced code shapes, for the side-by-side shape benchmark. (For these
 // topologies Auto emits the Simd shape: every layer is at least one vector wide.)
 [Network(784, 16, 16, 10, CodeShape = NetworkCodeShape.Simd)] public sealed partial class Net784x16x16x10Simd { }

@@ -104,7 +104,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             {
                 w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
                 w.Line($"ReadOnlySpan<{t}> b = p.Slice({layer.B}, {layer.Out});");
-                w.Line($"_ = a[{nIn - 1}]; _ = z[{nOut - 1}];   // check the lengths once; the constant indices below then need no checks");
+                w.Line($"a = a.Slice(0, {layer.In}); z = z.Slice(0, {layer.Out});   // check the lengths once: with constant lengths the constant indices below need no checks");
                 foreach (Segment s in part)
                 {
                     string head = s.From == 0 ? $"z[{s.Row}] = b[{s.Row}]" : $"z[{s.Row}] = z[{s.Row}]";
@@ -137,7 +137,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             $"Layer{l}Transposed", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result", "p, delta, result", Parts(nIn, nOut), part =>
             {
                 w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
-                w.Line($"_ = delta[{nOut - 1}]; _ = result[{nIn - 1}];   // check the lengths once; the constant indices below then need no checks");
+                w.Line($"delta = delta.Slice(0, {layer.Out}); result = result.Slice(0, {layer.In});   // check the lengths once: with constant lengths the constant indices below need no checks");
                 foreach (Segment s in part)
                 {
                     // Here a segment's row is the output column k, its terms run over the rows j of W.

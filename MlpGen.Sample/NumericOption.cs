@@ -14,10 +14,10 @@ namespace MlpGen.Sample;
 internal static class NumericOption
 {
     /// <summary>A whole-number option of at least <paramref name="minimum"/>.</summary>
-    public static Option<int> WholeNumber(string name, string alias, string description, int defaultValue, int minimum = int.MinValue)
+    public static Option<int> WholeNumber(string name, string? alias, string description, int defaultValue, int minimum = int.MinValue)
     {
         string expected = minimum == int.MinValue ? "a whole number" : $"a whole number of {minimum} or more";
-        return new Option<int>(name, alias)
+        return new Option<int>(name, alias is null ? [] : [alias])
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
@@ -31,6 +31,19 @@ internal static class NumericOption
         };
     }
 
+    /// <summary>A whole-number option of at least <paramref name="minimum"/> that is off (null) unless given.</summary>
+    public static Option<int?> OptionalWholeNumber(string name, string description, int minimum) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = Token(result);
+            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
+            result.AddError($"{name}: expected a whole number of {minimum} or more, found '{token}'.");
+            return null;
+        },
+    };
+
     /// <summary>The learning rate of a <see cref="float"/> network, checked by the runtime's own rule (<see cref="LearningRate"/>); null when not given.</summary>
     public static Option<double?> LearningRateOf32BitNetwork(string name, string description) => new(name)
     {
@@ -43,6 +56,59 @@ internal static class NumericOption
             return null;
         },
     };
+
+    /// <summary>A real number of 0 or more, finite (λ); null when not given.</summary>
+    public static Option<double?> NonNegativeReal(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = Token(result);
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value >= 0) return value;
+            result.AddError($"{name}: expected a finite number of 0 or more, found '{token}'.");
+            return null;
+        },
+    };
+
+    /// <summary>A coefficient in [0, 1) (momentum μ); null when not given.</summary>
+    public static Option<double?> Coefficient(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = Token(result);
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0 && value < 1) return value;
+            result.AddError($"{name}: expected a number in [0, 1), found '{token}'.");
+            return null;
+        },
+    };
+
+    /// <summary>
+    /// A learning-rate schedule: <c>constant</c>, <c>step:K:F</c> (η·F every K epochs, K ≥ 1, F positive and finite)
+    /// or <c>plateau:K:N</c> (halve η after K epochs without validation improvement, stop at the N-th plateau; K, N ≥ 1).
+    /// </summary>
+    public static Option<LearningRateSchedule> Schedule(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "constant|step:K:F|plateau:K:N",
+        DefaultValueFactory = _ => LearningRateSchedule.Constant,
+        CustomParser = result =>
+        {
+            string token = Token(result);
+            string[] parts = token.Split(':');
+            if (parts is ["constant"]) return LearningRateSchedule.Constant;
+            if (parts is ["step", var k, var f] && IsPositiveInt(k, out int every)
+                && double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double factor) && factor > 0 && double.IsFinite(factor))
+                return LearningRateSchedule.StepDecay(every, factor);
+            if (parts is ["plateau", var p, var n] && IsPositiveInt(p, out int patience) && IsPositiveInt(n, out int halvings))
+                return LearningRateSchedule.HalveOnPlateau(patience, halvings);
+            result.AddError($"{name}: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found '{token}'.");
+            return LearningRateSchedule.Constant;
+        },
+    };
+
+    private static bool IsPositiveInt(string token, out int value) =>
+        int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1;
 
     private static string Token(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
 }

@@ -25,12 +25,12 @@ internal static class Preflight
     /// </summary>
     public static void CheckOutputPath(string path)
     {
-        if (path.Length == 0) throw SampleError.Usage("--output: expected a file name, found ''.");
+        if (path.Length == 0) throw SampleError.Usage("--weights: expected a file name, found ''.");
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw SampleError.Usage($"--output: {full} is a directory; give the path of the weights file to write in it.");
+        if (Directory.Exists(full)) throw SampleError.Usage($"--weights: {full} is a directory; give the path of the weights file to write in it.");
         string parent = Path.GetDirectoryName(full)!;
-        if (File.Exists(parent)) throw SampleError.Usage($"--output: {parent} is a file, not a directory.");
-        if (!Directory.Exists(parent)) throw SampleError.Usage($"--output: the directory {parent} does not exist.");
+        if (File.Exists(parent)) throw SampleError.Usage($"--weights: {parent} is a file, not a directory.");
+        if (!Directory.Exists(parent)) throw SampleError.Usage($"--weights: the directory {parent} does not exist.");
         string probe = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -111,9 +111,9 @@ public sealed class CommandLineTests : IDisposable
 
     public static TheoryData<string, string> BadOutputPaths => new()
     {
-        { "missing/dir/x.mlpw", "--output: the directory {0}/missing/dir does not exist." },
-        { ".", "--output: {0} is a directory; give the path of the weights file to write in it." },
-        { "a-file/x.mlpw", "--output: {0}/a-file is a file, not a directory." },
+        { "missing/dir/x.mlpw", "--weights: the directory {0}/missing/dir does not exist." },
+        { ".", "--weights: {0} is a directory; give the path of the weights file to write in it." },
+        { "a-file/x.mlpw", "--weights: {0}/a-file is a file, not a directory." },
     };
 
     [Theory]
@@ -135,5 +135,72 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"Weights saved to {weights}.", result.Output);
         WeightsFile.Load(weights, new Net784x16x16x10(seed: 1));
         Assert.Equal(new[] { "digits.mlpw" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("--hidden", "swish", "--hidden: expected sigmoid, tanh, relu or leaky-relu, found 'swish'.")]
+    [InlineData("--output", "identity", "--output: expected sigmoid or softmax, found 'identity'.")]
+    [InlineData("--cost", "hinge", "--cost: expected quadratic, cross-entropy or log-likelihood, found 'hinge'.")]
+    [InlineData("--optimizer", "rmsprop", "--optimizer: expected sgd, momentum, nesterov or adam, found 'rmsprop'.")]
+    [InlineData("--init", "zeros", "--init: expected default, standard-normal, scaled-normal, glorot or he, found 'zeros'.")]
+    [InlineData("--regularization", "l3", "--regularization: expected l2 or l1, found 'l3'.")]
+    [InlineData("-t", "784-10", "--topology: expected 784-16-16-10, 784-30-10 or 784-100-10, found '784-10'.")]
+    [InlineData("--momentum", "1", "--momentum: expected a number in [0, 1), found '1'.")]
+    [InlineData("--lambda", "-1", "--lambda: expected a finite number of 0 or more, found '-1'.")]
+    [InlineData("--lambda", "NaN", "--lambda: expected a finite number of 0 or more, found 'NaN'.")]
+    [InlineData("--validation", "0", "--validation: expected a whole number of 1 or more, found '0'.")]
+    [InlineData("--early-stop", "x", "--early-stop: expected a whole number of 1 or more, found 'x'.")]
+    [InlineData("--threads", "0", "--threads: expected a whole number of 1 or more, found '0'.")]
+    [InlineData("--schedule", "step:0:0.5", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found 'step:0:0.5'.")]
+    [InlineData("--schedule", "plateau:10", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found 'plateau:10'.")]
+    [InlineData("--monitor", "test-cost", "--monitor: expected a comma list of training-cost, training-accuracy, validation-cost, found 'test-cost'.")]
+    public void ABadValueOfATrainingOption_IsOneLineAndExitCode2(string option, string value, string line) =>
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, option, value), 2, line);
+
+    [Theory]
+    [InlineData("--output softmax --cost quadratic", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood; found softmax with quadratic.")]
+    [InlineData("--cost log-likelihood", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood; found sigmoid with log-likelihood.")]
+    [InlineData("--momentum 0.5", "--momentum: applies to --optimizer momentum or nesterov, not sgd.")]
+    [InlineData("--optimizer adam --momentum 0.5", "--momentum: applies to --optimizer momentum or nesterov, not adam.")]
+    [InlineData("--early-stop 3", "--early-stop: needs --validation N (the held-out samples whose accuracy it watches).")]
+    [InlineData("--schedule plateau:10:7", "--schedule plateau: needs --validation N (the held-out samples whose accuracy it watches).")]
+    [InlineData("--monitor training-cost,validation-cost", "--monitor validation-cost: needs --validation N.")]
+    [InlineData("--regularization l1", "--regularization l1: needs --lambda λ.")]
+    public void ACombinationThatCannotWork_IsOneLineAndExitCode2_BeforeAnyDataIsRead(string arguments, string line)
+    {
+        string missing = _temporary.File("no-such-directory");   // checked only after the combination: so it was refused first
+        AssertFailsWith(Run(["--data", missing, .. arguments.Split(' ')]), 2, line);
+    }
+
+    [Fact]
+    public void AValidationSetAsLargeAsTheTrainingData_IsOneLineAndExitCode2() =>
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, "--validation", "999999", "-o", _temporary.File("w.mlpw")), 2,
+            $"--validation: 999999 leaves no training samples; the training data has {Mnist.Load(TestData.MnistDirectory, MnistSplit.Train).Count:N0}.");
+
+    [Fact]
+    public void TheIssuesRecipe_TrainsAnEpochAndEndsWithTheFinalAccuracy()
+    {
+        string weights = _temporary.File("relu.mlpw");
+        DotNetCli.Result result = Run("-t", "784-100-10", "--hidden", "relu", "--output", "softmax", "--optimizer", "adam", "--eta", "0.001", "-m", "32", "-e", "1",
+            "-d", TestData.MnistDirectory, "-o", weights).Succeeded("the sample");
+        string[] lines = result.Output.TrimEnd().Split(Environment.NewLine);
+        Assert.StartsWith("Training 784-100-10 (relu hidden, softmax output, log-likelihood cost) on ", lines[0]);
+        Assert.Contains("mini-batch 32, Adam (β1 = 0.9, β2 = 0.999, ε = 1E-08), η = 0.001, no regularisation, constant η, init He normal (the generated constructor), seed 1.", lines[0]);
+        Assert.Matches(@"^Epoch 0 : \d+ / \d+   \(\d+ ms\)$", lines[1]);
+        Assert.Matches(@"^Trained in [\d.]+ s\. Final accuracy: \d+ / \d+ = [\d.]+ %\.$", lines[^2]);
+        Assert.Equal($"Weights saved to {weights}.", lines[^1]);
+    }
+
+    [Fact]
+    public void EarlyStoppingOnAValidationSet_SaysWhichEpochItRestored()
+    {
+        // η = 30 makes the second epoch worse on the validation data than the first, so patience 1 stops there.
+        DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "--validation", "1000", "--early-stop", "1", "-e", "3", "--eta", "30",
+            "--monitor", "training-cost,validation-cost", "-o", _temporary.File("w.mlpw")).Succeeded("the sample");
+        Assert.Contains("(the last 1,000 held out for validation)", result.Output);
+        Assert.Matches(@"(?m)^Epoch 0 : \d+ / \d+; training cost [\d.]+; validation cost [\d.]+, accuracy \d+ / 1000   \(\d+ ms\)$", result.Output);
+        Assert.Contains("Stopped after epoch 1: the validation accuracy stopped improving.", result.Output);
+        Assert.Matches(@"(?m)^Restored the parameters of epoch 0, the best on validation \(\d+ / 1000\)\.$", result.Output);
+        Assert.Matches(@"Final accuracy: \d+ / \d+ = [\d.]+ %\.\r?\nWeights saved to ", result.Output);
     }
 }

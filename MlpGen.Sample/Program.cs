@@ -55,7 +55,7 @@ var monitor = new Option<string[]>("--monitor")
     },
 };
 var threads = NumericOption.WholeNumber("--threads", null, "Threads per mini-batch step (data parallel; pays off with large mini-batches).", defaultValue: 1, minimum: 1);
-(momentum.HelpName, lambda.HelpName, validation.HelpName, earlyStop.HelpName, threads.HelpName) = ("μ", "λ", "N", "N", "N");
+(momentum.HelpName, lambda.HelpName, validation.HelpName, earlyStop.HelpName, threads.HelpName) = ("mu", "lambda", "N", "N", "N");
 var seed = NumericOption.WholeNumber("--seed", "-s", "Seed of the initial weights and of the shuffles.", defaultValue: 1);
 var data = new Option<string?>("--data", "-d")
 {

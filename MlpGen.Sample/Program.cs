@@ -38,7 +38,7 @@ var validation = NumericOption.OptionalWholeNumber("--validation",
 var earlyStop = NumericOption.OptionalWholeNumber("--early-stop", "Stop when the validation accuracy has not improved for N epochs (needs --validation).", minimum: 1);
 var init = ChoiceOption.Create("--init", null,
     "The initial weights: default is the generated constructor's rule (sigmoid: N(0, 1); tanh: Glorot; ReLU: He); the others apply to every layer.",
-    "default", "default", "standard-normal", "scaled-normal", "glorot", "he");
+    "default", "default", "standard-normal", "scaled-normal", "glorot", "he", "pytorch");
 var monitor = new Option<string[]>("--monitor")
 {
     HelpName = "training-cost,training-accuracy,validation-cost",
@@ -226,6 +226,7 @@ static Initializer InitializerOf(string name) => name switch
     "standard-normal" => Initializer.StandardNormal,
     "scaled-normal" => Initializer.ScaledNormal,
     "glorot" => Initializer.Glorot,
+    "pytorch" => Initializer.PyTorchUniform,
     _ => Initializer.He,
 };
 
@@ -240,6 +241,7 @@ static string DescribeInit(string init, string hiddenActivation) => init switch
     "standard-normal" => "N(0, 1)",
     "scaled-normal" => "N(0, 1/n_in) weights, N(0, 1) biases",
     "glorot" => "Glorot normal",
+    "pytorch" => "U(−1/√n_in, 1/√n_in) (PyTorch's default)",
     _ => "He normal",
 };
 

@@ -25,6 +25,12 @@ public enum Initializer
 
     /// <summary>He (Kaiming) normal: weights N(0, 2/n_in), biases 0.</summary>
     He,
+
+    /// <summary>
+    /// PyTorch's default for <c>nn.Linear</c>: weights and biases U(−1/√n_in, 1/√n_in). Uniform, so it draws
+    /// one <see cref="Random.NextDouble"/> per parameter, u, and stores (2u − 1)/√n_in, instead of a normal draw.
+    /// </summary>
+    PyTorchUniform,
 }
 
 /// <summary>
@@ -49,6 +55,12 @@ public static class Initialization
         for (int l = 1; l <= layers; l++)
         {
             int fanIn = sizes[l - 1], fanOut = sizes[l];
+            if (initializer == Initializer.PyTorchUniform)
+            {
+                double bound = 1.0 / Math.Sqrt(fanIn);
+                for (int i = 0; i < fanIn * fanOut + fanOut; i++) p[offset++] = T.CreateChecked((2.0 * random.NextDouble() - 1.0) * bound);
+                continue;
+            }
             (double weightScale, double biasScale) = Scales(Resolve(initializer, activations, l, layers), fanIn, fanOut);
             for (int i = 0; i < fanIn * fanOut; i++) p[offset++] = T.CreateChecked(StandardNormal(random) * weightScale);
             for (int j = 0; j < fanOut; j++)

@@ -95,4 +95,24 @@ public class InitializationTests
         Initialization.Apply(b, Initializer.He, 6);
         Assert.False(a.Parameters.SequenceEqual(b.Parameters));
     }
+
+    [Fact]
+    public void PyTorchUniform_IsUniformWithinOneOverRootFanIn_WeightsAndBiases_AndSeeded()
+    {
+        var network = new Net5x37x29x3D(1);
+        Initialization.Apply(network, Initializer.PyTorchUniform, seed: 5);
+        var random = new Random(5);
+        int[] sizes = Net5x37x29x3D.LayerSizes.ToArray();
+        int offset = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            double bound = 1.0 / Math.Sqrt(sizes[l - 1]);
+            for (int i = 0; i < sizes[l] * (sizes[l - 1] + 1); i++, offset++)
+            {
+                Assert.Equal((2.0 * random.NextDouble() - 1.0) * bound, network.Parameters[offset]);
+                Assert.InRange(Math.Abs(network.Parameters[offset]), 0, bound);
+            }
+        }
+        Assert.Equal(Net5x37x29x3D.ParameterCount, offset);
+    }
 }

@@ -173,6 +173,11 @@ internal static class DiagnosticDescriptors
         "The network '{0}' trains its softmax output on the quadratic cost: this is legal, but its output error δ = a ⊙ (d − (d·a)), d = a − y, vanishes when an output saturates; the log-likelihood cost (δ = a − y, the default for softmax) learns faster: remove Cost or use NetworkCost.LogLikelihood",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor NamedLikeUsedType = new(
+        "MLPG032", "Network class takes the name of a type the generated code uses",
+        "The class '{0}' has the full name of '{1}', which the generated code names (the runtime's types and the namespace of the kernels); rename the class or move it out of the namespace MlpGen",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -181,7 +186,7 @@ internal static class DiagnosticDescriptors
         WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
         PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
         FrameworkTooOld, FileLocal, UnsupportedActivation, UnsupportedOutput, HiddenLayersMismatch, CostNeedsOtherOutput,
-        QuadraticWithSoftmax,
+        QuadraticWithSoftmax, NamedLikeUsedType,
     };
 
     public static DiagnosticDescriptor ById(string id)

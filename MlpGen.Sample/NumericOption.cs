@@ -13,10 +13,15 @@ namespace MlpGen.Sample;
 /// </summary>
 internal static class NumericOption
 {
-    /// <summary>A whole-number option of at least <paramref name="minimum"/>.</summary>
-    public static Option<int> WholeNumber(string name, string? alias, string description, int defaultValue, int minimum = int.MinValue)
+    /// <summary>A whole-number option from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    public static Option<int> WholeNumber(string name, string? alias, string description, int defaultValue, int minimum = int.MinValue, int maximum = int.MaxValue)
     {
-        string expected = minimum == int.MinValue ? "a whole number" : $"a whole number of {minimum} or more";
+        string expected = (minimum, maximum) switch
+        {
+            (int.MinValue, int.MaxValue) => "a whole number",
+            (_, int.MaxValue) => $"a whole number of {minimum} or more",
+            _ => $"a whole number from {minimum} to {maximum}",
+        };
         return new Option<int>(name, alias is null ? [] : [alias])
         {
             Description = description,
@@ -24,7 +29,7 @@ internal static class NumericOption
             CustomParser = result =>
             {
                 string token = Token(result);
-                if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
+                if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum) return value;
                 result.AddError($"{name}: expected {expected}, found '{token}'.");
                 return default;
             },
@@ -84,7 +89,7 @@ internal static class NumericOption
     };
 
     /// <summary>
-    /// A learning-rate schedule: <c>constant</c>, <c>step:K:F</c> (η·F every K epochs, K ≥ 1, F positive and finite)
+    /// A learning-rate schedule: <c>constant</c>, <c>step:K:F</c> (η·F every K epochs, K ≥ 1, 0 < F ≤ 1)
     /// or <c>plateau:K:N</c> (halve η after K epochs without validation improvement, stop at the N-th plateau; K, N ≥ 1).
     /// </summary>
     public static Option<LearningRateSchedule> Schedule(string name, string description) => new(name)
@@ -98,11 +103,11 @@ internal static class NumericOption
             string[] parts = token.Split(':');
             if (parts is ["constant"]) return LearningRateSchedule.Constant;
             if (parts is ["step", var k, var f] && IsPositiveInt(k, out int every)
-                && double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double factor) && factor > 0 && double.IsFinite(factor))
+                && double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double factor) && factor > 0 && factor <= 1)
                 return LearningRateSchedule.StepDecay(every, factor);
             if (parts is ["plateau", var p, var n] && IsPositiveInt(p, out int patience) && IsPositiveInt(n, out int halvings))
                 return LearningRateSchedule.HalveOnPlateau(patience, halvings);
-            result.AddError($"{name}: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found '{token}'.");
+            result.AddError($"{name}: expected constant, step:K:F (K ≥ 1 epochs, factor 0 < F ≤ 1) or plateau:K:N (K, N ≥ 1), found '{token}'.");
             return LearningRateSchedule.Constant;
         },
     };

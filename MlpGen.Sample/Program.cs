@@ -54,7 +54,8 @@ var monitor = new Option<string[]>("--monitor")
         return [];
     },
 };
-var threads = NumericOption.WholeNumber("--threads", null, "Threads per mini-batch step (data parallel; pays off with large mini-batches).", defaultValue: 1, minimum: 1);
+var threads = NumericOption.WholeNumber("--threads", null, "Threads per mini-batch step (data parallel; pays off with large mini-batches; at most the machine's cores).",
+    defaultValue: 1, minimum: 1, maximum: Environment.ProcessorCount);
 (momentum.HelpName, lambda.HelpName, validation.HelpName, earlyStop.HelpName, threads.HelpName) = ("mu", "lambda", "N", "N", "N");
 var seed = NumericOption.WholeNumber("--seed", "-s", "Seed of the initial weights and of the shuffles.", defaultValue: 1);
 var data = new Option<string?>("--data", "-d")

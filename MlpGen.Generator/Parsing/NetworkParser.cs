@@ -459,6 +459,12 @@ internal static class NetworkParser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NamedLikeMember, nameLocation, name, sameAsClass.Display(element)));
         }
+        // The generated code names these by their full names: a class of the same full name would take their place.
+        if (type.ContainingType is null && type.ContainingNamespace is { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true }
+            && name is "ActivationFunction" or "CostFunction" or "INetwork" or "Generated")
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NamedLikeUsedType, nameLocation, name, "MlpGen." + name));
+        }
 
         foreach (ISymbol member in type.GetMembers())
         {

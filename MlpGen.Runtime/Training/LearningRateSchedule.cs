@@ -35,7 +35,7 @@ public abstract record LearningRateSchedule
         internal override void Validate()
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EveryEpochs, nameof(EveryEpochs));
-            if (!(Factor > 0) || !double.IsFinite(Factor)) throw new ArgumentOutOfRangeException(nameof(Factor), Factor, "The decay factor must be positive and finite.");
+            if (!(Factor > 0 && Factor <= 1)) throw new ArgumentOutOfRangeException(nameof(Factor), Factor, "The decay factor must be in (0, 1]: a schedule that grows η would end in an infinite learning rate.");
         }
 
         /// <summary>η of <paramref name="epoch"/> (from 0) for a starting η of <paramref name="eta"/>.</summary>

@@ -441,6 +441,17 @@ public class DiagnosticTests
         Assert.Contains(why, d.GetMessage());
     }
 
+    [Theory]
+    [InlineData("namespace MlpGen { [MlpGen.Network(9, 8, 3, Output = MlpGen.NetworkOutput.Softmax)] public partial class CostFunction { } }", "CostFunction")]
+    [InlineData("namespace MlpGen { [MlpGen.Network(2, 1)] partial class ActivationFunction { } }", "ActivationFunction")]
+    [InlineData("namespace MlpGen { [MlpGen.Network(2, 1)] partial class Generated { } }", "Generated")]
+    public void MLPG032_ClassTakingTheFullNameOfATypeTheGeneratedCodeUses_OnClassName(string source, string name)
+    {
+        var (d, text) = Single(source, "MLPG032");
+        Assert.Equal(name, text);
+        Assert.Contains("MlpGen." + name, d.GetMessage());
+    }
+
     // ---- Names the generated code must spell right -------------------------------------------------
 
     [Theory]

@@ -142,7 +142,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--output", "identity", "--output: expected sigmoid or softmax, found 'identity'.")]
     [InlineData("--cost", "hinge", "--cost: expected quadratic, cross-entropy or log-likelihood, found 'hinge'.")]
     [InlineData("--optimizer", "rmsprop", "--optimizer: expected sgd, momentum, nesterov or adam, found 'rmsprop'.")]
-    [InlineData("--init", "zeros", "--init: expected default, standard-normal, scaled-normal, glorot or he, found 'zeros'.")]
+    [InlineData("--init", "zeros", "--init: expected default, standard-normal, scaled-normal, glorot, he or pytorch, found 'zeros'.")]
     [InlineData("--regularization", "l3", "--regularization: expected l2 or l1, found 'l3'.")]
     [InlineData("-t", "784-10", "--topology: expected 784-16-16-10, 784-30-10 or 784-100-10, found '784-10'.")]
     [InlineData("--momentum", "1", "--momentum: expected a number in [0, 1), found '1'.")]
@@ -150,12 +150,19 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--lambda", "NaN", "--lambda: expected a finite number of 0 or more, found 'NaN'.")]
     [InlineData("--validation", "0", "--validation: expected a whole number of 1 or more, found '0'.")]
     [InlineData("--early-stop", "x", "--early-stop: expected a whole number of 1 or more, found 'x'.")]
-    [InlineData("--threads", "0", "--threads: expected a whole number of 1 or more, found '0'.")]
-    [InlineData("--schedule", "step:0:0.5", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found 'step:0:0.5'.")]
-    [InlineData("--schedule", "plateau:10", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor F > 0) or plateau:K:N (K, N ≥ 1), found 'plateau:10'.")]
+    [InlineData("--schedule", "step:0:0.5", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor 0 < F ≤ 1) or plateau:K:N (K, N ≥ 1), found 'step:0:0.5'.")]
+    [InlineData("--schedule", "step:1:2", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor 0 < F ≤ 1) or plateau:K:N (K, N ≥ 1), found 'step:1:2'.")]
+    [InlineData("--schedule", "plateau:10", "--schedule: expected constant, step:K:F (K ≥ 1 epochs, factor 0 < F ≤ 1) or plateau:K:N (K, N ≥ 1), found 'plateau:10'.")]
     [InlineData("--monitor", "test-cost", "--monitor: expected a comma list of training-cost, training-accuracy, validation-cost, found 'test-cost'.")]
     public void ABadValueOfATrainingOption_IsOneLineAndExitCode2(string option, string value, string line) =>
         AssertFailsWith(Run("--data", TestData.MnistDirectory, option, value), 2, line);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100000")]
+    public void ThreadsOutsideTheMachinesCores_IsOneLineAndExitCode2(string value) =>
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, "--threads", value), 2,
+            $"--threads: expected a whole number from 1 to {System.Environment.ProcessorCount}, found '{value}'.");
 
     [Theory]
     [InlineData("--output softmax --cost quadratic", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood; found softmax with quadratic.")]

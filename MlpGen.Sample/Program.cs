@@ -191,6 +191,14 @@ int Train(ParseResult parse)
     if (history.Restored && history.Best is { } best)
         Console.WriteLine($"Restored the parameters of epoch {best.Epoch}, the best on validation ({best.ValidationCorrect} / {best.ValidationTotal}).");
 
+    // A learning rate or λ far too large drives the parameters to ∞ or NaN: say so, and keep whatever file was there.
+    foreach (float parameter in network.Parameters)
+    {
+        if (!float.IsFinite(parameter))
+        {
+            throw SampleError.Failure($"Training diverged: the parameters are no longer finite numbers (∞ or NaN); try a smaller --eta{(options.Regularization.Kind == RegularizationKind.None ? "" : " or --lambda")}. Nothing was saved.");
+        }
+    }
     try
     {
         WeightsFile.Save(weightsPath, network);

@@ -109,6 +109,18 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith(labels + ": ", result.Output);
     }
 
+    [Fact]
+    public void ADivergingRun_SaysSo_ExitCode1_AndSavesNothing()
+    {
+        string weights = _temporary.File("diverged.mlpw");
+        DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "-e", "1", "--lambda", "1e30", "-o", weights);
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.Contains("Training diverged: the parameters are no longer finite numbers (∞ or NaN); try a smaller --eta or --lambda. Nothing was saved." + Environment.NewLine, result.Output);
+        Assert.DoesNotContain("Final accuracy", result.Output);
+        Assert.Equal(1, result.ExitCode);
+        Assert.False(File.Exists(weights));
+    }
+
     public static TheoryData<string, string> BadOutputPaths => new()
     {
         { "missing/dir/x.mlpw", "--weights: the directory {0}/missing/dir does not exist." },

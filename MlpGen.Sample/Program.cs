@@ -179,8 +179,8 @@ int Train(ParseResult parse)
 
     Console.WriteLine($"Training {choice.Topology} ({choice.Hidden} hidden, {choice.Output} output, {choice.Cost} cost) on {train.Count:N0} images from {Path.GetFullPath(directory)}"
         + (held is null ? "" : $" (the last {held.Count:N0} held out for validation)") + $", testing on {test.Count:N0}: "
-        + $"{options.Epochs} epochs, mini-batch {options.MiniBatchSize}, {options.Optimizer}, η = {options.Eta}, {Describe(options.Regularization)}, {Describe(options.Schedule)}"
-        + (options.EarlyStoppingPatience is { } patience ? $", early stop after {patience} epoch{(patience == 1 ? "" : "s")} without validation improvement" : "")
+        + $"{Count(options.Epochs, "epoch")}, mini-batch {options.MiniBatchSize}, {options.Optimizer}, η = {options.Eta}, {Describe(options.Regularization)}, {Describe(options.Schedule)}"
+        + (options.EarlyStoppingPatience is { } patience ? $", early stop after {Count(patience, "epoch")} without validation improvement" : "")
         + $", init {DescribeInit(chosenInit, choice.Hidden)}"
         + (options.DegreeOfParallelism > 1 ? $", {options.DegreeOfParallelism} threads" : "") + $", seed {options.Seed}.");
 
@@ -239,6 +239,9 @@ static Initializer InitializerOf(string name) => name switch
     _ => Initializer.He,
 };
 
+// "1 epoch", "30 epochs".
+static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
 static string DescribeInit(string init, string hiddenActivation) => init switch
 {
     "default" => hiddenActivation switch
@@ -258,8 +261,8 @@ static string Describe(object rule) => rule switch
 {
     Regularization { Kind: RegularizationKind.None } => "no regularisation",
     Regularization r => $"{r.Kind} λ = {r.Lambda}",
-    LearningRateSchedule.StepDecaySchedule step => $"η·{step.Factor} every {step.EveryEpochs} epoch{(step.EveryEpochs == 1 ? "" : "s")}",
-    LearningRateSchedule.HalveOnPlateauSchedule plateau => $"η halved after {plateau.Patience} epochs without validation improvement, stop at plateau {plateau.MaxHalvings}",
+    LearningRateSchedule.StepDecaySchedule step => $"η·{step.Factor} every {Count(step.EveryEpochs, "epoch")}",
+    LearningRateSchedule.HalveOnPlateauSchedule plateau => $"η halved after {Count(plateau.Patience, "epoch")} without validation improvement, stop at plateau {plateau.MaxHalvings}",
     _ => "constant η",
 };
 

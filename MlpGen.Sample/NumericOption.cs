@@ -14,40 +14,38 @@ namespace MlpGen.Sample;
 internal static class NumericOption
 {
     /// <summary>A whole-number option from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
-    public static Option<int> WholeNumber(string name, string? alias, string description, int defaultValue, int minimum = int.MinValue, int maximum = int.MaxValue)
+    public static Option<int> WholeNumber(string name, string? alias, string description, int defaultValue, int minimum = int.MinValue, int maximum = int.MaxValue) =>
+        new(name, alias is null ? [] : [alias])
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseWholeNumber(result, name, minimum, maximum) ?? default,
+        };
+
+    /// <summary>A whole-number option of at least <paramref name="minimum"/> that is off (null) unless given.</summary>
+    public static Option<int?> OptionalWholeNumber(string name, string description, int minimum) => new(name)
     {
+        Description = description,
+        CustomParser = result => ParseWholeNumber(result, name, minimum, int.MaxValue),
+    };
+
+    /// <summary>The one rule of the whole-number options: the value, or a parse error naming the option, the range and the token.</summary>
+    private static int? ParseWholeNumber(ArgumentResult result, string name, int minimum, int maximum)
+    {
+        string token = Token(result);
+        if (IsWholeNumber(token, minimum, maximum, out int value)) return value;
         string expected = (minimum, maximum) switch
         {
             (int.MinValue, int.MaxValue) => "a whole number",
             (_, int.MaxValue) => $"a whole number of {minimum} or more",
             _ => $"a whole number from {minimum} to {maximum}",
         };
-        return new Option<int>(name, alias is null ? [] : [alias])
-        {
-            Description = description,
-            DefaultValueFactory = _ => defaultValue,
-            CustomParser = result =>
-            {
-                string token = Token(result);
-                if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum) return value;
-                result.AddError($"{name}: expected {expected}, found '{token}'.");
-                return default;
-            },
-        };
+        result.AddError($"{name}: expected {expected}, found '{token}'.");
+        return null;
     }
 
-    /// <summary>A whole-number option of at least <paramref name="minimum"/> that is off (null) unless given.</summary>
-    public static Option<int?> OptionalWholeNumber(string name, string description, int minimum) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            string token = Token(result);
-            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
-            result.AddError($"{name}: expected a whole number of {minimum} or more, found '{token}'.");
-            return null;
-        },
-    };
+    private static bool IsWholeNumber(string token, int minimum, int maximum, out int value) =>
+        int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= minimum && value <= maximum;
 
     /// <summary>The learning rate of a <see cref="float"/> network, checked by the runtime's own rule (<see cref="LearningRate"/>); null when not given.</summary>
     public static Option<double?> LearningRateOf32BitNetwork(string name, string description) => new(name)
@@ -112,8 +110,7 @@ internal static class NumericOption
         },
     };
 
-    private static bool IsPositiveInt(string token, out int value) =>
-        int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1;
+    private static bool IsPositiveInt(string token, out int value) => IsWholeNumber(token, 1, int.MaxValue, out value);
 
     private static string Token(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
 }

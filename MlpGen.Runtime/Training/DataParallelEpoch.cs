@@ -41,6 +41,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     private int[] _order = Array.Empty<int>();
     private double _eta;
     private CancellationToken _cancellation;
+    private IProgress<int>? _samplesDone;
     private volatile bool _stopRequested, _disposing;
     private Exception? _failure;
 
@@ -81,12 +82,16 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
         }
     }
 
-    /// <summary>One pass over the samples in <paramref name="order"/>, in mini-batches (the last may be smaller).</summary>
-    public void Run(int[] order, double eta, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over the samples in <paramref name="order"/>, in mini-batches (the last may be smaller). After each
+    /// mini-batch's step the calling thread reports the samples trained so far to <paramref name="samplesDone"/>.
+    /// </summary>
+    public void Run(int[] order, double eta, CancellationToken cancellationToken, IProgress<int>? samplesDone = null)
     {
         _order = order;
         _eta = eta;
         _cancellation = cancellationToken;
+        _samplesDone = samplesDone;
         _stopRequested = false;
         for (int w = 1; w < _workers; w++) _epochStart[w].Release();
         Steps(0);
@@ -140,6 +145,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
 
             // 2. The whole update, on this worker's own copy of the parameters.
             _step.Apply(_replicas[worker].Parameters, gradients, _states[worker], _eta, count);
+            if (worker == 0) _samplesDone?.Report(first + count);
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }
     }

@@ -23,6 +23,9 @@ public sealed record EpochReport(int Epoch, int? Correct, int? Total, TimeSpan E
     /// <summary>network2.py's total_cost on the training data: the mean per-sample cost plus the regularisation term; when <see cref="SgdOptions.MonitorTrainingCost"/>.</summary>
     public double? TrainingCost { get; init; }
 
+    /// <summary>The total cost on the test data (as <see cref="TrainingCost"/>); when <see cref="SgdOptions.MonitorTestCost"/> and a test set was given.</summary>
+    public double? TestCost { get; init; }
+
     /// <summary>Training samples classified correctly; when <see cref="SgdOptions.MonitorTrainingAccuracy"/>.</summary>
     public int? TrainingCorrect { get; init; }
 
@@ -52,14 +55,15 @@ public sealed record EpochReport(int Epoch, int? Correct, int? Total, TimeSpan E
     /// <summary>
     /// Every value of the epoch on one line, for programs that print them, e.g.
     /// <c>Epoch 3 : η 0.5; training cost 0.4123, accuracy 7612 / 8000; validation cost 0.5321, accuracy 1805 / 2000; test 1798 / 2000; 812 ms</c>
-    /// (only the values that were monitored).
+    /// (only the values that were monitored; with the test cost, <c>test cost 0.5417, accuracy 1798 / 2000</c>).
     /// </summary>
     public string Describe()
     {
         var line = new StringBuilder(FormattableString.Invariant($"Epoch {Epoch} : η {Eta:G6}"));
         Append(line, "training", TrainingCost, TrainingCorrect, TrainingTotal);
         Append(line, "validation", ValidationCost, ValidationCorrect, ValidationTotal);
-        if (Correct is { } c) line.Append(CultureInfo.InvariantCulture, $"; test {c} / {Total}");
+        if (TestCost is not null) Append(line, "test", TestCost, Correct, Total);
+        else if (Correct is { } c) line.Append(CultureInfo.InvariantCulture, $"; test {c} / {Total}");
         line.Append(CultureInfo.InvariantCulture, $"; {Elapsed.TotalMilliseconds:F0} ms");
         return line.ToString();
     }

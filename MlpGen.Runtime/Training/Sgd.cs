@@ -51,6 +51,9 @@ public sealed record SgdOptions
     /// <summary>Report the total cost on the validation data after each epoch.</summary>
     public bool MonitorValidationCost { get; init; }
 
+    /// <summary>Report the total cost on the test data after each epoch, when test data is given (as <see cref="MonitorTrainingCost"/>; the test accuracy is always reported).</summary>
+    public bool MonitorTestCost { get; init; }
+
     /// <summary>
     /// Report the accuracy on the validation data after each epoch, when validation data is given (the default).
     /// Early stopping, <see cref="LearningRateSchedule.HalveOnPlateau"/> and the restore of the best epoch's
@@ -97,6 +100,8 @@ public static class Sgd
     /// Trains with the given settings; returns the history, one report per epoch (also sent to <paramref name="progress"/>).
     /// With <paramref name="validation"/> data, the validation accuracy is measured after every epoch, and when
     /// training ends (early or not) the network holds the parameters of the best epoch (<see cref="TrainingHistory.Restored"/>).
+    /// <paramref name="epochProgress"/> hears, on the calling thread, after every mini-batch step how far the epoch
+    /// has come (for a progress bar); it does not change what is computed.
     /// </summary>
     public static TrainingHistory Train<T>(
         INetwork<T> network,
@@ -105,7 +110,8 @@ public static class Sgd
         Dataset<T>? test = null,
         IProgress<EpochReport>? progress = null,
         CancellationToken cancellationToken = default,
-        Dataset<T>? validation = null)
+        Dataset<T>? validation = null,
+        IProgress<EpochProgress>? epochProgress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -140,14 +146,16 @@ public static class Sgd
             int[] epochOrder = order;
             if (options.EpochOrder is { } fixedOrder) epochOrder = fixedOrder(epoch);
             else random.Shuffle(order);
-            epochs.Run(epochOrder, epochEta, cancellationToken);
+            epochs.Run(epochOrder, epochEta, cancellationToken, epochProgress is null ? null : new SamplesDone(epochProgress, epoch, training.Count));
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
 
             (double? trainingCost, int? trainingCorrect) = monitor.Measure(training, options.MonitorTrainingCost, options.MonitorTrainingAccuracy);
             (double? validationCost, int? validationCorrect) = validation is null ? (null, null) : monitor.Measure(validation, options.MonitorValidationCost, watch);
+            double? testCost = test is null ? null : monitor.Measure(test, options.MonitorTestCost, accuracy: false).Cost;
             EpochReport report = EpochReport.Create(epoch, elapsed, network, test) with
             {
                 Eta = epochEta,
+                TestCost = testCost,
                 TrainingCost = trainingCost,
                 TrainingCorrect = trainingCorrect,
                 TrainingTotal = trainingCorrect is null ? null : training.Count,
@@ -190,6 +198,12 @@ public static class Sgd
             restored = true;
         }
         return new TrainingHistory(reports, bestEpoch, stoppedEarly, restored);
+    }
+
+    /// <summary>Turns the samples trained so far in an epoch into an <see cref="EpochProgress"/>.</summary>
+    private sealed class SamplesDone(IProgress<EpochProgress> progress, int epoch, int total) : IProgress<int>
+    {
+        public void Report(int value) => progress.Report(new EpochProgress(epoch, value, total));
     }
 
     /// <summary>Throws unless the training and test data fit the network's input and output sizes.</summary>

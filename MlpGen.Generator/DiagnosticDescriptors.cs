@@ -178,6 +178,16 @@ internal static class DiagnosticDescriptors
         "The class '{0}' has the full name of '{1}', which the generated code names (the runtime's types and the namespace of the kernels); rename the class or move it out of the namespace MlpGen",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    /// <summary>
+    /// Opt-in (off by default): the network's summary at compile time, the figures of the runtime's ModelSummary.
+    /// Turned on in .editorconfig or a .globalconfig: <c>dotnet_diagnostic.MLPG033.severity = suggestion</c>.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ModelSummary = new(
+        "MLPG033", "Network summary",
+        "The network '{0}' is {1}",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: false,
+        description: "The layers (shape, activation, weights, biases), the parameters and their bytes, and the floating-point operations per sample to infer and to train (2 per multiply-add), as MlpGen.ModelSummary computes them at run time. Off by default; turn it on with 'dotnet_diagnostic.MLPG033.severity = suggestion' in .editorconfig.");
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -186,7 +196,7 @@ internal static class DiagnosticDescriptors
         WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
         PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
         FrameworkTooOld, FileLocal, UnsupportedActivation, UnsupportedOutput, HiddenLayersMismatch, CostNeedsOtherOutput,
-        QuadraticWithSoftmax, NamedLikeUsedType,
+        QuadraticWithSoftmax, NamedLikeUsedType, ModelSummary,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -297,6 +297,8 @@ internal static class NetworkParser
         {
             notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuadraticWithSoftmax, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation, name));
         }
+        // The summary is always reported; the compiler drops it unless the user turned MLPG033 on.
+        notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelSummary, attributeLocation, name, ModelSummaryText.Describe(sizes, activations, cost, element)));
         return new ParseResult(model, new EquatableArray<DiagnosticInfo>(notes), weights);
     }
 

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace MlpGen.Generator.Model;
+
+/// <summary>
+/// The figures of the opt-in info diagnostic MLPG033: the same as the runtime's <c>MlpGen.ModelSummary</c> (each
+/// layer's shape, activation, weights and biases; parameters and their bytes; FLOPs per sample, 2 per
+/// multiply-add, as MlpGen.Benchmarks counts them), so that a user sees a network's size and cost at compile time.
+/// </summary>
+internal static class ModelSummaryText
+{
+    /// <summary>The mini-batch of the training figure: SgdOptions' default.</summary>
+    public const int MiniBatch = 10;
+
+    /// <summary>
+    /// E.g. <c>784-30-10, quadratic cost: layer 1 784 → 30 sigmoid (23,520 weights, 30 biases); layer 2 30 → 10 sigmoid (300 weights, 10 biases);
+    /// 23,860 parameters (95,440 bytes of float); 47,640 FLOPs per sample to infer, 96,000 to train at mini-batch 10</c>.
+    /// </summary>
+    public static string Describe(IReadOnlyList<int> sizes, IReadOnlyList<ActivationKind> activations, CostKind cost, ElementKind element)
+    {
+        var text = new StringBuilder(string.Join("-", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
+        text.Append(", ").Append(Name(cost)).Append(" cost: ");
+        long weights = 0, biases = 0;
+        for (int l = 1; l < sizes.Count; l++)
+        {
+            long layerWeights = (long)sizes[l] * sizes[l - 1];
+            weights += layerWeights;
+            biases += sizes[l];
+            text.Append(Invariant($"layer {l} {sizes[l - 1]} → {sizes[l]} {Name(activations[l - 1])} ({layerWeights:N0} weights, {sizes[l]:N0} biases); "));
+        }
+        long parameters = weights + biases;
+        int elementSize = element == ElementKind.Single ? 4 : 8;
+        // Training: feedforward 2W, δ·aᵀ 2W, Wᵀδ for layers 2..L 2(W − n_1·n_0), the update 2W/m.
+        long transposed = weights - (long)sizes[1] * sizes[0];
+        double training = 2.0 * (weights + transposed + weights) + 2.0 * weights / MiniBatch;
+        text.Append(Invariant($"{parameters:N0} parameters ({parameters * elementSize:N0} bytes of {(element == ElementKind.Single ? "float" : "double")}); "));
+        text.Append(Invariant($"{2 * weights:N0} FLOPs per sample to infer, {training:N0} to train at mini-batch {MiniBatch}"));
+        return text.ToString();
+    }
+
+    private static string Name(ActivationKind activation) => activation switch
+    {
+        ActivationKind.ReLU => "relu",
+        ActivationKind.LeakyReLU => "leaky-relu",
+        _ => activation.ToString().ToLowerInvariant(),
+    };
+
+    private static string Name(CostKind cost) => cost switch
+    {
+        CostKind.CrossEntropy => "cross-entropy",
+        CostKind.LogLikelihood => "log-likelihood",
+        _ => "quadratic",
+    };
+
+    private static string Invariant(System.FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

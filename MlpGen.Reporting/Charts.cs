@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MlpGen.Training;
+using ScottPlot;
+using SkiaSharp;
+
+namespace MlpGen.Reporting;
+
+/// <summary>The report's charts, drawn with ScottPlot: learning curves (as the figures of Nielsen's book, chapter 3) and the confusion matrix.</summary>
+internal static class Charts
+{
+    public const int CurveWidth = 640, CurveHeight = 440, ConfusionSize = 620;
+
+    /// <summary>The font of every label: DejaVu Sans when the machine has it (Debian's fonts-dejavu-core), else ScottPlot's choice.</summary>
+    public static readonly string? FontName = SKFontManager.Default.GetFontFamilies().Contains("DejaVu Sans") ? "DejaVu Sans" : null;
+
+    /// <summary>Cost per epoch: training, validation and test, those that were monitored.</summary>
+    public static Plot Cost(IReadOnlyList<EpochReport> history) => Curves(history, "Cost per epoch", "Cost", Alignment.UpperRight,
+        [("training", r => r.TrainingCost), ("validation", r => r.ValidationCost), ("test", r => r.TestCost)]);
+
+    /// <summary>Accuracy per epoch in percent: training, validation and test, those that were monitored.</summary>
+    public static Plot Accuracy(IReadOnlyList<EpochReport> history) => Curves(history, "Accuracy per epoch", "Accuracy (%)", Alignment.LowerRight,
+        [("training", r => 100 * r.TrainingAccuracy), ("validation", r => 100 * r.ValidationAccuracy), ("test", r => 100 * r.Accuracy)]);
+
+    /// <summary>Whether any epoch has a cost (so that a cost chart without data is not drawn).</summary>
+    public static bool HasCost(IReadOnlyList<EpochReport> history) => history.Any(r => r.TrainingCost is not null || r.ValidationCost is not null || r.TestCost is not null);
+
+    private static Plot Curves(IReadOnlyList<EpochReport> history, string title, string yLabel, Alignment legend, (string Name, Func<EpochReport, double?> Value)[] series)
+    {
+        var plot = NewPlot();
+        // The same colour for a set in both charts: training blue, validation orange, test green.
+        Color[] colours = [Colors.C0, Colors.C1, Colors.C2];
+        for (int s = 0; s < series.Length; s++)
+        {
+            var points = history.Where(r => series[s].Value(r) is not null).Select(r => (X: (double)r.Epoch, Y: series[s].Value(r)!.Value)).ToArray();
+            if (points.Length == 0) continue;
+            var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), colours[s]);
+            line.LegendText = series[s].Name;
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+        }
+        plot.Title(title);
+        plot.XLabel("Epoch");
+        plot.YLabel(yLabel);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(legend);   // where the curves, which fall (cost) or rise (accuracy), leave room
+        if (history.Count == 1) plot.Axes.SetLimitsX(-1, 1);
+        return plot;
+    }
+
+    /// <summary>The confusion matrix as a heat map, rows the true class (0 at the top), columns the predicted one, each cell with its count.</summary>
+    public static Plot Confusion(TestResults results)
+    {
+        int n = results.Classes;
+        var plot = NewPlot();
+        var counts = new double[n, n];
+        int max = 1;
+        for (int t = 0; t < n; t++)
+        {
+            for (int p = 0; p < n; p++)
+            {
+                counts[t, p] = results.Confusion(t, p);
+                max = Math.Max(max, results.Confusion(t, p));
+            }
+        }
+        // The square root of the count, so that the few confusions are visible next to the large diagonal.
+        var intensities = new double[n, n];
+        for (int t = 0; t < n; t++) for (int p = 0; p < n; p++) intensities[t, p] = Math.Sqrt(counts[t, p] / max);
+        var heatmap = plot.Add.Heatmap(intensities);
+        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();   // white for 0, dark blue for the most
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        heatmap.Extent = new CoordinateRect(0, n - 1, 0, n - 1);   // the cells' centres: row 0 at the top, cell (t, p) on x = p, y = n − 1 − t
+        for (int t = 0; t < n; t++)
+        {
+            for (int p = 0; p < n; p++)
+            {
+                int count = results.Confusion(t, p);
+                if (count == 0 && t != p) continue;
+                var text = plot.Add.Text(count.ToString(System.Globalization.CultureInfo.InvariantCulture), p, n - 1 - t);
+                text.LabelAlignment = Alignment.MiddleCenter;
+                text.LabelFontSize = n <= 10 ? 15 : 10;
+                text.LabelBold = t == p;
+                text.LabelFontColor = intensities[t, p] > 0.55 ? Colors.White : Colors.Black;
+                if (FontName is { } font) text.LabelFontName = font;
+            }
+        }
+        double[] positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, positions.Select(p => ((int)p).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, positions.Select(p => (n - 1 - (int)p).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
+        plot.HideGrid();
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+        plot.Axes.Left.TickLabelStyle.FontSize = 14;
+        plot.Title($"Confusion matrix of the test set: {results.Correct:N0} / {results.Count:N0} on the diagonal");
+        plot.XLabel("Predicted");
+        plot.YLabel("True");
+        return plot;
+    }
+
+    /// <summary>Renders plots side by side into one PNG.</summary>
+    public static byte[] SideBySidePng(IReadOnlyList<Plot> plots, int width, int height)
+    {
+        var info = new SKImageInfo(width * plots.Count, height);
+        using SKSurface surface = SKSurface.Create(info);
+        surface.Canvas.Clear(SKColors.White);
+        for (int i = 0; i < plots.Count; i++)
+        {
+            using SKImage part = SKImage.FromEncodedData(plots[i].GetImageBytes(width, height, ImageFormat.Png));
+            surface.Canvas.DrawImage(part, i * width, 0);
+        }
+        using SKImage image = surface.Snapshot();
+        using SKData data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    private static Plot NewPlot()
+    {
+        var plot = new Plot();
+        if (FontName is { } font) plot.Font.Set(font);
+        return plot;
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using MlpGen.Data;
+
+namespace MlpGen.Reporting;
+
+/// <summary>What the network answered for one test sample.</summary>
+/// <param name="Index">The sample's index in the test set.</param>
+/// <param name="Label">The true class.</param>
+/// <param name="Predicted">The class of the largest output activation (as <see cref="INetwork{T}.Classify"/>).</param>
+/// <param name="Confidence">That largest output activation: the probability with a softmax output, a sigmoid neuron's activation in [0, 1] otherwise.</param>
+public readonly record struct TestPrediction(int Index, int Label, int Predicted, double Confidence)
+{
+    /// <summary>Whether the prediction is the true class.</summary>
+    public bool IsCorrect => Label == Predicted;
+}
+
+/// <summary>
+/// The network's answer for every sample of a test set, and what follows from them: the confusion matrix
+/// (rows the true class, columns the predicted one) and the misclassified samples, in test-set order.
+/// </summary>
+public sealed class TestResults
+{
+    private readonly TestPrediction[] _predictions;
+    private readonly int[,] _confusion;
+
+    private TestResults(TestPrediction[] predictions, int classes)
+    {
+        _predictions = predictions;
+        _confusion = new int[classes, classes];
+        var misclassified = new List<TestPrediction>();
+        foreach (TestPrediction p in predictions)
+        {
+            _confusion[p.Label, p.Predicted]++;
+            if (p.IsCorrect) Correct++;
+            else misclassified.Add(p);
+        }
+        Misclassified = misclassified;
+    }
+
+    /// <summary>Feeds every test sample forward through <paramref name="network"/> (<see cref="INetwork{T}.PredictBatch"/>, in chunks).</summary>
+    public static TestResults Evaluate<T>(INetwork<T> network, Dataset<T> test) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.InputSize != network.InputSize || test.OutputSize != network.OutputSize)
+            throw new ArgumentException($"The test data has {test.InputSize} inputs and {test.OutputSize} outputs per sample; the network needs {network.InputSize} and {network.OutputSize}.", nameof(test));
+        const int Chunk = 500;
+        int outputSize = network.OutputSize;
+        var outputs = new T[Chunk * outputSize];
+        var predictions = new TestPrediction[test.Count];
+        for (int first = 0; first < test.Count; first += Chunk)
+        {
+            int count = Math.Min(Chunk, test.Count - first);
+            network.PredictBatch(test.Inputs.Slice(first * test.InputSize, count * test.InputSize), outputs.AsSpan(0, count * outputSize));
+            for (int s = 0; s < count; s++)
+            {
+                ReadOnlySpan<T> output = outputs.AsSpan(s * outputSize, outputSize);
+                int best = 0;
+                for (int j = 1; j < output.Length; j++) if (output[j] > output[best]) best = j;   // the first of equal maxima, as Classify
+                int label = test.Label(first + s);
+                if ((uint)label >= (uint)outputSize) throw new ArgumentException($"Test sample {first + s} has the label {label}; the network has {outputSize} outputs.", nameof(test));
+                predictions[first + s] = new TestPrediction(first + s, label, best, double.CreateChecked(output[best]));
+            }
+        }
+        return new TestResults(predictions, outputSize);
+    }
+
+    /// <summary>One prediction per test sample, in test-set order.</summary>
+    public IReadOnlyList<TestPrediction> Predictions => _predictions;
+
+    /// <summary>The number of classes (the network's outputs).</summary>
+    public int Classes => _confusion.GetLength(0);
+
+    /// <summary>Test samples.</summary>
+    public int Count => _predictions.Length;
+
+    /// <summary>Test samples classified correctly: the confusion matrix's diagonal.</summary>
+    public int Correct { get; }
+
+    /// <summary>The fraction classified correctly.</summary>
+    public double Accuracy => Count == 0 ? 0 : (double)Correct / Count;
+
+    /// <summary>The samples classified wrongly, in test-set order.</summary>
+    public IReadOnlyList<TestPrediction> Misclassified { get; }
+
+    /// <summary>How many samples of true class <paramref name="label"/> were predicted as <paramref name="predicted"/>.</summary>
+    public int Confusion(int label, int predicted) => _confusion[label, predicted];
+}

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using MlpGen.Data;
 
@@ -84,6 +85,13 @@ public sealed class TestResults
 
     /// <summary>The samples classified wrongly, in test-set order.</summary>
     public IReadOnlyList<TestPrediction> Misclassified { get; }
+
+    /// <summary>The samples the gallery shows: the first <paramref name="limit"/> misclassified ones, in test-set order.</summary>
+    public IReadOnlyList<TestPrediction> Gallery(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return Misclassified.Take(limit).ToList();
+    }
 
     /// <summary>How many samples of true class <paramref name="label"/> were predicted as <paramref name="predicted"/>.</summary>
     public int Confusion(int label, int predicted) => _confusion[label, predicted];

@@ -98,7 +98,7 @@ public static class TrainingReport
 
     private static byte[] MisclassifiedPng<T>(TestResults results, Dataset<T> test, int limit) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var shown = results.Misclassified.Take(limit).ToList();
+        IReadOnlyList<TestPrediction> shown = results.Gallery(limit);
         var tiles = shown.Select(p => new Tiles.Tile(
             test.Input(p.Index).ToArray().Select(double.CreateChecked).ToArray(), Tiles.Ink,
             Tiles.Invariant($"{p.Label} → {p.Predicted}"), Tiles.Invariant($"{p.Confidence:0.00} · #{p.Index}"), new SKColor(0xB0, 0x20, 0x20))).ToList();

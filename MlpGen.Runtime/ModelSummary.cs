@@ -108,12 +108,12 @@ public sealed class ModelSummary
     public string ToText(int? miniBatch = null)
     {
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"{"Layer",-6} {"Shape",-12} {"Activation",-11} {"Weights",10} {"Biases",8} {"Parameters",11}"));
+        text.AppendLine(Invariant($"{"Layer",-6} {"Shape",-12} {"Activation",-18} {"Weights",10} {"Biases",8} {"Parameters",11}"));
         foreach (LayerSummary layer in Layers)
         {
-            text.AppendLine(Invariant($"{layer.Index,-6} {$"{layer.Inputs} → {layer.Size}",-12} {Name(layer.Activation),-11} {layer.Weights,10:N0} {layer.Biases,8:N0} {layer.Parameters,11:N0}"));
+            text.AppendLine(Invariant($"{layer.Index,-6} {$"{layer.Inputs} → {layer.Size}",-12} {Name(layer.Activation),-18} {layer.Weights,10:N0} {layer.Biases,8:N0} {layer.Parameters,11:N0}"));
         }
-        text.AppendLine(Invariant($"{"Total",-6} {Topology,-12} {Name(Cost) + " cost",-11} {Weights,10:N0} {Biases,8:N0} {Parameters,11:N0}"));
+        text.AppendLine(Invariant($"{"Total",-6} {Topology,-12} {Name(Cost) + " cost",-18} {Weights,10:N0} {Biases,8:N0} {Parameters,11:N0}"));
         text.Append(Invariant($"{ParameterBytes:N0} bytes of {ElementName} parameters; {InferenceFlopsPerSample:N0} FLOPs per sample to infer"));
         if (miniBatch is { } m) text.Append(Invariant($", {TrainingFlopsPerSample(m):N0} to train at mini-batch {m}"));
         return text.Append('.').ToString();

@@ -46,6 +46,33 @@ internal static class Preflight
         }
     }
 
+    /// <summary>
+    /// The --report directory can take the report: it is not a file, its parent exists (the directory itself is
+    /// created when missing), and a file can be created in it (a temporary file, then deleted).
+    /// </summary>
+    public static void CheckReportDirectory(string directory)
+    {
+        if (directory.Length == 0) throw SampleError.Usage("--report: expected a directory, found ''.");
+        string full = Path.GetFullPath(directory);
+        if (File.Exists(full)) throw SampleError.Usage($"--report: {full} is a file; give the directory to write the report in.");
+        string? parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full));
+        if (parent is not null && !Directory.Exists(parent)) throw SampleError.Usage($"--report: the directory {parent} does not exist.");
+        string probe = Path.Combine(full, $".report.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(full);
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SampleError.Failure($"Cannot write the report to {full}: {e.Message}");
+        }
+        finally
+        {
+            if (File.Exists(probe)) File.Delete(probe);
+        }
+    }
+
     /// <summary>The images of a split have as many pixels as the network has inputs; otherwise says which topology needs which image size.</summary>
     public static void CheckImageSize(INetwork<float> network, Dataset<float> data, string directory, MnistSplit split)
     {

@@ -5,17 +5,21 @@ using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Text;
 using MlpGen;
 using MlpGen.Data;
 using MlpGen.Persistence;
+using MlpGen.Reporting;
 using MlpGen.Sample;
 using MlpGen.Training;
 
 // Trains a digit-recognition network on MNIST with stochastic gradient descent and reports the test
-// accuracy after every epoch, the way network.py does ("Epoch 0 : 9132 / 10000").
+// accuracy after every epoch, the way network.py does ("Epoch 0 : 9132 / 10000"), after a summary of the
+// model; with --report, writes the pictures of the run (learning curves, confusion matrix, misclassified
+// digits, first-layer weights) and its history.
 
 var topology = ChoiceOption.Create("--topology", "-t", "The network to train.", "784-16-16-10", Networks.Topologies);
 var hidden = ChoiceOption.Create("--hidden", null, "The activation of the hidden layers.", "sigmoid", Networks.HiddenActivations);
@@ -65,11 +69,16 @@ var data = new Option<string?>("--data", "-d")
 };
 var weights = new Option<string?>("--weights", "-o") { HelpName = "file", Description = "Where to save the trained weights (default: digits-<topology>[-<choices>].mlpw)." };
 var noDownload = new Option<bool>("--no-download") { Description = "Fail instead of downloading MNIST when the files are missing." };
+var report = new Option<string?>("--report")
+{
+    HelpName = "dir",
+    Description = $"After training, write the report there (created when missing): learning curves, confusion matrix, the first {new ReportOptions().GalleryLimit} misclassified test images, first-layer weights (PNG, SVG), history.csv/json, index.html.",
+};
 
 var root = new RootCommand("Trains an MlpGen network on the MNIST handwritten digits and saves its weights.")
 {
     topology, hidden, outputLayer, cost, optimizer, momentum, epochs, miniBatch, eta, lambda, regularization, schedule,
-    validation, earlyStop, init, monitor, threads, seed, data, weights, noDownload,
+    validation, earlyStop, init, monitor, threads, seed, data, weights, noDownload, report,
 };
 root.SetAction(parse =>
 {
@@ -142,6 +151,7 @@ int Train(ParseResult parse)
         MonitorTrainingCost = monitored.Contains("training-cost"),
         MonitorTrainingAccuracy = monitored.Contains("training-accuracy"),
         MonitorValidationCost = monitored.Contains("validation-cost"),
+        MonitorTestCost = true,   // one forward pass over the test data, for the learning curves
         DegreeOfParallelism = parse.GetValue(threads),
     };
     string chosenInit = parse.GetValue(init)!;
@@ -152,6 +162,8 @@ int Train(ParseResult parse)
     directory ??= MnistDownloader.DefaultCacheDirectory;   // the only directory created when missing
     string weightsPath = parse.GetValue(weights) ?? DefaultWeightsFile(choice);
     Preflight.CheckOutputPath(weightsPath);
+    string? reportDirectory = parse.GetValue(report);
+    if (reportDirectory is not null) Preflight.CheckReportDirectory(reportDirectory);
 
     if (!Mnist.IsPresent(directory))
     {
@@ -184,8 +196,10 @@ int Train(ParseResult parse)
         + $", init {DescribeInit(chosenInit, choice.Hidden)}"
         + (options.DegreeOfParallelism > 1 ? $", {options.DegreeOfParallelism} threads" : "") + $", seed {options.Seed}.");
 
+    var console = new TrainingConsole(new EpochLine(options.Epochs, showEta: options.Schedule is not LearningRateSchedule.ConstantSchedule));
+    console.WriteSummary(ModelSummary.Of(network), options.MiniBatchSize);
     var clock = Stopwatch.StartNew();
-    TrainingHistory history = Sgd.Train(network, train, options, test, new ConsoleProgress(showEta: options.Schedule is not LearningRateSchedule.ConstantSchedule), validation: held);
+    TrainingHistory history = console.Run(() => Sgd.Train(network, train, options, test, console, validation: held, epochProgress: console));
     clock.Stop();
     if (history.StoppedEarly) Console.WriteLine($"Stopped after epoch {history[^1].Epoch}: the validation accuracy stopped improving.");
     if (history.Restored && history.Best is { } best)
@@ -210,7 +224,28 @@ int Train(ParseResult parse)
     int correct = Evaluation.CountCorrect(network, test);
     Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F1} s. Final accuracy: {correct} / {test.Count} = {100.0 * correct / test.Count:F2} %.");
     Console.WriteLine($"Weights saved to {Path.GetFullPath(weightsPath)}.");
+    if (reportDirectory is not null) WriteReport(reportDirectory, history, network, test, options, choice);
     return 0;
+}
+
+static void WriteReport(string directory, TrainingHistory history, INetwork<float> network, Dataset<float> test, SgdOptions options, NetworkChoice choice)
+{
+    var reportOptions = new ReportOptions
+    {
+        Title = $"MlpGen training report: {choice.Topology}",
+        Description = $"{choice.Hidden} hidden, {choice.Output} output, {choice.Cost} cost; {Count(options.Epochs, "epoch")}, mini-batch {options.MiniBatchSize}, "
+            + $"{options.Optimizer}, η = {options.Eta}, {Describe(options.Regularization)}, {Describe(options.Schedule)}, seed {options.Seed}; tested on {test.Count:N0} images.",
+        MiniBatch = options.MiniBatchSize,
+    };
+    try
+    {
+        IReadOnlyList<string> files = TrainingReport.Write(directory, history, network, test, reportOptions);
+        Console.WriteLine($"Report written to {Path.GetFullPath(directory)} ({files.Count} files): open {files[^1]}.");
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        throw SampleError.Failure($"Cannot write the report to {Path.GetFullPath(directory)}: {e.Message}");
+    }
 }
 
 // Plain SGD and momentum take the book's η for each cost; Adam PyTorch's default.
@@ -265,29 +300,3 @@ static string Describe(object rule) => rule switch
     LearningRateSchedule.HalveOnPlateauSchedule plateau => $"η halved after {Count(plateau.Patience, "epoch")} without validation improvement, stop at plateau {plateau.MaxHalvings}",
     _ => "constant η",
 };
-
-/// <summary>Prints each epoch's line as soon as the epoch ends.</summary>
-/// <remarks>
-/// network.py's line (<c>Epoch 0 : 9132 / 10000</c>), then the epoch's η under a schedule and the monitored
-/// values, then the epoch's training time: <c>Epoch 3 : 9581 / 10000; η 0.25; validation accuracy 9605 / 10000   (812 ms)</c>.
-/// </remarks>
-internal sealed class ConsoleProgress(bool showEta) : IProgress<EpochReport>
-{
-    public void Report(EpochReport value)
-    {
-        var line = new StringBuilder(value.ToString());
-        if (showEta) line.Append(CultureInfo.InvariantCulture, $"; η {value.Eta:G6}");
-        Append(line, "training", value.TrainingCost, value.TrainingCorrect, value.TrainingTotal);
-        Append(line, "validation", value.ValidationCost, value.ValidationCorrect, value.ValidationTotal);
-        line.Append(CultureInfo.InvariantCulture, $"   ({value.Elapsed.TotalMilliseconds:F0} ms)");
-        Console.WriteLine(line);
-    }
-
-    private static void Append(StringBuilder line, string set, double? cost, int? correct, int? total)
-    {
-        if (cost is null && correct is null) return;
-        line.Append("; ").Append(set);
-        if (cost is { } value) line.Append(CultureInfo.InvariantCulture, $" cost {value:F4}");
-        if (correct is { } c) line.Append(cost is null ? "" : ",").Append(CultureInfo.InvariantCulture, $" accuracy {c} / {total}");
-    }
-}

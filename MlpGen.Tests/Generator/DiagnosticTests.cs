@@ -191,6 +191,38 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.Problems(output));
     }
 
+    [Fact]
+    public void MLPG033_ModelSummary_IsOffByDefault()
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile("[MlpGen.Network(784, 30, 10)] public partial class Digits { }"));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    /// <summary>Turned on (as dotnet_diagnostic.MLPG033.severity = suggestion does), it states the runtime ModelSummary's figures, on the attribute.</summary>
+    [Fact]
+    public void MLPG033_ModelSummary_TurnedOn_StatesTheRuntimeSummarysFigures()
+    {
+        const string source = "[MlpGen.Network(784, 30, 10, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax)] public partial class Digits { }";
+        CSharpCompilation compilation = GeneratorHarness.Compile(source);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new("MLPG033", ReportDiagnostic.Info)]));
+        (var result, var output) = GeneratorHarness.Run(compilation);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG033", d.Id);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        Assert.Equal("MlpGen.Network(784, 30, 10, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax)", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Empty(GeneratorHarness.Problems(output));
+
+        // The same network at run time: Net784x30x10 has the sizes (the activations do not change the counts).
+        ModelSummary summary = ModelSummary.Of(new Numerics.Net784x30x10(seed: 1));
+        string figures = System.FormattableString.Invariant(
+            $"{summary.Parameters:N0} parameters ({summary.ParameterBytes:N0} bytes of float); {summary.InferenceFlopsPerSample:N0} FLOPs per sample to infer, {summary.TrainingFlopsPerSample(10):N0} to train at mini-batch 10");
+        Assert.Equal(
+            "The network 'Digits' is 784-30-10, log-likelihood cost: layer 1 784 → 30 relu (23,520 weights, 30 biases); layer 2 30 → 10 softmax (300 weights, 10 biases); " + figures,
+            d.GetMessage());
+        Assert.Equal("23,860 parameters (95,440 bytes of float); 47,640 FLOPs per sample to infer, 100,644 to train at mini-batch 10", figures);
+    }
+
     /// <summary>Every legal combination compiles without a diagnostic or warning, the default costs included.</summary>
     [Theory]
     [InlineData("Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax")]

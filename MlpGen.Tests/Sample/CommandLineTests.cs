@@ -143,7 +143,7 @@ public sealed class CommandLineTests : IDisposable
     {
         string weights = _temporary.File("digits.mlpw");
         DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "-e", "1", "-o", weights).Succeeded("the sample");
-        Assert.Matches(@"(?m)^Epoch 0 : \d+ / \d+ ", result.Output);
+        Assert.Matches(@"(?m)^Epoch 0 : +\d+ / \d+ ", result.Output);
         Assert.Contains($"Weights saved to {weights}.", result.Output);
         WeightsFile.Load(weights, new Net784x16x16x10(seed: 1));
         Assert.Equal(new[] { "digits.mlpw" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
@@ -205,7 +205,7 @@ public sealed class CommandLineTests : IDisposable
         string[] lines = result.Output.TrimEnd().Split(Environment.NewLine);
         Assert.StartsWith("Training 784-100-10 (relu hidden, softmax output, log-likelihood cost) on ", lines[0]);
         Assert.Contains("mini-batch 32, Adam (β1 = 0.9, β2 = 0.999, ε = 1E-08), η = 0.001, no regularisation, constant η, init He normal (the generated constructor), seed 1.", lines[0]);
-        Assert.Matches(@"^Epoch 0 : \d+ / \d+   \(\d+ ms\)$", lines[1]);
+        Assert.Matches(@"^Epoch 0 : +\d+ / \d+ = +[\d.]+ %; test cost +[\d.]+ +\(\d+ ms\)$", Assert.Single(lines, l => l.StartsWith("Epoch ")));
         Assert.Matches(@"^Trained in [\d.]+ s\. Final accuracy: \d+ / \d+ = [\d.]+ %\.$", lines[^2]);
         Assert.Equal($"Weights saved to {weights}.", lines[^1]);
     }
@@ -217,9 +217,75 @@ public sealed class CommandLineTests : IDisposable
         DotNetCli.Result result = Run("--data", TestData.MnistDirectory, "--validation", "1000", "--early-stop", "1", "-e", "3", "--eta", "30",
             "--monitor", "training-cost,validation-cost", "-o", _temporary.File("w.mlpw")).Succeeded("the sample");
         Assert.Contains("(the last 1,000 held out for validation)", result.Output);
-        Assert.Matches(@"(?m)^Epoch 0 : \d+ / \d+; training cost [\d.]+; validation cost [\d.]+, accuracy \d+ / 1000   \(\d+ ms\)$", result.Output);
+        Assert.Matches(@"(?m)^Epoch 0 : +\d+ / \d+ = +[\d.]+ %; test cost +[\d.]+; training cost +[\d.]+; validation cost +[\d.]+, accuracy +\d+ / 1000 = +[\d.]+ % +\(\d+ ms\)$", result.Output);
         Assert.Contains("Stopped after epoch 1: the validation accuracy stopped improving.", result.Output);
         Assert.Matches(@"(?m)^Restored the parameters of epoch 0, the best on validation \(\d+ / 1000\)\.$", result.Output);
         Assert.Matches(@"Final accuracy: \d+ / \d+ = [\d.]+ %\.\r?\nWeights saved to ", result.Output);
+    }
+
+    /// <summary>
+    /// The issue's run, shortened: the summary, one line per epoch, the report. Redirected (as here), the output has
+    /// no control characters; the summary's counts are ModelSummary's; history.csv holds the printed numbers; the
+    /// misclassified samples are exactly those the saved network gets wrong, and the confusion matrix's diagonal the
+    /// printed final accuracy.
+    /// </summary>
+    [Fact]
+    public void Report_AfterTheSummaryAndTheEpochLines_HoldsThePrintedNumbers_AndTheOutputHasNoControlCharacters()
+    {
+        string weights = _temporary.File("w.mlpw"), report = _temporary.File("out");
+        DotNetCli.Result result = Run("-t", "784-30-10", "-e", "2", "--validation", "1000", "--monitor", "training-cost,training-accuracy,validation-cost",
+            "--schedule", "step:1:0.5", "-d", TestData.MnistDirectory, "-o", weights, "--report", report).Succeeded("the sample");
+        Assert.DoesNotContain(result.Output, c => char.IsControl(c) && c is not '\n' and not '\r');
+
+        ModelSummary summary = ModelSummary.Of(new Net784x30x10(seed: 1));
+        Assert.Matches(@"(?m)^│ 1 +│ 784 → 30 +│ sigmoid +│ +23,520 │ +30 │ +23,550 │$", result.Output);
+        Assert.Contains($"{summary.Parameters:N0} parameters, {summary.ParameterBytes:N0} bytes of float; FLOPs per sample: {summary.InferenceFlopsPerSample:N0} to infer, {summary.TrainingFlopsPerSample(10):N0} to train at mini-batch 10.", result.Output);
+
+        // One line per epoch, aligned, with η under the schedule; history.csv has the same numbers.
+        var epochLines = System.Text.RegularExpressions.Regex.Matches(result.Output,
+            @"(?m)^Epoch (\d) : +(\d+) / (\d+) = +([\d.]+) %; test cost +([\d.]+); training cost +([\d.]+), accuracy +(\d+) / \d+ = +[\d.]+ %; validation cost +([\d.]+), accuracy +(\d+) / 1000 = +[\d.]+ %; η (\S+) +\(\d+ ms\)\r?$");
+        Assert.Equal(2, epochLines.Count);
+        Assert.Equal(epochLines[0].Value.IndexOf("; test cost", StringComparison.Ordinal), epochLines[1].Value.IndexOf("; test cost", StringComparison.Ordinal));
+        string[] rows = File.ReadAllLines(Path.Combine(report, "history.csv"));
+        Assert.Equal(3, rows.Length);
+        for (int e = 0; e < 2; e++)
+        {
+            string[] printed = epochLines[e].Groups.Values.Skip(1).Select(g => g.Value).ToArray();
+            string[] f = rows[e + 1].Split(',');
+            double Csv(int column) => double.Parse(f[column], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(printed[0], f[0]);                                              // epoch
+            Assert.Equal(printed[9], f[1]);                                              // η: 3, then 1.5
+            Assert.Equal(printed[1], f[12]);                                             // test correct
+            Assert.Equal(printed[2], f[13]);                                             // test total
+            Assert.Equal(printed[3], (100 * Csv(14)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(printed[4], Csv(11).ToString("F4", System.Globalization.CultureInfo.InvariantCulture));   // test cost
+            Assert.Equal(printed[5], Csv(3).ToString("F4", System.Globalization.CultureInfo.InvariantCulture));    // training cost
+            Assert.Equal(printed[6], f[4]);                                              // training correct
+            Assert.Equal(printed[7], Csv(7).ToString("F4", System.Globalization.CultureInfo.InvariantCulture));    // validation cost
+            Assert.Equal(printed[8], f[8]);                                              // validation correct
+        }
+
+        // The saved network's mistakes are the report's, and its accuracy the printed final one.
+        var network = new Net784x30x10(seed: 1);
+        WeightsFile.Load(weights, network);
+        Dataset<float> test = TestData.Test;
+        int[] wrong = Enumerable.Range(0, test.Count).Where(i => network.Classify(test.Input(i)) != test.Label(i)).ToArray();
+        Assert.Equal(wrong.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            File.ReadAllLines(Path.Combine(report, "misclassified.csv")).Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Contains($"Final accuracy: {test.Count - wrong.Length} / {test.Count} = ", result.Output);
+        Assert.Contains($"{test.Count - wrong.Length:N0} of {test.Count:N0} test samples on the diagonal", File.ReadAllText(Path.Combine(report, "index.html")));
+        Assert.Contains($"Report written to {report} (11 files): open {Path.Combine(report, "index.html")}.", result.Output);
+    }
+
+    [Fact]
+    public void AReportPathThatIsAFile_OrUnderAMissingDirectory_IsOneLineAndExitCode2_BeforeTraining()
+    {
+        string file = _temporary.File("a-file");
+        File.WriteAllText(file, "");
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, "-o", _temporary.File("w.mlpw"), "--report", file), 2,
+            $"--report: {file} is a file; give the directory to write the report in.");
+        string missing = _temporary.File("no-such-directory");
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, "-o", _temporary.File("w.mlpw"), "--report", Path.Combine(missing, "out")), 2,
+            $"--report: the directory {missing} does not exist.");
     }
 }

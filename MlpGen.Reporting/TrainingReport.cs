@@ -163,11 +163,18 @@ public static class TrainingReport
         html.Append(Tiles.Invariant($"<h2>Learning curves</h2>\n<p><img src=\"{Files.LearningCurves}\" alt=\"Cost and accuracy per epoch\"></p>\n<p>SVG: "));
         if (hasCost) html.Append(Tiles.Invariant($"<a href=\"{Files.CostSvg}\">cost</a>, "));
         html.Append(Tiles.Invariant($"<a href=\"{Files.AccuracySvg}\">accuracy</a>; the numbers: <a href=\"{Files.HistoryCsv}\">{Files.HistoryCsv}</a>, <a href=\"{Files.HistoryJson}\">{Files.HistoryJson}</a>.</p>\n"));
-        html.Append("<table>\n<tr><th>Epoch</th><th>η</th><th>Training cost</th><th>Training accuracy</th><th>Validation cost</th><th>Validation accuracy</th><th>Test cost</th><th>Test accuracy</th><th>Time (s)</th></tr>\n");
-        foreach (EpochReport r in history)
-        {
-            html.Append(Tiles.Invariant($"<tr><td>{r.Epoch}</td><td>{r.Eta:G6}</td><td>{Cost(r.TrainingCost)}</td><td>{Percent(r.TrainingAccuracy)}</td><td>{Cost(r.ValidationCost)}</td><td>{Percent(r.ValidationAccuracy)}</td><td>{Cost(r.TestCost)}</td><td>{Percent(r.Accuracy)}</td><td>{r.Elapsed.TotalSeconds:F2}</td></tr>\n"));
-        }
+        // The columns that have a value in some epoch (training and validation only when monitored).
+        (string Header, Func<EpochReport, string> Cell)[] columns =
+        [
+            ("Epoch", r => r.Epoch.ToString(CultureInfo.InvariantCulture)), ("η", r => r.Eta.ToString("G6", CultureInfo.InvariantCulture)),
+            ("Training cost", r => Cost(r.TrainingCost)), ("Training accuracy", r => Percent(r.TrainingAccuracy)),
+            ("Validation cost", r => Cost(r.ValidationCost)), ("Validation accuracy", r => Percent(r.ValidationAccuracy)),
+            ("Test cost", r => Cost(r.TestCost)), ("Test accuracy", r => Percent(r.Accuracy)),
+            ("Time (s)", r => r.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)),
+        ];
+        columns = columns.Where(c => history.Any(r => c.Cell(r).Length > 0)).ToArray();
+        html.Append("<table>\n<tr>").AppendJoin("", columns.Select(c => $"<th>{E(c.Header)}</th>")).Append("</tr>\n");
+        foreach (EpochReport r in history) html.Append("<tr>").AppendJoin("", columns.Select(c => $"<td>{c.Cell(r)}</td>")).Append("</tr>\n");
         html.Append("</table>\n");
         html.Append(Tiles.Invariant($"<h2>Confusion matrix</h2>\n<p>Rows: the true class; columns: the predicted one. {results.Correct:N0} of {results.Count:N0} test samples on the diagonal ({100 * results.Accuracy:F2} %).</p>\n"));
         html.Append(Tiles.Invariant($"<p><img src=\"{Files.ConfusionPng}\" alt=\"Confusion matrix\"> (<a href=\"{Files.ConfusionSvg}\">SVG</a>)</p>\n"));

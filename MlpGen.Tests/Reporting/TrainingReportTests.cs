@@ -35,6 +35,11 @@ public sealed class TrainingReportTests : IDisposable
         return (network, history, test);
     }
 
+    /// <summary>The pictures' text needs a font on the machine (on Debian: apt-get install -y fonts-dejavu-core, as .ci/run does); without one the labels are blank.</summary>
+    [Fact]
+    public void AFontForThePicturesText_IsOnTheMachine() =>
+        Assert.True(SkiaSharp.SKFontManager.Default.GetFontFamilies().Length > 0, "no font for the report's text: install one (Debian: apt-get install -y fonts-dejavu-core)");
+
     [Fact]
     public void TestResults_ConfusionSumsToTheTestSet_DiagonalIsTheAccuracy_MisclassifiedAreExactlyTheWrongOnes()
     {

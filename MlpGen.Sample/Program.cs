@@ -1,14 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
-using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
-using System.Text;
 using MlpGen;
 using MlpGen.Data;
 using MlpGen.Persistence;

@@ -8,20 +8,26 @@ namespace MlpGen.Tests.Runtime;
 /// <summary>ModelSummary's counts: the parameters are the generated ParameterCount constant, the FLOPs the benchmarks' formula.</summary>
 public sealed class ModelSummaryTests
 {
-    public static TheoryData<INetwork<float>, long> SingleNetworks => new()
+    /// <summary>Networks of single precision by name (the name, not the network, is the theory's argument, so that xunit can show it), with their generated constant.</summary>
+    private static readonly System.Collections.Generic.Dictionary<string, (Func<INetwork<float>> Create, long GeneratedConstant)> Networks = new()
     {
-        { new Net784x30x10(seed: 1), Net784x30x10.ParameterCount },
-        { new Net784x16x16x10(seed: 1), Net784x16x16x10.ParameterCount },
-        { new Net784x100x10(seed: 1), Net784x100x10.ParameterCount },
-        { new Net3x5x7x2x4(seed: 1), Net3x5x7x2x4.ParameterCount },
-        { new Net1x1(seed: 1), Net1x1.ParameterCount },
+        ["784-30-10"] = (() => new Net784x30x10(seed: 1), Net784x30x10.ParameterCount),
+        ["784-16-16-10"] = (() => new Net784x16x16x10(seed: 1), Net784x16x16x10.ParameterCount),
+        ["784-100-10"] = (() => new Net784x100x10(seed: 1), Net784x100x10.ParameterCount),
+        ["3-5-7-2-4"] = (() => new Net3x5x7x2x4(seed: 1), Net3x5x7x2x4.ParameterCount),
+        ["1-1"] = (() => new Net1x1(seed: 1), Net1x1.ParameterCount),
     };
+
+    public static TheoryData<string> SingleNetworks => new(Networks.Keys);
 
     [Theory]
     [MemberData(nameof(SingleNetworks))]
-    public void Parameters_AreTheGeneratedConstant_AndBytesAreFourEach(INetwork<float> network, long generatedConstant)
+    public void Parameters_AreTheGeneratedConstant_AndBytesAreFourEach(string topology)
     {
+        (Func<INetwork<float>> create, long generatedConstant) = Networks[topology];
+        INetwork<float> network = create();
         ModelSummary summary = ModelSummary.Of(network);
+        Assert.Equal(topology, summary.Topology);
         Assert.Equal(generatedConstant, summary.Parameters);
         Assert.Equal(network.ParameterCount, summary.Parameters);
         Assert.Equal(4 * generatedConstant, summary.ParameterBytes);
@@ -39,8 +45,9 @@ public sealed class ModelSummaryTests
 
     [Theory]
     [MemberData(nameof(SingleNetworks))]
-    public void Flops_AreTheBenchmarksFormula(INetwork<float> network, long _)
+    public void Flops_AreTheBenchmarksFormula(string topology)
     {
+        INetwork<float> network = Networks[topology].Create();
         ModelSummary summary = ModelSummary.Of(network);
         Assert.Equal(Flops.Forward(network.LayerSizes), summary.InferenceFlopsPerSample);
         foreach (int m in new[] { 1, 10, 32, 1000 }) Assert.Equal(Flops.TrainPerSample(network.LayerSizes, m), summary.TrainingFlopsPerSample(m));

@@ -67,10 +67,18 @@ internal static class Charts
         // The square root of the count, so that the few confusions are visible next to the large diagonal.
         var intensities = new double[n, n];
         for (int t = 0; t < n; t++) for (int p = 0; p < n; p++) intensities[t, p] = Math.Sqrt(counts[t, p] / max);
-        var heatmap = plot.Add.Heatmap(intensities);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();   // white for 0, dark blue for the most
-        heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        heatmap.Extent = new CoordinateRect(0, n - 1, 0, n - 1);   // the cells' centres: row 0 at the top, cell (t, p) on x = p, y = n − 1 − t
+        // One filled rectangle per cell rather than a heat-map bitmap, so that the SVG is vectors (a bitmap would be
+        // smoothed when a browser scales it): cell (t, p) centred on x = p, y = n − 1 − t, row 0 at the top.
+        IColormap colours = new ScottPlot.Colormaps.Blues().Reversed();   // white for 0, dark blue for the most
+        for (int t = 0; t < n; t++)
+        {
+            for (int p = 0; p < n; p++)
+            {
+                var cell = plot.Add.Rectangle(p - 0.5, p + 0.5, n - 1 - t - 0.5, n - 1 - t + 0.5);
+                cell.FillStyle.Color = colours.GetColor(intensities[t, p]);
+                cell.LineStyle.Width = 0;
+            }
+        }
         for (int t = 0; t < n; t++)
         {
             for (int p = 0; p < n; p++)

@@ -16,17 +16,17 @@ internal static class Charts
     public static readonly string? FontName = SKFontManager.Default.GetFontFamilies().Contains("DejaVu Sans") ? "DejaVu Sans" : null;
 
     /// <summary>Cost per epoch: training, validation and test, those that were monitored.</summary>
-    public static Plot Cost(IReadOnlyList<EpochReport> history) => Curves(history, "Cost per epoch", "Cost", Alignment.UpperRight,
+    public static Plot Cost(IReadOnlyList<EpochReport> history) => Curves(history, "Cost per epoch", "Cost", Alignment.UpperRight, (0, double.PositiveInfinity),
         [("training", r => r.TrainingCost), ("validation", r => r.ValidationCost), ("test", r => r.TestCost)]);
 
     /// <summary>Accuracy per epoch in percent: training, validation and test, those that were monitored.</summary>
-    public static Plot Accuracy(IReadOnlyList<EpochReport> history) => Curves(history, "Accuracy per epoch", "Accuracy (%)", Alignment.LowerRight,
+    public static Plot Accuracy(IReadOnlyList<EpochReport> history) => Curves(history, "Accuracy per epoch", "Accuracy (%)", Alignment.LowerRight, (0, 100),
         [("training", r => 100 * r.TrainingAccuracy), ("validation", r => 100 * r.ValidationAccuracy), ("test", r => 100 * r.Accuracy)]);
 
     /// <summary>Whether any epoch has a cost (so that a cost chart without data is not drawn).</summary>
     public static bool HasCost(IReadOnlyList<EpochReport> history) => history.Any(r => r.TrainingCost is not null || r.ValidationCost is not null || r.TestCost is not null);
 
-    private static Plot Curves(IReadOnlyList<EpochReport> history, string title, string yLabel, Alignment legend, (string Name, Func<EpochReport, double?> Value)[] series)
+    private static Plot Curves(IReadOnlyList<EpochReport> history, string title, string yLabel, Alignment legend, (double Low, double High) range, (string Name, Func<EpochReport, double?> Value)[] series)
     {
         var plot = NewPlot();
         // The same colour for a set in both charts: training blue, validation orange, test green.
@@ -45,7 +45,11 @@ internal static class Charts
         plot.YLabel(yLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(legend);   // where the curves, which fall (cost) or rise (accuracy), leave room
-        if (history.Count == 1) plot.Axes.SetLimitsX(-1, 1);
+        plot.Axes.AutoScale();
+        if (history.Count == 1) plot.Axes.SetLimitsX(-0.5, 0.5);   // one epoch: one point in the middle, not an axis from −1 to 1
+        // No negative cost, no accuracy above 100 %: the autoscaled margin (and a single point's range) stops there.
+        AxisLimits limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(Math.Max(limits.Bottom, range.Low), Math.Min(limits.Top, range.High));
         return plot;
     }
 

@@ -16,8 +16,8 @@ namespace MlpGen.Tests.Browser;
 /// The digit pad (MlpGen.WebSample) as a person gets it: published (trimmed, compressed), served from a
 /// loopback HTTP server, opened in Debian's Chromium (headless, driven by Playwright), and written on with
 /// the mouse: real test digits traced stroke by stroke. Screenshots go to
-/// MlpGen.Tests/TestResults/Browser/ (digit-pad.png, digit-pad-phone.png), with the measured numbers in
-/// measurements.txt beside them.
+/// MlpGen.Tests/TestResults/Browser/ (digit-pad.png, digit-pad-test-digits.png, digit-pad-phone.png), with
+/// the measured numbers in measurements.txt beside them.
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
 [Trait("Category", "Browser")]
@@ -72,7 +72,7 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
         double perDigit = time.Elapsed.TotalMilliseconds / digits;
 
         Directory.CreateDirectory(Artefacts);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Artefacts, "digit-pad.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Artefacts, "digit-pad-test-digits.png") });
 
         double readyMs = double.Parse((await page.GetAttributeAsync("#pad-canvas", "data-ready-ms"))!);
         double firstPredictionMs = double.Parse((await page.GetAttributeAsync("#pad-canvas", "data-first-prediction-ms"))!);
@@ -100,6 +100,55 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
         Assert.Contains(framework, p => p.Contains("/MlpGen.WebSample.", StringComparison.Ordinal));
         Assert.DoesNotContain(framework, p => p.Contains("/MlpGen.", StringComparison.Ordinal) && !p.Contains("/MlpGen.WebSample.", StringComparison.Ordinal));
         Assert.True(brotli <= DownloadBudget, $"The first visit downloads {brotli:N0} bytes brotli-compressed; the budget is {DownloadBudget:N0}.");
+    }
+
+    [Fact]
+    public async Task DigitsWrittenWithSmoothPenStrokes_AreRead()
+    {
+        // Handwriting rather than traced images: a 3 as two bowls, one stroke, and a 7 as a bar and a
+        // slanted stem, drawn as a pen would (points in the pad's unit square, y down).
+        using var server = _pad.Serve();
+        await using var session = await BrowserSession.StartAsync(width: 820, height: 600);
+        IPage page = session.Page;
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("main[data-ready=true]", new() { Timeout = 60_000 });
+
+        var seven = new[] { (0.28f, 0.22f), (0.72f, 0.22f), (0.50f, 0.82f) };
+        await StrokeAsync(page, seven);
+        Assert.Equal("7", await SettledPredictionAsync(page));
+
+        await page.ClickAsync("#clear");
+        var three = new List<(float, float)>();
+        for (int step = 0; step <= 24; step++)   // the upper bowl, from its upper left round to the middle
+        {
+            double angle = (-160 + 250.0 * step / 24) * Math.PI / 180;
+            three.Add((0.48f + 0.19f * (float)Math.Cos(angle), 0.32f + 0.17f * (float)Math.Sin(angle)));
+        }
+        for (int step = 1; step <= 24; step++)   // the lower bowl, from the middle round to its lower left
+        {
+            double angle = (-90 + 250.0 * step / 24) * Math.PI / 180;
+            three.Add((0.48f + 0.21f * (float)Math.Cos(angle), 0.68f + 0.18f * (float)Math.Sin(angle)));
+        }
+        await StrokeAsync(page, three);
+        string predicted = await SettledPredictionAsync(page);
+
+        Directory.CreateDirectory(Artefacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Artefacts, "digit-pad.png") });
+        Assert.Empty(session.Errors);
+        Assert.Equal("3", predicted);
+    }
+
+    /// <summary>One mouse stroke through <paramref name="points"/> (the pad's unit square, y down).</summary>
+    private static async Task StrokeAsync(IPage page, IReadOnlyList<(float X, float Y)> points)
+    {
+        var box = (await page.Locator("#pad-canvas").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + points[0].X * box.Width, box.Y + points[0].Y * box.Height);
+        await page.Mouse.DownAsync();
+        for (int i = 1; i < points.Count; i++)
+        {
+            await page.Mouse.MoveAsync(box.X + points[i].X * box.Width, box.Y + points[i].Y * box.Height, new() { Steps = 4 });
+        }
+        await page.Mouse.UpAsync();
     }
 
     [Fact]
@@ -161,7 +210,7 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
             float py = box.Y + (y + 0.5f) * scale;
             await page.Mouse.MoveAsync(box.X + (from + 0.5f) * scale, py);
             await page.Mouse.DownAsync();
-            if (to > from) await page.Mouse.MoveAsync(box.X + (to + 0.5f) * scale, py, new() { Steps = to - from });
+            if (to > from) await page.Mouse.MoveAsync(box.X + (to + 0.5f) * scale, py);
             await page.Mouse.UpAsync();
         }
         return int.Parse(await SettledPredictionAsync(page));

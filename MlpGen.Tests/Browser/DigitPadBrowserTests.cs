@@ -98,6 +98,8 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
         Assert.Empty(session.Errors);
         Assert.True(correct >= 8, $"The page recognised {correct} of {digits} drawn test digits (label→prediction: {string.Join(" ", read)}); expected at least 8.");
         Assert.Contains(framework, p => p.Contains("/MlpGen.WebSample.", StringComparison.Ordinal));
+        string[] published = Directory.GetFiles(Path.Combine(_pad.Root, "_framework"), "MlpGen*").Select(Path.GetFileName).ToArray()!;
+        Assert.All(published, f => Assert.StartsWith("MlpGen.WebSample.", f));
         Assert.DoesNotContain(framework, p => p.Contains("/MlpGen.", StringComparison.Ordinal) && !p.Contains("/MlpGen.WebSample.", StringComparison.Ordinal));
         Assert.True(brotli <= DownloadBudget, $"The first visit downloads {brotli:N0} bytes brotli-compressed; the budget is {DownloadBudget:N0}.");
     }

@@ -7,13 +7,21 @@ using System.Threading.Tasks;
 
 namespace MlpGen.Tests.Infrastructure;
 
-/// <summary>A small HTTP server on 127.0.0.1 for download tests; answers each request with the handler's status and bytes, and stops on dispose.</summary>
+/// <summary>
+/// A small HTTP server on 127.0.0.1 for download and browser tests; answers each request with the handler's
+/// status, bytes and content type (none when null), and stops on dispose.
+/// </summary>
 internal sealed class LoopbackServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
 
     public LoopbackServer(Func<string, (int Status, byte[] Body)> handler)
+        : this(path => { (int status, byte[] body) = handler(path); return (status, body, null); })
+    {
+    }
+
+    public LoopbackServer(Func<string, (int Status, byte[] Body, string? ContentType)> handler)
     {
         int port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -28,8 +36,9 @@ internal sealed class LoopbackServer : IDisposable
                 catch (Exception) { return; }
                 string path = context.Request.Url!.AbsolutePath;
                 Requests.Enqueue(path);
-                (int status, byte[] body) = handler(path);
+                (int status, byte[] body, string? contentType) = handler(path);
                 context.Response.StatusCode = status;
+                if (contentType is not null) context.Response.ContentType = contentType;
                 context.Response.ContentLength64 = body.Length;
                 try { await context.Response.OutputStream.WriteAsync(body); }
                 catch (Exception) { }

@@ -80,13 +80,13 @@ internal static class AttributeSource
             [global::Microsoft.CodeAnalysis.EmbeddedAttribute]
             internal enum NetworkCodeShape
             {
-                /// <summary>Per layer: small layers written out as straight-line code, larger ones as Vector256 FMA loops. The fastest.</summary>
+                /// <summary>Per layer: small layers written out as straight-line code, larger ones as SIMD multiply-add loops (Vector256, or Vector128 where only 128-bit SIMD is accelerated). The fastest.</summary>
                 Auto = 0,
 
                 /// <summary>Every multiply-add written out as a scalar statement, split into methods small enough for the JIT to optimise. Slower; for comparison.</summary>
                 UnrolledScalar = 1,
 
-                /// <summary>Every layer as Vector256 FMA loops, small ones too.</summary>
+                /// <summary>Every layer as SIMD multiply-add loops (Vector256 or Vector128), small ones too.</summary>
                 Simd = 2,
             }
 

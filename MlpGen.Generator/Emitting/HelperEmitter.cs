@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MlpGen.Generator.Model;
 
 namespace MlpGen.Generator.Emitting;
@@ -14,7 +15,6 @@ internal static class HelperEmitter
         NetworkModel m = plan.Model;
         string t = plan.T;
         string output = plan.Output.Out;
-        string v = $"Vector256<{t}>";
 
         foreach (ActivationKind activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
         foreach (ActivationKind activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
@@ -22,15 +22,15 @@ internal static class HelperEmitter
         EmitOutputError(w, plan);
 
         EmitElementWise(w, plan,
-            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add).",
+            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add, on every path, so that every path and the runtime's own step give the same bits).",
             $"Descend(Span<{t}> p, ReadOnlySpan<{t}> g, {t} rate)", "p",
-            setup: new[]
+            setup: V => new[]
             {
                 $"ref {t} rp = ref MemoryMarshal.GetReference(p);",
                 $"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));",
-                $"{v} step = Vector256.Create(-rate);",
+                $"{V}<{t}> step = {V}.Create(-rate);",
             },
-            vector: new[] { "Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rg, (nuint)i), step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);" },
+            vector: V => new[] { $"{V}.FusedMultiplyAdd({V}.LoadUnsafe(ref rg, (nuint)i), step, {V}.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);" },
             scalar: $"p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);",
             visibility: "public");
 
@@ -76,12 +76,13 @@ internal static class HelperEmitter
     }
 
     /// <summary>
-    /// An element-wise kernel over <paramref name="span"/>: on the SIMD path, after <paramref name="setup"/>,
+    /// An element-wise kernel over <paramref name="span"/>: on each SIMD path, after <paramref name="setup"/>,
     /// <paramref name="vector"/> for each whole vector at element i, then <paramref name="scalar"/> for the rest;
-    /// on the scalar path <paramref name="scalar"/> for every element. Both paths compute each element alike.
+    /// on the scalar path <paramref name="scalar"/> for every element. <paramref name="setup"/> and <paramref name="vector"/>
+    /// take the vector class of the width (<c>Vector256</c> or <c>Vector128</c>); every path computes each element alike.
     /// </summary>
     private static void EmitElementWise(CodeWriter w, NetworkPlan plan, string summary, string signature, string span,
-        string[] setup, string[] vector, string scalar, string visibility = "private")
+        Func<string, string[]> setup, Func<string, string[]> vector, string scalar, string visibility = "private")
     {
         w.Line();
         w.Line($"/// <summary>{summary}</summary>");
@@ -90,13 +91,14 @@ internal static class HelperEmitter
         {
             Vocabulary.SimdOrScalar(w,
                 scalar: () => w.Line($"for (int i = 0; i < {span}.Length; i++) {scalar}"),
-                simd: () =>
+                simd: width =>
                 {
-                    foreach (string statement in setup) w.Line(statement);
+                    int lanes = plan.LanesOf(width);
+                    foreach (string statement in setup(width.Name)) w.Line(statement);
                     w.Line("int i = 0;");
-                    using (w.Block($"for (; i <= {span}.Length - {plan.Lanes}; i += {plan.Lanes})"))
+                    using (w.Block($"for (; i <= {span}.Length - {lanes}; i += {lanes})"))
                     {
-                        foreach (string statement in vector) w.Line(statement);
+                        foreach (string statement in vector(width.Name)) w.Line(statement);
                     }
                     w.Line($"for (; i < {span}.Length; i++) {scalar}");
                 });
@@ -107,55 +109,56 @@ internal static class HelperEmitter
     private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationKind activation)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, v = $"Vector256<{t}>", one = m.Literal("1"), math = m.MathClass;
-        string[] load = { $"ref {t} r = ref MemoryMarshal.GetReference(z);" };
+        string t = plan.T, one = m.Literal("1"), math = m.MathClass;
+        string load = $"ref {t} r = ref MemoryMarshal.GetReference(z);";
+        string lanes = LanesInProse(plan);
         switch (activation)
         {
             case ActivationKind.Sigmoid:
                 EmitElementWise(w, plan,
-                    $"a = σ(z) = 1 / (1 + e^−z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
                     $"Sigmoid(Span<{t}> z)", "z",
-                    setup: load,
-                    vector: new[]
+                    setup: V => new[] { load },
+                    vector: V => new[]
                     {
-                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
-                        $"({v}.One / ({v}.One + Vector256.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
+                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
+                        $"({V}<{t}>.One / ({V}<{t}>.One + {V}.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
                     },
                     scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
                 break;
             case ActivationKind.Tanh:
-                // Vector256 has no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
+                // The vector classes have no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
                 // exponent is never positive, so nothing overflows; near 0 its error is about one ulp of 1 (absolute).
                 EmitElementWise(w, plan,
-                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {plan.Lanes} lanes at a time, then the rest one by one by the same formula.",
+                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {lanes} at a time, then the rest one by one by the same formula.",
                     $"Tanh(Span<{t}> z)", "z",
-                    setup: new[] { load[0], $"{v} minusTwo = Vector256.Create({m.Literal("-2")});" },
-                    vector: new[]
+                    setup: V => new[] { load, $"{V}<{t}> minusTwo = {V}.Create({m.Literal("-2")});" },
+                    vector: V => new[]
                     {
-                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
-                        $"{v} e = Vector256.Exp(Vector256.Abs(x) * minusTwo);",
-                        $"{v} magnitude = ({v}.One - e) / ({v}.One + e);   // tanh |z|",
-                        $"Vector256.ConditionalSelect(Vector256.LessThan(x, {v}.Zero), -magnitude, magnitude).StoreUnsafe(ref r, (nuint)i);",
+                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
+                        $"{V}<{t}> e = {V}.Exp({V}.Abs(x) * minusTwo);",
+                        $"{V}<{t}> magnitude = ({V}<{t}>.One - e) / ({V}<{t}>.One + e);   // tanh |z|",
+                        $"{V}.ConditionalSelect({V}.LessThan(x, {V}<{t}>.Zero), -magnitude, magnitude).StoreUnsafe(ref r, (nuint)i);",
                     },
                     scalar: $"{{ {t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i])); {t} magnitude = ({one} - e) / ({one} + e); z[i] = z[i] < 0 ? -magnitude : magnitude; }}");
                 break;
             case ActivationKind.ReLU:
                 EmitElementWise(w, plan,
-                    $"a = ReLU(z) = max(0, z) in place, {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"a = ReLU(z) = max(0, z) in place, {lanes} at a time, then the rest one by one.",
                     $"ReLU(Span<{t}> z)", "z",
-                    setup: load,
-                    vector: new[] { $"Vector256.Max(Vector256.LoadUnsafe(ref r, (nuint)i), {v}.Zero).StoreUnsafe(ref r, (nuint)i);" },
+                    setup: V => new[] { load },
+                    vector: V => new[] { $"{V}.Max({V}.LoadUnsafe(ref r, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref r, (nuint)i);" },
                     scalar: $"z[i] = {math}.Max(z[i], 0);");
                 break;
             case ActivationKind.LeakyReLU:
                 EmitElementWise(w, plan,
-                    $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {plan.Lanes} lanes at a time, then the rest one by one.",
+                    $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {lanes} at a time, then the rest one by one.",
                     $"LeakyReLU(Span<{t}> z)", "z",
-                    setup: new[] { load[0], $"{v} slope = Vector256.Create(LeakyReLUSlope);" },
-                    vector: new[]
+                    setup: V => new[] { load, $"{V}<{t}> slope = {V}.Create(LeakyReLUSlope);" },
+                    vector: V => new[]
                     {
-                        $"{v} x = Vector256.LoadUnsafe(ref r, (nuint)i);",
-                        $"Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), x, x * slope).StoreUnsafe(ref r, (nuint)i);",
+                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
+                        $"{V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), x, x * slope).StoreUnsafe(ref r, (nuint)i);",
                     },
                     scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
                 break;
@@ -172,8 +175,7 @@ internal static class HelperEmitter
     private static void EmitSoftmax(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, v = $"Vector256<{t}>", math = m.MathClass;
-        int lanes = plan.Lanes;
+        string t = plan.T, math = m.MathClass;
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// a = softmax(z) in place over one sample's outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
@@ -195,68 +197,82 @@ internal static class HelperEmitter
                 }
                 w.Line("for (int i = 0; i < z.Length; i++) z[i] /= sum;");
             }
-            if (plan.Output.OutputSize < lanes)
+            int narrowest = NetworkPlan.Widths.Min(width => plan.LanesOf(width));
+            if (plan.Output.OutputSize < narrowest)
             {
-                w.Line($"// Narrower than one vector ({plan.Output.OutputSize} < {lanes} lanes): scalar loops on both kernel paths.");
+                w.Line($"// Narrower than one vector ({plan.Output.OutputSize} < {narrowest} lanes): scalar loops on every kernel path.");
                 Scalar();
                 return;
             }
-            Vocabulary.SimdOrScalar(w, Scalar, () =>
+            Vocabulary.SimdOrScalar(w, Scalar, width =>
             {
+                string vector = width.Name, v = $"{vector}<{t}>";
+                int lanes = plan.LanesOf(width);
+                if (plan.Output.OutputSize < lanes)
+                {
+                    w.Line($"// Narrower than one {vector} ({plan.Output.OutputSize} < {lanes} lanes): the scalar loops.");
+                    Scalar();
+                    return;
+                }
                 w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
                 w.Line($"int whole = z.Length - z.Length % {lanes};   // the elements in whole vectors; the rest are the scalar tail");
                 w.Line("// max z: lane by lane over the whole vectors, then across the lanes and the tail.");
-                w.Line($"{v} lanesMax = Vector256.LoadUnsafe(ref r);");
-                w.Line($"for (int i = {lanes}; i < whole; i += {lanes}) lanesMax = Vector256.Max(lanesMax, Vector256.LoadUnsafe(ref r, (nuint)i));");
+                w.Line($"{v} lanesMax = {vector}.LoadUnsafe(ref r);");
+                w.Line($"for (int i = {lanes}; i < whole; i += {lanes}) lanesMax = {vector}.Max(lanesMax, {vector}.LoadUnsafe(ref r, (nuint)i));");
                 w.Line($"{t} max = lanesMax.GetElement(0);");
                 w.Line($"for (int k = 1; k < {lanes}; k++) max = {math}.Max(max, lanesMax.GetElement(k));");
                 w.Line($"for (int i = whole; i < z.Length; i++) max = {math}.Max(max, z[i]);");
                 w.Line("// e^(z − max) in place, and their sum.");
-                w.Line($"{v} shift = Vector256.Create(max), sums = {v}.Zero;");
+                w.Line($"{v} shift = {vector}.Create(max), sums = {v}.Zero;");
                 using (w.Block($"for (int i = 0; i < whole; i += {lanes})"))
                 {
-                    w.Line($"{v} e = Vector256.Exp(Vector256.LoadUnsafe(ref r, (nuint)i) - shift);");
+                    w.Line($"{v} e = {vector}.Exp({vector}.LoadUnsafe(ref r, (nuint)i) - shift);");
                     w.Line("e.StoreUnsafe(ref r, (nuint)i);");
                     w.Line("sums += e;");
                 }
-                w.Line($"{t} sum = Vector256.Sum(sums);");
+                w.Line($"{t} sum = {vector}.Sum(sums);");
                 using (w.Block("for (int i = whole; i < z.Length; i++)"))
                 {
                     w.Line($"z[i] = {math}.Exp(z[i] - max);");
                     w.Line("sum += z[i];");
                 }
                 w.Line("// Divide by the sum.");
-                w.Line($"{v} total = Vector256.Create(sum);");
-                w.Line($"for (int i = 0; i < whole; i += {lanes}) (Vector256.LoadUnsafe(ref r, (nuint)i) / total).StoreUnsafe(ref r, (nuint)i);");
+                w.Line($"{v} total = {vector}.Create(sum);");
+                w.Line($"for (int i = 0; i < whole; i += {lanes}) ({vector}.LoadUnsafe(ref r, (nuint)i) / total).StoreUnsafe(ref r, (nuint)i);");
                 w.Line("for (int i = whole; i < z.Length; i++) z[i] /= sum;");
             });
         }
     }
 
+    /// <summary>The lanes per step of every width, for a summary: <c>8 lanes (Vector256) or 4 (Vector128)</c>.</summary>
+    private static string LanesInProse(NetworkPlan plan) =>
+        string.Join(" or ", NetworkPlan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})"));
+
     /// <summary>δ ← δ ⊙ f'(z) for a hidden layer's activation f, with f' written through the activations a = f(z).</summary>
     private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationKind activation)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, v = $"Vector256<{t}>", one = m.Literal("1");
+        string t = plan.T, one = m.Literal("1");
         string signature = $"{Vocabulary.DerivativeKernel(activation)}(ReadOnlySpan<{t}> a, Span<{t}> delta)";
-        string[] setup =
+        string[] references =
         {
             $"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));",
             $"ref {t} rd = ref MemoryMarshal.GetReference(delta);",
         };
-        string x = $"{v} x = Vector256.LoadUnsafe(ref ra, (nuint)i);";
+        Func<string, string[]> setup = V => references;
+        string X(string V) => $"{V}<{t}> x = {V}.LoadUnsafe(ref ra, (nuint)i);";
         switch (activation)
         {
             case ActivationKind.Sigmoid:
                 EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", signature, "delta",
                     setup: setup,
-                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * x * ({v}.One - x)).StoreUnsafe(ref rd, (nuint)i);" },
+                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * x * ({V}<{t}>.One - x)).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
                 break;
             case ActivationKind.Tanh:
                 EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", signature, "delta",
                     setup: setup,
-                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * ({v}.One - x * x)).StoreUnsafe(ref rd, (nuint)i);" },
+                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * ({V}<{t}>.One - x * x)).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: $"delta[i] *= {one} - a[i] * a[i];");
                 break;
             case ActivationKind.ReLU:
@@ -264,15 +280,15 @@ internal static class HelperEmitter
                     "δ ← δ ⊙ ReLU'(z), where ReLU'(z) = 1 where a = ReLU(z) &gt; 0, else 0. At z = 0 exactly (a = 0) the derivative is taken as 0, as PyTorch does.",
                     signature, "delta",
                     setup: setup,
-                    vector: new[] { x, $"Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), Vector256.LoadUnsafe(ref rd, (nuint)i), {v}.Zero).StoreUnsafe(ref rd, (nuint)i);" },
+                    vector: V => new[] { X(V), $"{V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), {V}.LoadUnsafe(ref rd, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: "delta[i] = a[i] > 0 ? delta[i] : 0;");
                 break;
             case ActivationKind.LeakyReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ LeakyReLU'(z), where LeakyReLU'(z) = 1 where a = LeakyReLU(z) &gt; 0 (exactly where z &gt; 0), else LeakyReLUSlope (at z = 0 too).",
                     signature, "delta",
-                    setup: new[] { setup[0], setup[1], $"{v} slope = Vector256.Create(LeakyReLUSlope);" },
-                    vector: new[] { x, $"(Vector256.LoadUnsafe(ref rd, (nuint)i) * Vector256.ConditionalSelect(Vector256.GreaterThan(x, {v}.Zero), {v}.One, slope)).StoreUnsafe(ref rd, (nuint)i);" },
+                    setup: V => new[] { references[0], references[1], $"{V}<{t}> slope = {V}.Create(LeakyReLUSlope);" },
+                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * {V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), {V}<{t}>.One, slope)).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: $"delta[i] *= a[i] > 0 ? {one} : LeakyReLUSlope;");
                 break;
             default:

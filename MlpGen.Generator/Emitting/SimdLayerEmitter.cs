@@ -5,13 +5,15 @@ using MlpGen.Generator.Model;
 namespace MlpGen.Generator.Emitting;
 
 /// <summary>
-/// Layers as <c>Vector256</c> fused multiply-add loops with constant trip counts (shared/design/codegen-evidence.md,
+/// Layers as SIMD multiply-add loops with constant trip counts (shared/design/codegen-evidence.md,
 /// shape E): unrolled across output rows (and samples), never across the wide input dimension, so every
 /// method stays small whatever the layer size. Each (row, sample) dot product runs in one accumulator in
 /// steps of one vector, then the leftover columns as constant-index scalar terms; the single-sample and the
 /// grouped kernels therefore add in the same order and give the same bits.
-/// Every kernel takes <see cref="Vocabulary.SimdOrScalar"/>'s switch: plain scalar loops where Vector256 is
-/// not hardware accelerated (NativeAOT's default x64 target, Arm64), the vector code elsewhere.
+/// Every kernel takes <see cref="Vocabulary.SimdOrScalar"/>'s switch, and the same code below writes its
+/// Vector256 and its Vector128 form (a <see cref="SimdWidth"/> parameter): Vector256 with AVX2, Vector128 where
+/// only 128-bit SIMD is accelerated (NativeAOT's default x64 target, Arm64, WebAssembly), plain scalar loops
+/// where there is no SIMD.
 /// </summary>
 internal sealed class SimdLayerEmitter : ILayerEmitter
 {
@@ -32,30 +34,36 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
     {
         string t = plan.T;
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
-        int vectorEnd = nIn / plan.Lanes * plan.Lanes;
 
         w.Line();
         w.Line("/// <summary>");
-        w.Line($"/// z{l} = W{l}·a{l - 1} + b{l} with Vector256 FMA ({nOut}×{nIn} = {Vocabulary.Num(layer.MultiplyAdds)} multiply-adds): rows in blocks of {RowsPerBlock},");
-        w.Line($"/// each row's dot product in one accumulator of {plan.Lanes} lanes ({RowsPerBlock} independent FMA chains sharing each input load),");
-        w.Line($"/// {vectorEnd / plan.Lanes} vector steps" + (nIn > vectorEnd ? $", then {nIn - vectorEnd} scalar columns." : "."));
+        w.Line($"/// z{l} = W{l}·a{l - 1} + b{l} with SIMD multiply-adds ({nOut}×{nIn} = {Vocabulary.Num(layer.MultiplyAdds)} multiply-adds): rows in blocks of {RowsPerBlock},");
+        w.Line($"/// each row's dot product in one accumulator ({RowsPerBlock} independent multiply-add chains sharing each input load):");
+        w.Line($"/// {string.Join("; ", NetworkPlan.Widths.Select(width => Steps(plan, layer, width)))}.");
         w.Line("/// </summary>");
         w.Line(Vocabulary.Hot);
         using (w.Block($"private static void Layer{l}(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> input, Span<{t}> z)"))
         {
             Vocabulary.SimdOrScalar(w,
                 scalar: () => w.Line($"Layer{l}Scalar(p, input, z, 1);"),
-                simd: () =>
+                simd: width =>
                 {
                     EmitParameterReferences(w, plan, layer);
                     w.Line($"ref {t} x0 = ref MemoryMarshal.GetReference(input.Slice(0, {layer.In}));");
                     w.Line($"ref {t} o0 = ref MemoryMarshal.GetReference(z.Slice(0, {layer.Out}));");
-                    EmitBlocks(w, plan, layer, RowsPerBlock, samples: 1);
+                    EmitBlocks(w, plan, layer, width, RowsPerBlock, samples: 1);
                 });
         }
 
         EmitForwardGroup(w, plan, layer);
         EmitForwardScalar(w, plan, layer);
+    }
+
+    /// <summary>A row's dot product in one width, in prose: <c>Vector256: 98 steps of 8 lanes</c>, then the scalar columns.</summary>
+    private static string Steps(NetworkPlan plan, LayerPlan layer, SimdWidth width)
+    {
+        int lanes = plan.LanesOf(width), nIn = layer.InputSize, vectorEnd = nIn / lanes * lanes;
+        return $"{width.Name}: {vectorEnd / lanes} step(s) of {lanes} lanes" + (nIn > vectorEnd ? $", then {nIn - vectorEnd} scalar column(s)" : "");
     }
 
     /// <summary>The same product for <see cref="NetworkPlan.Group"/> samples at once: every weight vector loaded serves all of them.</summary>
@@ -70,7 +78,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         {
             Vocabulary.SimdOrScalar(w,
                 scalar: () => w.Line($"Layer{l}Scalar(p, inputs, z, Group);"),
-                simd: () =>
+                simd: width =>
                 {
                     EmitParameterReferences(w, plan, layer);
                     w.Line($"ref {t} x0 = ref MemoryMarshal.GetReference(inputs.Slice(0, Group * {layer.In}));");
@@ -79,7 +87,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
                     {
                         w.Line($"ref {t} x{s} = ref Unsafe.Add(ref x0, {Vocabulary.Times(s, layer.In)}); ref {t} o{s} = ref Unsafe.Add(ref o0, {Vocabulary.Times(s, layer.Out)});");
                     }
-                    EmitBlocks(w, plan, layer, GroupRowsPerBlock, samples: g);
+                    EmitBlocks(w, plan, layer, width, GroupRowsPerBlock, samples: g);
                 });
         }
     }
@@ -92,7 +100,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
     }
 
     /// <summary>Row blocks of <paramref name="rows"/> rows × <paramref name="samples"/> samples, then one block for the leftover rows.</summary>
-    private static void EmitBlocks(CodeWriter w, NetworkPlan plan, LayerPlan layer, int rows, int samples)
+    private static void EmitBlocks(CodeWriter w, NetworkPlan plan, LayerPlan layer, SimdWidth width, int rows, int samples)
     {
         int nOut = layer.OutputSize;
         int blocked = nOut / rows * rows;
@@ -100,7 +108,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         {
             using (w.Block($"for (int j = 0; j < {Vocabulary.Bound(blocked, nOut, layer.Out)}; j += {rows})"))
             {
-                EmitBlock(w, plan, layer, rows, samples, first: null);
+                EmitBlock(w, plan, layer, width, rows, samples, first: null);
             }
         }
         if (nOut > blocked)
@@ -108,16 +116,16 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
             w.Line($"// The last {nOut - blocked} row(s).");
             using (w.Block(""))
             {
-                EmitBlock(w, plan, layer, nOut - blocked, samples, first: blocked);
+                EmitBlock(w, plan, layer, width, nOut - blocked, samples, first: blocked);
             }
         }
     }
 
     /// <summary>One block of rows, starting at the loop's row j (<paramref name="first"/> null) or at a constant row.</summary>
-    private static void EmitBlock(CodeWriter w, NetworkPlan plan, LayerPlan layer, int rows, int samples, int? first)
+    private static void EmitBlock(CodeWriter w, NetworkPlan plan, LayerPlan layer, SimdWidth width, int rows, int samples, int? first)
     {
-        string t = plan.T, v = $"Vector256<{t}>";
-        int lanes = plan.Lanes, nIn = layer.InputSize, vectorEnd = nIn / lanes * lanes;
+        string t = plan.T, vector = width.Name, v = $"{vector}<{t}>";
+        int lanes = plan.LanesOf(width), nIn = layer.InputSize, vectorEnd = nIn / lanes * lanes;
         string Row(int r) => Rows.Index(first, r);
         string Acc(int r, int s) => samples == 1 ? $"s{r}" : $"s{r}_{s}";
 
@@ -132,16 +140,16 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
             {
                 if (samples == 1)
                 {
-                    w.Line($"{v} x = Vector256.LoadUnsafe(ref x0, (nuint)k);");
-                    for (int r = 0; r < rows; r++) w.Line($"{Acc(r, 0)} = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w{r}, (nuint)k), x, {Acc(r, 0)});");
+                    w.Line($"{v} x = {vector}.LoadUnsafe(ref x0, (nuint)k);");
+                    for (int r = 0; r < rows; r++) w.Line($"{Acc(r, 0)} = {Vocabulary.MultiplyAdd(width, $"{vector}.LoadUnsafe(ref w{r}, (nuint)k)", "x", Acc(r, 0))};");
                 }
                 else
                 {
-                    for (int r = 0; r < rows; r++) w.Line($"{v} v{r} = Vector256.LoadUnsafe(ref w{r}, (nuint)k);");
+                    for (int r = 0; r < rows; r++) w.Line($"{v} v{r} = {vector}.LoadUnsafe(ref w{r}, (nuint)k);");
                     for (int s = 0; s < samples; s++)
                     {
-                        w.Line($"{v} x{s}k = Vector256.LoadUnsafe(ref x{s}, (nuint)k);");
-                        for (int r = 0; r < rows; r++) w.Line($"{Acc(r, s)} = Vector256.FusedMultiplyAdd(v{r}, x{s}k, {Acc(r, s)});");
+                        w.Line($"{v} x{s}k = {vector}.LoadUnsafe(ref x{s}, (nuint)k);");
+                        for (int r = 0; r < rows; r++) w.Line($"{Acc(r, s)} = {Vocabulary.MultiplyAdd(width, $"v{r}", $"x{s}k", Acc(r, s))};");
                     }
                 }
             }
@@ -150,7 +158,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         {
             for (int r = 0; r < rows; r++)
             {
-                string sum = $"Unsafe.Add(ref o{s}, {Row(r)}) = Unsafe.Add(ref b, {Row(r)})" + (vectorEnd > 0 ? $" + Vector256.Sum({Acc(r, s)})" : "");
+                string sum = $"Unsafe.Add(ref o{s}, {Row(r)}) = Unsafe.Add(ref b, {Row(r)})" + (vectorEnd > 0 ? $" + {vector}.Sum({Acc(r, s)})" : "");
                 string tail = string.Concat(Enumerable.Range(vectorEnd, nIn - vectorEnd).Select(k => $" + Unsafe.Add(ref w{r}, {k}) * Unsafe.Add(ref x{s}, {k})"));
                 w.Line(sum + tail + ";");
             }
@@ -163,7 +171,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         string t = plan.T, nIn = layer.In, nOut = layer.Out;
         int l = layer.Index, unrolled = layer.InputSize / 4 * 4;
         w.Line();
-        w.Line($"/// <summary>z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: the path where Vector256 is not hardware accelerated.</summary>");
+        w.Line($"/// <summary>z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: the path where neither Vector256 nor Vector128 is hardware accelerated.</summary>");
         w.Line(Vocabulary.Hot);
         using (w.Block($"private static void Layer{l}Scalar(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z, int count)"))
         {
@@ -196,8 +204,8 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
 
     public void EmitTransposed(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        string t = plan.T, v = $"Vector256<{t}>";
-        int l = layer.Index, lanes = plan.Lanes;
+        string t = plan.T;
+        int l = layer.Index;
 
         w.Line();
         w.Line("/// <summary>");
@@ -212,20 +220,25 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
             w.Line($"ref {t} o = ref MemoryMarshal.GetReference(result.Slice(0, {layer.In}));");
             Vocabulary.SimdOrScalar(w,
                 scalar: () => EmitTransposedScalarColumns(w, plan, layer, 0),
-                simd: () => new ColumnPlan(layer, lanes).Emit(w, vectors =>
+                simd: width =>
                 {
-                    for (int i = 0; i < vectors; i++) w.Line($"{v} t{i} = {v}.Zero;");
-                    using (w.Block($"for (int j = 0; j < {layer.Out}; j++)"))
+                    string vector = width.Name, v = $"{vector}<{t}>";
+                    int lanes = plan.LanesOf(width);
+                    new ColumnPlan(layer, lanes).Emit(w, vectors =>
                     {
-                        w.Line($"{v} ej = Vector256.Create(Unsafe.Add(ref e, j));");
-                        w.Line($"ref {t} wj = ref Unsafe.Add(ref w, j * {layer.In});");
-                        for (int i = 0; i < vectors; i++)
+                        for (int i = 0; i < vectors; i++) w.Line($"{v} t{i} = {v}.Zero;");
+                        using (w.Block($"for (int j = 0; j < {layer.Out}; j++)"))
                         {
-                            w.Line($"t{i} = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wj, {Columns.Offset(i, lanes)}), ej, t{i});");
+                            w.Line($"{v} ej = {vector}.Create(Unsafe.Add(ref e, j));");
+                            w.Line($"ref {t} wj = ref Unsafe.Add(ref w, j * {layer.In});");
+                            for (int i = 0; i < vectors; i++)
+                            {
+                                w.Line($"t{i} = {Vocabulary.MultiplyAdd(width, $"{vector}.LoadUnsafe(ref wj, {Columns.Offset(i, lanes)})", "ej", $"t{i}")};");
+                            }
                         }
-                    }
-                    for (int i = 0; i < vectors; i++) w.Line($"t{i}.StoreUnsafe(ref o, {Columns.Offset(i, lanes)});");
-                }, scalar: from => EmitTransposedScalarColumns(w, plan, layer, from)));
+                        for (int i = 0; i < vectors; i++) w.Line($"t{i}.StoreUnsafe(ref o, {Columns.Offset(i, lanes)});");
+                    }, scalar: from => EmitTransposedScalarColumns(w, plan, layer, from));
+                });
         }
     }
 
@@ -260,22 +273,22 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
             w.Line($"ref {t} e = ref MemoryMarshal.GetReference(delta.Slice(0, count * {layer.Out}));");
             Vocabulary.SimdOrScalar(w,
                 scalar: () => EmitGradientScalarColumns(w, plan, layer, 0),
-                simd: () => new ColumnPlan(layer, plan.Lanes).Emit(w, vectors =>
+                simd: width => new ColumnPlan(layer, plan.LanesOf(width)).Emit(w, vectors =>
                 {
-                    // Two gradient rows at a time: 2 × vectors independent FMA chains, each input load serving both rows.
+                    // Two gradient rows at a time: 2 × vectors independent multiply-add chains, each input load serving both rows.
                     int paired = nOut / 2 * 2;
                     if (paired > 0)
                     {
                         using (w.Block($"for (int j = 0; j < {Vocabulary.Bound(paired, nOut, layer.Out)}; j += 2)"))
                         {
-                            EmitGradientRows(w, plan, layer, vectors, rows: 2, first: null);
+                            EmitGradientRows(w, plan, layer, width, vectors, rows: 2, first: null);
                         }
                     }
                     if (nOut > paired)
                     {
                         using (w.Block(""))
                         {
-                            EmitGradientRows(w, plan, layer, vectors, rows: 1, first: paired);
+                            EmitGradientRows(w, plan, layer, width, vectors, rows: 1, first: paired);
                         }
                     }
                 }, scalar: from => EmitGradientScalarColumns(w, plan, layer, from)));
@@ -289,23 +302,23 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
     }
 
     /// <summary>One step of <paramref name="vectors"/> vectors of <paramref name="rows"/> gradient rows: load, add every sample's δ·a, store.</summary>
-    private static void EmitGradientRows(CodeWriter w, NetworkPlan plan, LayerPlan layer, int vectors, int rows, int? first)
+    private static void EmitGradientRows(CodeWriter w, NetworkPlan plan, LayerPlan layer, SimdWidth width, int vectors, int rows, int? first)
     {
-        string t = plan.T, v = $"Vector256<{t}>";
-        int lanes = plan.Lanes;
+        string t = plan.T, vector = width.Name, v = $"{vector}<{t}>";
+        int lanes = plan.LanesOf(width);
         for (int r = 0; r < rows; r++)
         {
             w.Line($"ref {t} g{r}r = ref Unsafe.Add(ref gw, {Rows.Offset(first, r, layer.In)});");
-            for (int i = 0; i < vectors; i++) w.Line($"{v} g{r}_{i} = Vector256.LoadUnsafe(ref g{r}r, {Columns.Offset(i, lanes)});");
+            for (int i = 0; i < vectors; i++) w.Line($"{v} g{r}_{i} = {vector}.LoadUnsafe(ref g{r}r, {Columns.Offset(i, lanes)});");
         }
         using (w.Block("for (int s = 0; s < count; s++)"))
         {
             w.Line($"ref {t} xs = ref Unsafe.Add(ref x, s * {layer.In});");
-            for (int r = 0; r < rows; r++) w.Line($"{v} e{r} = Vector256.Create(Unsafe.Add(ref e, s * {layer.Out} + {Rows.Index(first, r)}));");
+            for (int r = 0; r < rows; r++) w.Line($"{v} e{r} = {vector}.Create(Unsafe.Add(ref e, s * {layer.Out} + {Rows.Index(first, r)}));");
             for (int i = 0; i < vectors; i++)
             {
-                w.Line($"{v} x{i} = Vector256.LoadUnsafe(ref xs, {Columns.Offset(i, lanes)});");
-                for (int r = 0; r < rows; r++) w.Line($"g{r}_{i} = Vector256.FusedMultiplyAdd(x{i}, e{r}, g{r}_{i});");
+                w.Line($"{v} x{i} = {vector}.LoadUnsafe(ref xs, {Columns.Offset(i, lanes)});");
+                for (int r = 0; r < rows; r++) w.Line($"g{r}_{i} = {Vocabulary.MultiplyAdd(width, $"x{i}", $"e{r}", $"g{r}_{i}")};");
             }
         }
         for (int r = 0; r < rows; r++)

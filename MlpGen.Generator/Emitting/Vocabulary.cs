@@ -20,16 +20,34 @@ internal static class Vocabulary
     public const string Hot = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>
-    /// Writes the switch every kernel makes between its two paths:
-    /// <c>if (!Vector256.IsHardwareAccelerated) { scalar } else { simd }</c>. The condition is a constant to
-    /// the JIT, so only one path is compiled: plain scalar loops where 256-bit SIMD is missing (NativeAOT's
-    /// default x64 target, Arm64), Vector256 code elsewhere.
+    /// Writes the switch every kernel makes between its paths, widest first:
+    /// <c>if (Vector256.IsHardwareAccelerated) { … } else if (Vector128.IsHardwareAccelerated) { … } else { scalar }</c>.
+    /// The conditions are constants to the JIT (and to NativeAOT's compiler), so only one path is compiled: Vector256
+    /// code with AVX2, Vector128 code where only 128-bit SIMD is accelerated (NativeAOT's default x64 target, Arm64's
+    /// NEON, WebAssembly's SIMD128), plain scalar loops where there is no SIMD. <paramref name="simd"/> writes the
+    /// body of one width; it is called once per width of <see cref="NetworkPlan.Widths"/>.
     /// </summary>
-    public static void SimdOrScalar(CodeWriter w, Action scalar, Action simd)
+    public static void SimdOrScalar(CodeWriter w, Action scalar, Action<SimdWidth> simd)
     {
-        using (w.Block("if (!Vector256.IsHardwareAccelerated)   // a constant to the JIT: only one of the two paths is compiled")) scalar();
-        using (w.Block("else")) simd();
+        for (int i = 0; i < NetworkPlan.Widths.Count; i++)
+        {
+            SimdWidth width = NetworkPlan.Widths[i];
+            string condition = $"{(i == 0 ? "if" : "else if")} ({width.Name}.IsHardwareAccelerated)";
+            string comment = i == 0 ? "   // constants to the JIT: only one of the paths is compiled" : "";
+            using (w.Block(condition + comment)) simd(width);
+        }
+        using (w.Block("else")) scalar();
     }
+
+    /// <summary>
+    /// a·b + c on vectors of <paramref name="width"/>, for the sums of products in the layer kernels:
+    /// <c>MultiplyAddEstimate</c>, one fused multiply-add instruction where the machine has one (FMA3 on x64, NEON on
+    /// Arm64), else a multiply and an add. <c>FusedMultiplyAdd</c> would instead fall back to software emulation, element
+    /// by element, where there is no FMA instruction (NativeAOT's default x64 target has none), which measured slower
+    /// than the scalar loops. Which of the two it is is fixed per machine when the code is compiled, and every kernel
+    /// (single sample, grouped, training) uses it alike, so Predict and PredictBatch still agree bit for bit.
+    /// </summary>
+    public static string MultiplyAdd(SimdWidth width, string a, string b, string c) => $"{width.Name}.MultiplyAddEstimate({a}, {b}, {c})";
 
     /// <summary><c>factor * name</c> as short as it can be said: <c>0</c>, <c>N0</c>, <c>3 * N0</c>.</summary>
     public static string Times(long factor, string name) => factor switch

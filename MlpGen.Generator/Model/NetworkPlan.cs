@@ -7,7 +7,7 @@ namespace MlpGen.Generator.Model;
 /// <summary>How one weight layer's kernels are written.</summary>
 internal enum LayerKernel
 {
-    /// <summary><c>Vector256</c> fused multiply-add loops with constant trip counts (and a scalar-loop path).</summary>
+    /// <summary>SIMD multiply-add loops with constant trip counts, in a <c>Vector256</c> and a <c>Vector128</c> form (and a scalar-loop path).</summary>
     Simd,
 
     /// <summary>Every multiply-add written out as a statement with constant indices.</summary>
@@ -25,6 +25,37 @@ internal enum InitScheme
 
     /// <summary>He normal: weights N(0, 2/n_in), biases 0: for ReLU and leaky ReLU layers.</summary>
     He,
+}
+
+/// <summary>
+/// One SIMD width the kernels are written for: <c>Vector256</c> or <c>Vector128</c>. Every SIMD kernel is emitted
+/// once per width from the same emitter code, and the generated code picks the widest one the machine accelerates
+/// (<see cref="NetworkPlan.Widths"/>, widest first). There is no Vector512 form: on the Zen 4 prototypes it was
+/// 3–15% slower than Vector256 (shared/design/codegen-evidence.md), and no AVX-512 machine was at hand to measure it in
+/// the project's benchmarks.
+/// </summary>
+internal sealed class SimdWidth
+{
+    public static readonly SimdWidth Vector256 = new(256, "AVX2 on x64");
+    public static readonly SimdWidth Vector128 = new(128, "SSE on x64 without AVX2, e.g. NativeAOT's default target; NEON on Arm64; SIMD128 on WebAssembly");
+
+    private SimdWidth(int bits, string where)
+    {
+        Bits = bits;
+        Where = where;
+    }
+
+    /// <summary>256 or 128.</summary>
+    public int Bits { get; }
+
+    /// <summary>Where this width is the widest one accelerated, in prose for a comment.</summary>
+    public string Where { get; }
+
+    /// <summary>The vector class the code calls: <c>Vector256</c> or <c>Vector128</c>.</summary>
+    public string Name => $"Vector{Bits}";
+
+    /// <summary>Lanes of one vector of an element of <paramref name="elementSize"/> bytes.</summary>
+    public int Lanes(int elementSize) => Bits / 8 / elementSize;
 }
 
 /// <summary>
@@ -159,8 +190,14 @@ internal sealed class NetworkPlan
     /// <summary>The C# keyword of the element type, e.g. <c>float</c>.</summary>
     public string T => Model.ElementKeyword;
 
-    /// <summary>Lanes of one <c>Vector256</c> of the element type.</summary>
+    /// <summary>Lanes of one <c>Vector256</c> of the element type: the widest vector, which decides the layers' kernel shapes.</summary>
     public int Lanes => Model.Lanes;
+
+    /// <summary>The SIMD widths every SIMD kernel is written for, widest first: the generated code takes the first one the machine accelerates, else scalar loops.</summary>
+    public static IReadOnlyList<SimdWidth> Widths { get; } = new[] { SimdWidth.Vector256, SimdWidth.Vector128 };
+
+    /// <summary>Lanes of one vector of <paramref name="width"/> of the element type.</summary>
+    public int LanesOf(SimdWidth width) => width.Lanes(Model.ElementSize);
 
     /// <summary>The file-local class holding the math.</summary>
     public string KernelsClass => Model.TypeName + "Kernels";

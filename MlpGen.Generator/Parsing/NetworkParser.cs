@@ -435,15 +435,16 @@ internal static class NetworkParser
     private static IEnumerable<TypeDeclarationSyntax> Parts(INamedTypeSymbol type, CancellationToken cancellationToken) =>
         type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>();
 
-    /// <summary>The framework APIs the generated kernels call that the compilation lacks (Vector256.Exp and FusedMultiplyAdd came with .NET 9), or null.</summary>
+    /// <summary>The framework APIs the generated kernels call that the compilation lacks (Vector256/Vector128 Exp, FusedMultiplyAdd and MultiplyAddEstimate came with .NET 9), or null.</summary>
     private static string? MissingFrameworkApis(Compilation compilation)
     {
-        var vectors = compilation.GetTypesByMetadataName("System.Runtime.Intrinsics.Vector256");
-        string[] missing = new[] { "Exp", "FusedMultiplyAdd" }
-            .Where(method => !vectors.Any(v => v.GetMembers(method).Any(m => m.DeclaredAccessibility == Accessibility.Public)))
-            .Select(method => "Vector256." + method)
+        string[] missing = new[] { "Vector256", "Vector128" }
+            .SelectMany(vector => new[] { "Exp", "FusedMultiplyAdd", "MultiplyAddEstimate" }.Select(method => (vector, method)))
+            .Where(api => !compilation.GetTypesByMetadataName("System.Runtime.Intrinsics." + api.vector)
+                .Any(v => v.GetMembers(api.method).Any(m => m.DeclaredAccessibility == Accessibility.Public)))
+            .Select(api => api.vector + "." + api.method)
             .ToArray();
-        return missing.Length == 0 ? null : string.Join(" and ", missing);
+        return missing.Length == 0 ? null : string.Join(", ", missing);
     }
 
     /// <summary>

@@ -178,6 +178,11 @@ internal static class DiagnosticDescriptors
         "The class '{0}' has the full name of '{1}', which the generated code names (the runtime's types and the namespace of the kernels); rename the class or move it out of the namespace MlpGen",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor WeightsActivationMismatch = new(
+        "MLPG035", "Weights file was trained with other activations",
+        "The weights file '{0}' was trained with the activations {2} (hidden layers first, the output's last), but '{1}' declares {3}; its outputs would be wrong: declare the activations the weights were trained with (Hidden, HiddenLayers, Output), or name a weights file trained for these",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -186,7 +191,7 @@ internal static class DiagnosticDescriptors
         WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
         PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
         FrameworkTooOld, FileLocal, UnsupportedActivation, UnsupportedOutput, HiddenLayersMismatch, CostNeedsOtherOutput,
-        QuadraticWithSoftmax, NamedLikeUsedType,
+        QuadraticWithSoftmax, NamedLikeUsedType, WeightsActivationMismatch,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -59,7 +59,7 @@ internal static class ConvertCommand
         if (outputFormat == ModelFormat.MlpGenWeights)
         {
             Console.WriteLine($"Bake it into a class (with <AdditionalFiles Include=\"{Path.GetFileName(outputPath)}\" />):");
-            Console.WriteLine($"  {Attribute(network, Path.GetFileName(outputPath))} public partial class Model {{ }}");
+            Console.WriteLine($"  {NetworkDeclaration.Attribute(network, Path.GetFileName(outputPath))} public partial class Model {{ }}");
         }
         return 0;
     }
@@ -77,21 +77,5 @@ internal static class ConvertCommand
         string cost = network.Cost is { } c ? WeightsFile.CostName(c) : "unspecified";
         return $"{network.Topology}, {(hidden.Length > 0 ? hidden + " hidden, " : "")}{WeightsFile.ActivationName(network.Activations[^1])} output, "
             + $"cost {cost}, {(network.Element == WeightsElement.Float32 ? "float32" : "float64")}, {network.ParameterCount:N0} parameters";
-    }
-
-    /// <summary>The [Network] attribute of a class that computes what <paramref name="network"/> computes, baking <paramref name="file"/>.</summary>
-    private static string Attribute(NetworkWeights network, string file)
-    {
-        var arguments = network.LayerSizes.Select(s => s.ToString()).ToList();
-        ActivationFunction[] hidden = network.Activations.Take(network.Activations.Count - 1).ToArray();
-        if (hidden.Distinct().Count() > 1)
-            arguments.Add($"HiddenLayers = new[] {{ {string.Join(", ", hidden.Select(a => "NetworkActivation." + a))} }}");
-        else if (hidden.Length > 0 && hidden[0] != ActivationFunction.Sigmoid)
-            arguments.Add($"Hidden = NetworkActivation.{hidden[0]}");
-        if (network.Activations[^1] != ActivationFunction.Sigmoid) arguments.Add($"Output = NetworkOutput.{network.Activations[^1]}");
-        if (network.Cost is CostFunction.CrossEntropy) arguments.Add("Cost = NetworkCost.CrossEntropy");
-        if (network.Element == WeightsElement.Float64) arguments.Add("ElementType = typeof(double)");
-        arguments.Add($"Weights = \"{file}\"");
-        return $"[Network({string.Join(", ", arguments)})]";
     }
 }

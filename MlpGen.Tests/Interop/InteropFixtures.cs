@@ -24,14 +24,14 @@ internal static class InteropFixtures
 
     public static string Directory { get; } = Path.Combine(Repository.Root, "MlpGen.Tests", "Interop", "Fixtures");
 
-    public static string File(string name) => Path.Combine(Directory, name);
+    public static string Fixture(string name) => Path.Combine(Directory, name);
 
     /// <summary>The first <see cref="Samples"/> test images, one after another.</summary>
     public static float[] Images { get; } = Enumerable.Range(0, Samples).SelectMany(i => TestData.Test.Input(i).ToArray()).ToArray();
 
-    public static float[] ExpectedSingle(string name) => MemoryMarshal.Cast<byte, float>(System.IO.File.ReadAllBytes(File(name + ".expected.f32"))).ToArray();
+    public static float[] ExpectedSingle(string name) => MemoryMarshal.Cast<byte, float>(System.IO.File.ReadAllBytes(Fixture(name + ".expected.f32"))).ToArray();
 
-    public static double[] ExpectedDouble(string name) => MemoryMarshal.Cast<byte, double>(System.IO.File.ReadAllBytes(File(name + ".expected.f64"))).ToArray();
+    public static double[] ExpectedDouble(string name) => MemoryMarshal.Cast<byte, double>(System.IO.File.ReadAllBytes(Fixture(name + ".expected.f64"))).ToArray();
 
     /// <summary>
     /// Writes <paramref name="network"/> as a weights file, compiles the class <see cref="NetworkDeclaration.Attribute"/>

@@ -27,7 +27,7 @@ public sealed class OnnxImportTests(ITestOutputHelper output)
     [MemberData(nameof(Fixtures))]
     public void PyTorchModel_BakedIntoAGeneratedClass_GivesPyTorchsOutputs(string name, string topology, string activations)
     {
-        NetworkWeights imported = ModelFile.Read(File(name + ".onnx"));
+        NetworkWeights imported = ModelFile.Read(Fixture(name + ".onnx"));
         Assert.Equal(topology, imported.Topology);
         Assert.Equal(activations, imported.ActivationNames);
         Assert.Equal(WeightsElement.Float32, imported.Element);
@@ -52,12 +52,12 @@ public sealed class OnnxImportTests(ITestOutputHelper output)
     {
         using var directory = new TemporaryDirectory();
         string weights = directory.File("model.mlpw"), onnx = directory.File("model.onnx");
-        ModelFile.Write(weights, ModelFile.Read(File(name + ".onnx")));
+        ModelFile.Write(weights, ModelFile.Read(Fixture(name + ".onnx")));
         ModelFile.Write(onnx, ModelFile.Read(weights));
         NetworkWeights again = ModelFile.Read(onnx);
         Assert.Equal(topology, again.Topology);
         Assert.Equal(activations, again.ActivationNames);
-        Assert.Equal(ModelFile.Read(File(name + ".onnx")).Parameters, again.Parameters);   // bit for bit
+        Assert.Equal(ModelFile.Read(Fixture(name + ".onnx")).Parameters, again.Parameters);   // bit for bit
 
         float[] actual = RunInOnnxRuntime(System.IO.File.ReadAllBytes(onnx), Images, 784);
         double difference = MaxAbsDifference(ExpectedSingle(name), actual);

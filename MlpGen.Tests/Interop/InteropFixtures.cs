@@ -22,9 +22,9 @@ internal static class InteropFixtures
     /// <summary>PyTorch's outputs are of the first 200 test images.</summary>
     public const int Samples = 200;
 
-    public static string Directory { get; } = Path.Combine(Repository.Root, "MlpGen.Tests", "Interop", "Fixtures");
+    public static string FixtureDirectory { get; } = Path.Combine(Repository.Root, "MlpGen.Tests", "Interop", "Fixtures");
 
-    public static string Fixture(string name) => Path.Combine(Directory, name);
+    public static string Fixture(string name) => Path.Combine(FixtureDirectory, name);
 
     /// <summary>The first <see cref="Samples"/> test images, one after another.</summary>
     public static float[] Images { get; } = Enumerable.Range(0, Samples).SelectMany(i => TestData.Test.Input(i).ToArray()).ToArray();

@@ -53,8 +53,8 @@ internal static class ConvertCommand
         Preflight.CheckOutputPath(outputPath, "OUT");
 
         NetworkWeights network = ModelFile.Read(inputPath);
+        ModelFile.Write(outputPath, network);   // before anything is printed: a format that cannot hold the network is one line
         Console.WriteLine($"Read {inputPath}: {Describe(network)}.");
-        ModelFile.Write(outputPath, network);
         Console.WriteLine($"Wrote {Path.GetFullPath(outputPath)} ({Name(outputFormat)}).");
         if (outputFormat == ModelFormat.MlpGenWeights)
         {

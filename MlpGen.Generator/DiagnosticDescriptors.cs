@@ -188,6 +188,11 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Info, isEnabledByDefault: false,
         description: "The layers (shape, activation, weights, biases), the parameters and their bytes, and the floating-point operations per sample to infer and to train (2 per multiply-add), as MlpGen.ModelSummary computes them at run time. Off by default; turn it on with 'dotnet_diagnostic.MLPG033.severity = suggestion' in .editorconfig.");
 
+    public static readonly DiagnosticDescriptor WeightsActivationMismatch = new(
+        "MLPG035", "Weights file was trained with other activations",
+        "The weights file '{0}' was trained with the activations {2} (hidden layers first, the output's last), but '{1}' declares {3}; its outputs would be wrong: declare the activations the weights were trained with (Hidden, HiddenLayers, Output), or name a weights file trained for these",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>All descriptors, for lookup by ID and for tests.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -196,7 +201,7 @@ internal static class DiagnosticDescriptors
         WeightsUnsupportedVersion, WeightsAmbiguous, UnsupportedCodeShape, UnrolledScalarIsSlower, InternalError, Abstract,
         PrimaryConstructor, BaseWithoutParameterlessConstructor, MemberConflict, NamedLikeMember, LanguageVersionTooLow,
         FrameworkTooOld, FileLocal, UnsupportedActivation, UnsupportedOutput, HiddenLayersMismatch, CostNeedsOtherOutput,
-        QuadraticWithSoftmax, NamedLikeUsedType, ModelSummary,
+        QuadraticWithSoftmax, NamedLikeUsedType, ModelSummary, WeightsActivationMismatch,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -22,15 +22,16 @@ internal static class Preflight
     /// <summary>
     /// The weights file can be written: the path is not a directory, its directory exists, and a file can be
     /// created there (checked the way the weights are saved: a temporary file beside the target, then deleted).
+    /// <paramref name="source"/> names the path in the messages: <c>--weights</c>, or <c>OUT</c> of <c>convert</c>.
     /// </summary>
-    public static void CheckOutputPath(string path)
+    public static void CheckOutputPath(string path, string source = "--weights")
     {
-        if (path.Length == 0) throw SampleError.Usage("--weights: expected a file name, found ''.");
+        if (path.Length == 0) throw SampleError.Usage($"{source}: expected a file name, found ''.");
         string full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw SampleError.Usage($"--weights: {full} is a directory; give the path of the weights file to write in it.");
+        if (Directory.Exists(full)) throw SampleError.Usage($"{source}: {full} is a directory; give the path of the {(source == "--weights" ? "weights file" : "file")} to write in it.");
         string parent = Path.GetDirectoryName(full)!;
-        if (File.Exists(parent)) throw SampleError.Usage($"--weights: {parent} is a file, not a directory.");
-        if (!Directory.Exists(parent)) throw SampleError.Usage($"--weights: the directory {parent} does not exist.");
+        if (File.Exists(parent)) throw SampleError.Usage($"{source}: {parent} is a file, not a directory.");
+        if (!Directory.Exists(parent)) throw SampleError.Usage($"{source}: the directory {parent} does not exist.");
         string probe = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -38,7 +39,7 @@ internal static class Preflight
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw SampleError.Failure($"Cannot write the weights to {full}: {e.Message}");
+            throw SampleError.Failure($"Cannot write {(source == "--weights" ? "the weights" : "the output")} to {full}: {e.Message}");
         }
         finally
         {

@@ -78,6 +78,7 @@ var root = new RootCommand("Trains an MlpGen network on the MNIST handwritten di
     topology, hidden, outputLayer, cost, optimizer, momentum, epochs, miniBatch, eta, lambda, regularization, schedule,
     validation, earlyStop, init, monitor, threads, seed, data, weights, noDownload, report,
 };
+root.Subcommands.Add(ConvertCommand.Create());   // convert IN OUT: ONNX, network2.py JSON and weights files
 root.SetAction(parse =>
 {
     try

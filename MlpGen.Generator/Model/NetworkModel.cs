@@ -32,12 +32,27 @@ internal enum CostKind
 /// </summary>
 internal enum ActivationKind
 {
+    // The names in weights files (WeightsFormat) are ActivationKinds.FileName's.
     Sigmoid = 0,
     Tanh = 1,
     ReLU = 2,
     LeakyReLU = 3,
     Softmax = 4,
     Identity = 5,
+}
+
+internal static class ActivationKinds
+{
+    /// <summary>The activation's name on the <c>activations</c> line of a weights file: sigmoid, tanh, relu, leaky-relu, softmax, identity.</summary>
+    public static string FileName(this ActivationKind kind) => kind switch
+    {
+        ActivationKind.Sigmoid => "sigmoid",
+        ActivationKind.Tanh => "tanh",
+        ActivationKind.ReLU => "relu",
+        ActivationKind.LeakyReLU => "leaky-relu",
+        ActivationKind.Softmax => "softmax",
+        _ => "identity",
+    };
 }
 
 /// <summary>The output layer's activation; the values match the generated <c>MlpGen.NetworkOutput</c> enum.</summary>
@@ -143,6 +158,7 @@ internal sealed record ParseResult(NetworkModel? Model, EquatableArray<Diagnosti
 /// <summary>An additional file ending in <c>.mlpw</c>, parsed: its contents, or what is wrong with it.</summary>
 /// <param name="Path">The file's path as the compiler knows it.</param>
 /// <param name="Element"><c>float32</c> or <c>float64</c>; empty when the file has a problem.</param>
+/// <param name="Activations">The activation names the file records (format version 2); empty for a version 1 file, which does not say, and when the file has a problem.</param>
 /// <param name="Data">The parameters as little-endian bytes; empty when the file has a problem.</param>
 /// <param name="Problem">What kind of defect the file has, if any.</param>
 /// <param name="Line">The 1-based line of the defect.</param>
@@ -151,6 +167,7 @@ internal sealed record WeightsFileModel(
     string Path,
     EquatableArray<int> LayerSizes,
     string Element,
+    EquatableArray<string> Activations,
     uint Crc32,
     EquatableArray<byte> Data,
     MlpGen.Persistence.WeightsFormat.Problem Problem,

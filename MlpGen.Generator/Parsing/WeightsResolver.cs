@@ -29,9 +29,10 @@ internal static class WeightsResolver
             ? WeightsFormat.Result.Failure(WeightsFormat.Problem.Malformed, 1, "the file could not be read")
             : WeightsFormat.Parse(text);
         return result.Value is { } contents
-            ? new WeightsFileModel(file.Path, new EquatableArray<int>(contents.LayerSizes), contents.Element, contents.Crc32,
+            ? new WeightsFileModel(file.Path, new EquatableArray<int>(contents.LayerSizes), contents.Element,
+                contents.Activations is { } activations ? new EquatableArray<string>(activations) : EquatableArray<string>.Empty, contents.Crc32,
                 new EquatableArray<byte>(contents.Parameters), WeightsFormat.Problem.None, 0, "")
-            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", 0, EquatableArray<byte>.Empty, result.Problem, result.Line, result.Message);
+            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, EquatableArray<byte>.Empty, result.Problem, result.Line, result.Message);
     }
 
     /// <summary>Gives the parse result's model the weights its attribute names, or replaces the model by the diagnostic that says why not.</summary>
@@ -54,10 +55,14 @@ internal static class WeightsResolver
         {
             WeightsFileModel file = matches[0];
             string element = WeightsFormat.ElementName(model.ElementSize);
+            string[] declared = model.Activations.Select(a => a.FileName()).ToArray();
             problem = file.Problem switch
             {
                 WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(model.LayerSizes) || file.Element != element =>
                     Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, string.Join("-", file.LayerSizes), file.Element, model.Topology, element),
+                // A version 1 file does not say what it was trained with (no activations): it bakes into any network of its shape.
+                WeightsFormat.Problem.None when file.Activations.Count > 0 && !file.Activations.SequenceEqual(declared) =>
+                    Diagnostic(DiagnosticDescriptors.WeightsActivationMismatch, request, name, string.Join(" ", file.Activations), string.Join(" ", declared)),
                 WeightsFormat.Problem.None => null,
                 WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
                 _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),

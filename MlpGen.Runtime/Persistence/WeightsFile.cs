@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -27,11 +28,12 @@ public sealed class WeightsFormatException : IOException
 
 /// <summary>
 /// Saves and loads a network's parameters in the MlpGen weights format (extension <c>.mlpw</c>),
-/// version 1: ASCII text, so that the file can also be handed to the compiler as an
+/// version 2 (version 1 files still load): ASCII text, so that the file can also be handed to the compiler as an
 /// <c>AdditionalFiles</c> item and baked into a network class by the generator (the compiler
 /// refuses binary additional files with CS2015). The layout is described on <see cref="FormatVersion"/>.
-/// Loading checks every line, the parameter count against the topology, the data length and the
-/// checksum before it touches the network. Saving writes a temporary file beside the target and
+/// Loading checks every line, the topology, element type and (version 2) activations against the
+/// network, the parameter count against the topology, the data length and the checksum before it
+/// touches the network. Saving writes a temporary file beside the target and
 /// renames it into place, so a crash never leaves a half-written weights file under the real name;
 /// a symbolic link is written through (its final target gets the data, the link stays a link), and
 /// the file keeps its permissions.
@@ -41,17 +43,20 @@ public static class WeightsFile
     /// <summary>
     /// The format version this library writes and reads:
     /// <code>
-    /// MLPW 1                      magic and format version
+    /// MLPW 2                      magic and format version
     /// topology 784-16-16-10       layer sizes, input first
     /// element float32             float32 or float64
     /// parameters 13002            number of weights and biases
     /// crc32 1a2b3c4d              CRC-32 (IEEE) of the parameter bytes below
+    /// activations relu relu softmax  the activation of each layer after the input, the output's last
+    /// cost log-likelihood         quadratic, cross-entropy, log-likelihood or unspecified
     /// data
     /// AAAAPz8/...                 the parameters as little-endian IEEE 754 bytes, base64, 76 characters a line:
     /// ...                         for each layer l, W_l row-major [out, in], then b_l
     /// end
     /// </code>
-    /// Lines end in LF (CRLF is accepted).
+    /// Lines end in LF (CRLF is accepted). Version 1 files have no <c>activations</c> and <c>cost</c>
+    /// lines; they load into any network of their topology and element type.
     /// </summary>
     public const int FormatVersion = WeightsFormat.Version;
 
@@ -66,69 +71,76 @@ public static class WeightsFile
     public static void Save<T>(string path, INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureLittleEndian();
-        byte[] bytes = Encoding.ASCII.GetBytes(WeightsFormat.Format(network.LayerSizes.ToArray(), ElementName<T>(), MemoryMarshal.AsBytes<T>(network.Parameters).ToArray()));
-        string? target = null, temporary = null;
-        try
-        {
-            target = FinalTarget(Path.GetFullPath(path));
-            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            if (!OperatingSystem.IsWindows() && File.Exists(target))
-            {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
-            }
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SaveFailed(path, target, temporary, e);
-        }
-        finally
-        {
-            DeleteQuietly(temporary);
-        }
+        string text = WeightsFormat.Format(network.LayerSizes.ToArray(), ElementName<T>(), MemoryMarshal.AsBytes<T>(network.Parameters).ToArray(),
+            ActivationNames(network.Activations.ToArray()), CostName(network.CostFunction));
+        AtomicFile.Write(path, Encoding.ASCII.GetBytes(text), "the weights");
     }
 
-    /// <summary>The file a path finally names: itself, or the end of its chain of symbolic links.</summary>
-    private static string FinalTarget(string fullPath)
+    /// <summary>Writes <paramref name="weights"/> to <paramref name="path"/> in the current format version, atomically, as <see cref="Save{T}"/> does.</summary>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and says why. Nothing is left behind.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission to write the file is denied.</exception>
+    public static void Write(string path, NetworkWeights weights)
     {
-        var file = new FileInfo(fullPath);
-        if (file.LinkTarget is null) return fullPath; // not a link (or nothing there yet)
-        FileSystemInfo? target = file.ResolveLinkTarget(returnFinalTarget: true);
-        return target is null ? fullPath : Path.GetFullPath(target.FullName);
+        EnsureLittleEndian();
+        byte[] data = weights.Element == WeightsElement.Float32
+            ? MemoryMarshal.AsBytes<float>(Array.ConvertAll(weights.Parameters, p => (float)p)).ToArray()
+            : MemoryMarshal.AsBytes<double>(weights.Parameters).ToArray();
+        string text = WeightsFormat.Format(weights.LayerSizes.ToArray(), weights.Element == WeightsElement.Float32 ? "float32" : "float64", data,
+            ActivationNames(weights.Activations.ToArray()), weights.Cost is { } cost ? CostName(cost) : WeightsFormat.UnspecifiedCost);
+        AtomicFile.Write(path, Encoding.ASCII.GetBytes(text), "the weights");
     }
 
-    /// <summary>The exception for a save that failed: it names the path the caller gave (and the link's target, if that differs), never the hidden temporary file.</summary>
-    private static Exception SaveFailed(string path, string? target, string? temporary, Exception e)
+    /// <summary>
+    /// Reads a whole weights file without a network class: topology, activations, cost and parameters.
+    /// A version 1 file does not record its activations or cost: it is read as network.py's network,
+    /// sigmoid throughout with the quadratic cost (the only one MlpGen trained when it wrote version 1).
+    /// </summary>
+    /// <exception cref="WeightsFormatException">The file is malformed, corrupt or of an unknown version; the message names the file and line.</exception>
+    public static NetworkWeights Read(string path)
     {
-        string reason = e.Message;
-        if (temporary is not null) reason = reason.Replace(temporary, target);
-        string where = target is not null && target != Path.GetFullPath(path) ? $" (a link to {target})" : "";
-        string message = $"Cannot save the weights to {path}{where}: {reason}";
-        return e switch
-        {
-            UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
-            DirectoryNotFoundException => new DirectoryNotFoundException(message, e),
-            _ => new IOException(message, e),
-        };
+        EnsureLittleEndian();
+        WeightsFormat.Result result = WeightsFormat.Parse(File.ReadAllText(path, Encoding.ASCII));
+        if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
+        double[] parameters = contents.Element == "float32"
+            ? Array.ConvertAll(MemoryMarshal.Cast<byte, float>(contents.Parameters).ToArray(), p => (double)p)
+            : MemoryMarshal.Cast<byte, double>(contents.Parameters).ToArray();
+        ActivationFunction[] activations = contents.Activations is { } names
+            ? Array.ConvertAll(names, ParseActivation)
+            : Enumerable.Repeat(ActivationFunction.Sigmoid, contents.LayerSizes.Length - 1).ToArray();
+        CostFunction? cost = contents.Cost is null ? CostFunction.Quadratic : ParseCost(contents.Cost);
+        return new NetworkWeights(contents.LayerSizes, activations, cost,
+            contents.Element == "float32" ? WeightsElement.Float32 : WeightsElement.Float64, parameters);
     }
 
-    private static void DeleteQuietly(string? temporary)
+    /// <summary>The name of an activation in a weights file (and on the sample's command line): sigmoid, tanh, relu, leaky-relu, softmax, identity.</summary>
+    public static string ActivationName(ActivationFunction activation) => activation switch
     {
-        if (temporary is null) return;
-        try
-        {
-            File.Delete(temporary);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing more can be done; the save's own outcome is what the caller needs to hear.
-        }
-    }
+        ActivationFunction.Sigmoid => "sigmoid",
+        ActivationFunction.Tanh => "tanh",
+        ActivationFunction.ReLU => "relu",
+        ActivationFunction.LeakyReLU => "leaky-relu",
+        ActivationFunction.Softmax => "softmax",
+        ActivationFunction.Identity => "identity",
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>The name of a cost in a weights file: quadratic, cross-entropy, log-likelihood.</summary>
+    public static string CostName(CostFunction cost) => cost switch
+    {
+        CostFunction.Quadratic => "quadratic",
+        CostFunction.CrossEntropy => "cross-entropy",
+        CostFunction.LogLikelihood => "log-likelihood",
+        _ => throw new ArgumentOutOfRangeException(nameof(cost), cost, null),
+    };
+
+    private static string[] ActivationNames(ActivationFunction[] activations) => Array.ConvertAll(activations, ActivationName);
+
+    // The parser has checked the names: each is one of these.
+    private static ActivationFunction ParseActivation(string name) =>
+        Enum.GetValues<ActivationFunction>().First(a => ActivationName(a) == name);
+
+    private static CostFunction? ParseCost(string name) =>
+        name == WeightsFormat.UnspecifiedCost ? null : Enum.GetValues<CostFunction>().First(c => CostName(c) == name);
 
     /// <summary>Reads the parameters in <paramref name="path"/> into <paramref name="network"/>, after checking that the file is intact and of the same topology and element type.</summary>
     /// <exception cref="WeightsFormatException">The file is malformed or corrupt, of another version, element type or topology.</exception>
@@ -143,6 +155,13 @@ public static class WeightsFile
             string fileTopology = string.Join("-", layerSizes);
             Require(fileTopology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {fileTopology}");
             Require(result.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {result.Element}");
+        }
+        if (result.Activations is { } fileActivations)
+        {
+            string networkActivations = string.Join(" ", ActivationNames(network.Activations.ToArray()));
+            string trained = string.Join(" ", fileActivations);
+            Require(trained == networkActivations, path, 6,
+                $"expected the activations {networkActivations} of the network, found {trained} (the weights were trained with other activations)");
         }
         if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
         contents.Parameters.CopyTo(MemoryMarshal.AsBytes(network.Parameters));

@@ -6,28 +6,43 @@ using System.Text;
 namespace MlpGen.Persistence;
 
 /// <summary>
-/// The text of an MlpGen weights file (<c>.mlpw</c>), format version 1: writing it and parsing it.
+/// The text of an MlpGen weights file (<c>.mlpw</c>), format version 2 (version 1 is still read): writing it and parsing it.
 /// This one file is compiled into both MlpGen.Runtime (which saves and loads weights) and the
 /// netstandard2.0 source generator (which bakes a weights file into a network class), so the two
 /// can never disagree about the format. It therefore uses only what netstandard2.0 offers, and it
 /// reports problems as values: the runtime turns them into exceptions, the generator into diagnostics.
 /// <code>
-/// MLPW 1                      magic and format version
+/// MLPW 2                      magic and format version
 /// topology 784-16-16-10       layer sizes, input first
 /// element float32             float32 or float64
 /// parameters 13002            number of weights and biases
 /// crc32 1a2b3c4d              CRC-32 (IEEE) of the parameter bytes below
+/// activations relu relu softmax  the activation of each layer after the input, the output layer's last (version 2)
+/// cost log-likelihood         the cost it was trained on, or 'unspecified' (version 2)
 /// data
 /// AAAAPz8/...                 the parameters as little-endian IEEE 754 bytes, base64, 76 characters a line:
 /// ...                         for each layer l, W_l row-major [out, in], then b_l
 /// end
 /// </code>
-/// Lines end in LF (CRLF is accepted).
+/// Lines end in LF (CRLF is accepted). Version 1 files are the same without the <c>activations</c> and
+/// <c>cost</c> lines: they do not say what the network computed with, so readers take them for any network.
 /// </summary>
 internal static class WeightsFormat
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The format version this code writes; it reads this one and version 1.</summary>
+    public const int Version = 2;
+
+    /// <summary>The names of the activations on the <c>activations</c> line; hidden layers take the first four, the output layer sigmoid, softmax or identity.</summary>
+    public static readonly string[] HiddenActivationNames = { "sigmoid", "tanh", "relu", "leaky-relu" };
+
+    /// <summary>The names of the output activations on the <c>activations</c> line (last item).</summary>
+    public static readonly string[] OutputActivationNames = { "sigmoid", "softmax", "identity" };
+
+    /// <summary>The names on the <c>cost</c> line; <see cref="UnspecifiedCost"/> for weights from elsewhere (ONNX) that do not say.</summary>
+    public static readonly string[] CostNames = { "quadratic", "cross-entropy", "log-likelihood", UnspecifiedCost };
+
+    /// <summary>The cost line's value for weights whose training cost is not known.</summary>
+    public const string UnspecifiedCost = "unspecified";
 
     private const int Base64LineLength = 76;
 
@@ -52,15 +67,23 @@ internal static class WeightsFormat
     /// <summary>A well-formed, intact weights file.</summary>
     public sealed class Contents
     {
-        public Contents(int[] layerSizes, string element, uint crc32, byte[] parameters)
+        public Contents(int[] layerSizes, string element, uint crc32, byte[] parameters, string[]? activations, string? cost)
         {
             LayerSizes = layerSizes;
             Element = element;
             Crc32 = crc32;
             Parameters = parameters;
+            Activations = activations;
+            Cost = cost;
         }
 
         public int[] LayerSizes { get; }
+
+        /// <summary>The activation of each layer after the input (names of <see cref="HiddenActivationNames"/>, the output's of <see cref="OutputActivationNames"/>); null in a version 1 file.</summary>
+        public string[]? Activations { get; }
+
+        /// <summary>A name of <see cref="CostNames"/>; null in a version 1 file.</summary>
+        public string? Cost { get; }
 
         /// <summary><c>float32</c> or <c>float64</c>.</summary>
         public string Element { get; }
@@ -75,12 +98,13 @@ internal static class WeightsFormat
 
     /// <summary>
     /// The outcome of <see cref="Parse"/>: the contents, or the problem, its 1-based line and a message
-    /// saying what was expected and found; with the header (lines 2 and 3) whenever it is well formed,
-    /// also when a later line is not, so that a reader can first check that the file is of its network.
+    /// saying what was expected and found; with the header (lines 2 and 3, and the activations of line 6
+    /// in version 2) whenever it is well formed, also when a later line is not, so that a reader can first
+    /// check that the file is of its network.
     /// </summary>
     public sealed class Result
     {
-        private Result(Contents? contents, Problem problem, int line, string message, int[]? layerSizes, string? element)
+        private Result(Contents? contents, Problem problem, int line, string message, int[]? layerSizes, string? element, string[]? activations)
         {
             Value = contents;
             Problem = problem;
@@ -88,6 +112,7 @@ internal static class WeightsFormat
             Message = message;
             LayerSizes = layerSizes;
             Element = element;
+            Activations = activations;
         }
 
         public Contents? Value { get; }
@@ -98,19 +123,22 @@ internal static class WeightsFormat
         /// <summary>The element of line 3 (<c>float32</c> or <c>float64</c>), when lines 1 to 3 are well formed (else null).</summary>
         public string? Element { get; }
 
+        /// <summary>The activations of line 6 of a version 2 file, when the lines up to it are well formed (else null, and always null for version 1).</summary>
+        public string[]? Activations { get; }
+
         public Problem Problem { get; }
 
         public int Line { get; }
 
         public string Message { get; }
 
-        public static Result Success(Contents contents) => new(contents, Problem.None, 0, "", contents.LayerSizes, contents.Element);
+        public static Result Success(Contents contents) => new(contents, Problem.None, 0, "", contents.LayerSizes, contents.Element, contents.Activations);
 
-        public static Result Failure(Problem problem, int line, string message) => new(null, problem, line, message, null, null);
+        public static Result Failure(Problem problem, int line, string message) => new(null, problem, line, message, null, null, null);
 
-        /// <summary>A problem after a well-formed header of <paramref name="layerSizes"/> and <paramref name="element"/>.</summary>
-        public static Result Failure(Problem problem, int line, string message, int[] layerSizes, string element) =>
-            new(null, problem, line, message, layerSizes, element);
+        /// <summary>A problem after a well-formed header of <paramref name="layerSizes"/>, <paramref name="element"/> and (version 2, when line 6 is well formed) <paramref name="activations"/>.</summary>
+        public static Result Failure(Problem problem, int line, string message, int[] layerSizes, string element, string[]? activations) =>
+            new(null, problem, line, message, layerSizes, element, activations);
     }
 
     /// <summary>The element name of a number type of <paramref name="size"/> bytes.</summary>
@@ -122,7 +150,8 @@ internal static class WeightsFormat
     private const long MaxParameters = long.MaxValue / 16;
 
     /// <summary>The text of a weights file holding <paramref name="parameters"/> (little-endian bytes).</summary>
-    public static string Format(int[] layerSizes, string element, byte[] parameters)
+    /// <remarks><paramref name="activations"/> has one name per layer after the input (<see cref="HiddenActivationNames"/>, <see cref="OutputActivationNames"/>), <paramref name="cost"/> is one of <see cref="CostNames"/>.</remarks>
+    public static string Format(int[] layerSizes, string element, byte[] parameters, string[] activations, string cost)
     {
         var text = new StringBuilder();
         text.Append("MLPW ").Append(Version).Append('\n');
@@ -130,6 +159,8 @@ internal static class WeightsFormat
         text.Append("element ").Append(element).Append('\n');
         text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
         text.Append("crc32 ").Append(Crc32.Compute(parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("activations ").Append(string.Join(" ", activations)).Append('\n');
+        text.Append("cost ").Append(cost).Append('\n');
         text.Append("data\n");
         string base64 = Convert.ToBase64String(parameters);
         for (int i = 0; i < base64.Length; i += Base64LineLength)
@@ -148,23 +179,27 @@ internal static class WeightsFormat
         string Found(int number) => number <= lines.Length && lines[number - 1].Length > 0
             ? "'" + (lines[number - 1].Length > 40 ? lines[number - 1].Substring(0, 40) + "…" : lines[number - 1]) + "'"
             : "nothing (truncated)";
-        int[]? headerSizes = null; // lines 2 and 3, once they are well formed: every failure after them carries them
+        int[]? headerSizes = null; // lines 2 and 3 (and 6), once they are well formed: every failure after them carries them
         string? headerElement = null;
+        string[]? headerActivations = null;
         Result Failure(Problem problem, int number, string message) => headerSizes is null
             ? Result.Failure(problem, number, message)
-            : Result.Failure(problem, number, message, headerSizes, headerElement!);
+            : Result.Failure(problem, number, message, headerSizes, headerElement!, headerActivations);
         Result Malformed(int number, string message) => Failure(Problem.Malformed, number, message);
 
         if (!Line(1).StartsWith("MLPW ", StringComparison.Ordinal))
         {
             return Result.Failure(Problem.NotWeightsFile, 1, $"expected 'MLPW {Version}' (an MlpGen weights file), found {Found(1)}");
         }
-        if (Line(1) != "MLPW " + Version)
+        int version = Line(1) == "MLPW 1" ? 1 : Line(1) == "MLPW 2" ? 2 : 0;
+        if (version == 0)
         {
-            return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version {Version}, found {Found(1)}");
+            return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version 1 or 2, found {Found(1)}");
         }
 
-        string[] names = { "topology", "element", "parameters", "crc32" };
+        string[] names = version == 1
+            ? new[] { "topology", "element", "parameters", "crc32" }
+            : new[] { "topology", "element", "parameters", "crc32", "activations", "cost" };
         var fields = new string[names.Length];
         for (int i = 0; i < names.Length; i++)
         {
@@ -173,6 +208,7 @@ internal static class WeightsFormat
             fields[i] = line.Substring(names[i].Length + 1);
         }
         string topology = fields[0], element = fields[1], countText = fields[2], crcText = fields[3];
+        int dataLine = names.Length + 2;
 
         string[] sizeTexts = topology.Split('-');
         var sizes = new int[sizeTexts.Length];
@@ -202,12 +238,28 @@ internal static class WeightsFormat
         {
             return Malformed(5, $"expected 8 hexadecimal digits, found '{crcText}'");
         }
-        if (Line(6) != "data") return Malformed(6, $"expected 'data', found {Found(6)}");
+        string[]? activations = null;
+        string? cost = null;
+        if (version == 2)
+        {
+            activations = fields[4].Split(' ');
+            string expected = $"{sizes.Length - 1} activations separated by spaces: {string.Join(", ", HiddenActivationNames)} for hidden layers, {string.Join(", ", OutputActivationNames)} for the output layer";
+            if (activations.Length != sizes.Length - 1) return Malformed(6, $"expected {expected}, found '{fields[4]}'");
+            for (int i = 0; i < activations.Length; i++)
+            {
+                string[] allowed = i == activations.Length - 1 ? OutputActivationNames : HiddenActivationNames;
+                if (Array.IndexOf(allowed, activations[i]) < 0) return Malformed(6, $"expected {expected}, found '{fields[4]}'");
+            }
+            headerActivations = activations;
+            cost = fields[5];
+            if (Array.IndexOf(CostNames, cost) < 0) return Malformed(7, $"expected one of {string.Join(", ", CostNames)}, found '{cost}'");
+        }
+        if (Line(dataLine) != "data") return Malformed(dataLine, $"expected 'data', found {Found(dataLine)}");
 
         long expectedBytes = expectedCount * ElementSize(element);
         // The base64 text bounds the data, so a header that claims a huge topology allocates nothing big.
         var data = new MemoryStream((int)Math.Min(expectedBytes, text.Length));
-        int number = 7;
+        int number = dataLine + 1;
         for (; number <= lines.Length && lines[number - 1] != "end"; number++)
         {
             byte[] chunk;
@@ -244,6 +296,6 @@ internal static class WeightsFormat
             return Failure(Problem.ChecksumMismatch, 5,
                 $"checksum mismatch: the file records CRC-32 {crc:x8}, its data gives {actual:x8} (the file is corrupt)");
         }
-        return Result.Success(new Contents(sizes, element, crc, parameters));
+        return Result.Success(new Contents(sizes, element, crc, parameters, activations, cost));
     }
 }

@@ -187,7 +187,7 @@ public class BakedWeightsTests
     {
         string text = WeightsText(new Net2x2x1(1), Nine);
         string[] lines = text.Split('\n');
-        lines[6] = (lines[6][0] == 'A' ? "B" : "A") + lines[6][1..];   // one flipped character of the data
+        lines[8] = (lines[8][0] == 'A' ? "B" : "A") + lines[8][1..];   // one flipped character of the data
         string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", string.Join("\n", lines))).GetMessage();
         Assert.Contains("/src/net.mlpw: line 5: checksum mismatch", message);
         Assert.Contains("corrupt", message);
@@ -215,24 +215,61 @@ public class BakedWeightsTests
     [Fact]
     public void MLPG013_HugeClaimedTopology_IsComparedWithTheDataWithoutAllocatingForIt()
     {
-        string text = WeightsText(new Net2x2x1(1), Nine).Replace("topology 2-2-1", "topology 100000-100000").Replace("parameters 9", "parameters 10000100000");
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("topology 2-2-1", "topology 100000-100000").Replace("parameters 9", "parameters 10000100000").Replace("activations sigmoid sigmoid", "activations sigmoid");
         string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
-        Assert.Contains("line 8: expected 40000400000 bytes of data (10000100000 float32 values), found 36 (truncated)", message);
+        Assert.Contains("line 10: expected 40000400000 bytes of data (10000100000 float32 values), found 36 (truncated)", message);
     }
 
     [Fact]
     public void MLPG013_NotAWeightsFile()
     {
         string message = SingleDiagnostic("MLPG013", Declaration, new InMemoryAdditionalText("/src/net.mlpw", "{ \"weights\": [] }")).GetMessage();
-        Assert.Contains("line 1: expected 'MLPW 1' (an MlpGen weights file)", message);
+        Assert.Contains("line 1: expected 'MLPW 2' (an MlpGen weights file)", message);
     }
 
     [Fact]
     public void MLPG014_UnsupportedFormatVersion()
     {
-        string text = WeightsText(new Net2x2x1(1), Nine).Replace("MLPW 1", "MLPW 2");
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("MLPW 2", "MLPW 3");
         string message = SingleDiagnostic("MLPG014", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
-        Assert.Contains("expected format version 1, found 'MLPW 2'", message);
+        Assert.Contains("expected format version 1 or 2, found 'MLPW 3'", message);
+    }
+
+    [Fact]
+    public void MLPG035_FileTrainedWithOtherActivations_NamesBoth()
+    {
+        // The file of a ReLU network with a softmax output, named on a sigmoid network of the same shape.
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("activations sigmoid sigmoid", "activations relu softmax");
+        string message = SingleDiagnostic("MLPG035", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+        Assert.Contains("'net.mlpw' was trained with the activations relu softmax", message);
+        Assert.Contains("but 'Net' declares sigmoid sigmoid", message);
+    }
+
+    [Fact]
+    public void Version1File_WithoutActivations_StillBakesIntoAnyNetworkOfItsShape()
+    {
+        // A version 1 file (as MlpGen wrote before version 2: no activations and cost lines) baked into a ReLU network.
+        string[] lines = WeightsText(new Net2x2x1(1), Nine).Split('\n');
+        string version1 = string.Join("\n", lines.Where(l => !l.StartsWith("activations ") && !l.StartsWith("cost "))).Replace("MLPW 2", "MLPW 1");
+        Assembly assembly = CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, Hidden = MlpGen.NetworkActivation.ReLU, Weights = \"old.mlpw\")] public partial class Old { }",
+            new InMemoryAdditionalText("/src/old.mlpw", version1));
+        var network = (INetwork<float>)Activator.CreateInstance(assembly.GetType("Old")!)!;
+        Assert.Equal(Nine, network.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Version2File_OfMatchingActivations_Bakes()
+    {
+        var relu = (INetwork<float>)Activator.CreateInstance(CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity)] public partial class Relu { }")
+            .GetType("Relu")!, 1)!;
+        string text = WeightsText(relu, Nine);
+        Assert.Contains("activations relu identity\n", text);
+        Assembly assembly = CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, Weights = \"relu.mlpw\")] public partial class Baked { }",
+            new InMemoryAdditionalText("/src/relu.mlpw", text));
+        Assert.Equal(Nine, ((INetwork<float>)Activator.CreateInstance(assembly.GetType("Baked")!)!).Parameters.ToArray());
     }
 
     [Fact]

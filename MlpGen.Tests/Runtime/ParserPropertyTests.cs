@@ -237,7 +237,9 @@ public sealed class ParserPropertyTests : IDisposable
         "element float16", "element float64", "element float32", "element ",
         "parameters 0", "parameters -1", "parameters 2147483647", "parameters 99999999999999999999", "parameters 9223372036854775807",
         "crc32 ffffffff", "crc32 00000000", "crc32 -1", "crc32 1234567890",
-        "MLPW 0", "MLPW 2147483647", "data", "end", "",
+        "activations sigmoid sigmoid", "activations relu softmax", "activations softmax sigmoid", "activations ", "activations leaky-relu relu sigmoid",
+        "cost quadratic", "cost unspecified", "cost hinge", "cost ",
+        "MLPW 0", "MLPW 1", "MLPW 2147483647", "data", "end", "",
     };
 
     private static string EditLines(string text, LineEdit edit, int where, int value)
@@ -260,7 +262,7 @@ public sealed class ParserPropertyTests : IDisposable
                 string field = FieldExtremes[value % FieldExtremes.Length];
                 int line = field.StartsWith("MLPW", StringComparison.Ordinal) ? 0
                     : field.Length == 0 || field is "data" or "end" ? i
-                    : Array.FindIndex(new[] { "topology", "element", "parameters", "crc32" }, f => field.StartsWith(f, StringComparison.Ordinal)) + 1;
+                    : Array.FindIndex(new[] { "topology", "element", "parameters", "crc32", "activations", "cost" }, f => field.StartsWith(f, StringComparison.Ordinal)) + 1;
                 lines[line] = field;
                 break;
             case LineEdit.CrLf:

@@ -43,6 +43,45 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
+    public void FileOfOtherActivations_IsRefusedNamingBoth() =>
+        Refused(t => t.Replace("activations sigmoid sigmoid", "activations relu softmax"), 6,
+            "expected the activations sigmoid sigmoid of the network, found relu softmax (the weights were trained with other activations)");
+
+    [Fact]
+    public void UnknownActivationOrCost_IsAClearError()
+    {
+        Refused(t => t.Replace("activations sigmoid sigmoid", "activations sigmoid gelu"), 6, "expected 2 activations separated by spaces", "found 'sigmoid gelu'");
+        Refused(t => t.Replace("activations sigmoid sigmoid", "activations softmax sigmoid"), 6, "found 'softmax sigmoid'");
+        Refused(t => t.Replace("cost quadratic", "cost hinge"), 7, "expected one of quadratic, cross-entropy, log-likelihood, unspecified, found 'hinge'");
+    }
+
+    [Fact]
+    public void Version1File_StillLoads_IntoAnyNetworkOfItsShape()
+    {
+        // The inference sample's weights were saved by MlpGen before version 2; they load (and bake, see BakedWeightsTests).
+        string version1 = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw");
+        Assert.StartsWith("MLPW 1\n", File.ReadAllText(version1));
+        var network = new Net784x16x16x10(1);
+        WeightsFile.Load(version1, network);
+        NetworkWeights read = WeightsFile.Read(version1);
+        Assert.Equal("784-16-16-10", read.Topology);
+        Assert.Equal("sigmoid sigmoid sigmoid", read.ActivationNames);   // what MlpGen trained when it wrote version 1
+        Assert.Equal(network.Parameters.ToArray().Select(p => (double)p), read.Parameters);
+    }
+
+    [Fact]
+    public void ReadThenWrite_GivesTheSameFile()
+    {
+        string path = Saved(new Net784x16x16x10(3));
+        NetworkWeights read = WeightsFile.Read(path);
+        Assert.Equal(WeightsElement.Float32, read.Element);
+        Assert.Equal(CostFunction.Quadratic, read.Cost);
+        string copy = _temporary.File("copy.mlpw");
+        WeightsFile.Write(copy, read);
+        Assert.Equal(File.ReadAllText(path), File.ReadAllText(copy));
+    }
+
+    [Fact]
     public void RoundTrip_Float_RestoresParametersAndPredictionsExactly()
     {
         var trained = new Net784x16x16x10(1);
@@ -80,14 +119,16 @@ public sealed class WeightsFileTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         Assert.All(bytes, b => Assert.True(b is (byte)'\n' or >= 0x20 and < 0x7F, $"byte {b} is not printable ASCII"));
         string[] lines = File.ReadAllText(path).Split('\n');
-        Assert.Equal("MLPW 1", lines[0]);
+        Assert.Equal("MLPW 2", lines[0]);
         Assert.Equal("topology 2-2-1", lines[1]);
         Assert.Equal("element float32", lines[2]);
         Assert.Equal("parameters 9", lines[3]);
         Assert.Matches("^crc32 [0-9a-f]{8}$", lines[4]);
-        Assert.Equal("data", lines[5]);
-        Assert.Equal(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Net2x2x1(1).Parameters)), lines[6]);
-        Assert.Equal(new[] { "end", "" }, lines[7..]);
+        Assert.Equal("activations sigmoid sigmoid", lines[5]);
+        Assert.Equal("cost quadratic", lines[6]);
+        Assert.Equal("data", lines[7]);
+        Assert.Equal(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Net2x2x1(1).Parameters)), lines[8]);
+        Assert.Equal(new[] { "end", "" }, lines[9..]);
     }
 
     [Fact]
@@ -172,7 +213,7 @@ public sealed class WeightsFileTests : IDisposable
 
     [Fact]
     public void NotBase64_IsAClearError() =>
-        Refused(t => t.Replace("\nend\n", "\nthis is not base64!\nend\n"), 8, "expected base64 data or 'end', found 'this is not base64!'");
+        Refused(t => t.Replace("\nend\n", "\nthis is not base64!\nend\n"), 10, "expected base64 data or 'end', found 'this is not base64!'");
 
     [Fact]
     public void TruncatedData_IsAClearError()
@@ -185,19 +226,19 @@ public sealed class WeightsFileTests : IDisposable
 
     [Fact]
     public void MissingDataLines_IsAClearError() =>
-        Refused(t => string.Join('\n', t.Split('\n').Where((_, index) => index != 6)), 7, "expected 36 bytes of data (9 float32 values), found 0 (truncated)");
+        Refused(t => string.Join('\n', t.Split('\n').Where((_, index) => index != 8)), 9, "expected 36 bytes of data (9 float32 values), found 0 (truncated)");
 
     [Fact]
     public void NotAWeightsFile_IsAClearError() =>
-        Refused(_ => "This is not a weights file at all.\n", 1, "expected 'MLPW 1' (an MlpGen weights file), found 'This is not a weights file at all.'");
+        Refused(_ => "This is not a weights file at all.\n", 1, "expected 'MLPW 2' (an MlpGen weights file), found 'This is not a weights file at all.'");
 
     [Fact]
     public void EmptyFile_IsAClearError() =>
-        Refused(_ => "", 1, "expected 'MLPW 1'", "found nothing (truncated)");
+        Refused(_ => "", 1, "expected 'MLPW 2'", "found nothing (truncated)");
 
     [Fact]
     public void FutureVersion_IsAClearError() =>
-        Refused(t => t.Replace("MLPW 1", "MLPW 2"), 1, "expected format version 1, found 'MLPW 2'");
+        Refused(t => t.Replace("MLPW 2", "MLPW 3"), 1, "expected format version 1 or 2, found 'MLPW 3'");
 
     [Fact]
     public void InconsistentParameterCount_IsAClearError() =>
@@ -222,7 +263,7 @@ public sealed class WeightsFileTests : IDisposable
 
     [Fact]
     public void TextAfterEnd_IsAClearError() =>
-        Refused(t => t + "garbage\n", 9, "expected nothing after 'end', found 'garbage'");
+        Refused(t => t + "garbage\n", 11, "expected nothing after 'end', found 'garbage'");
 
     [Fact]
     public void Save_ReplacesAtomically_AndLeavesNoTemporaryFiles()

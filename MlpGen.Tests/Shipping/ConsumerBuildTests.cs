@@ -61,7 +61,7 @@ public class ConsumerBuildTests
         ("Missing.cs", "MLPG011", "[MlpGen.Network(2, 2, 1, Weights = \"missing.mlpw\")] public partial class Missing { }"),
         ("Mismatch.cs", "MLPG012", "[MlpGen.Network(3, 1, Weights = \"xor.mlpw\")] public partial class Mismatch { }"),
         ("Corrupt.cs", "MLPG013", "[MlpGen.Network(2, 2, 1, Weights = \"corrupt.mlpw\")] public partial class Corrupt { }"),
-        ("Version.cs", "MLPG014", "[MlpGen.Network(2, 2, 1, Weights = \"v2.mlpw\")] public partial class Version2 { }"),
+        ("Version.cs", "MLPG014", "[MlpGen.Network(2, 2, 1, Weights = \"v3.mlpw\")] public partial class Version3 { }"),
         ("Ambiguous.cs", "MLPG015", "[MlpGen.Network(2, 2, 1, Weights = \"dup.mlpw\")] public partial class Ambiguous { }"),
         ("BadShape.cs", "MLPG016", "[MlpGen.Network(2, 1, CodeShape = (MlpGen.NetworkCodeShape)9)] public partial class BadShape { }"),
         ("Abstract.cs", "MLPG019", "[MlpGen.Network(2, 1)] public abstract partial class Abstract { }"),
@@ -84,7 +84,7 @@ public class ConsumerBuildTests
         WeightsFile.Save(xor, new Net2x2x1(1));
         string text = File.ReadAllText(xor);
         File.WriteAllText(directory.File("corrupt.mlpw"), "{ \"weights\": [] }");
-        File.WriteAllText(directory.File("v2.mlpw"), text.Replace("MLPW 1", "MLPW 2"));
+        File.WriteAllText(directory.File("v3.mlpw"), text.Replace("MLPW 2", "MLPW 3"));
         Directory.CreateDirectory(directory.File("a"));
         Directory.CreateDirectory(directory.File("b"));
         File.WriteAllText(Path.Combine(directory.File("a"), "dup.mlpw"), text);

@@ -1,0 +1,123 @@
+using System;
+using System.Buffers.Binary;
+using MlpGen.Interop.Protobuf;
+using MlpGen.Persistence;
+
+namespace MlpGen.Interop.Onnx;
+
+/// <summary>
+/// Exports a network as an ONNX model (opset 13): input <c>input</c> [batch, in], output <c>output</c> [batch, out]
+/// with a dynamic batch dimension; each layer a <c>Gemm</c> (transB = 1, so the weights are stored [out, in], MlpGen's
+/// own layout) followed by its activation node (Relu, Sigmoid, Tanh, LeakyRelu with alpha 0.01, Softmax over the
+/// last axis; none for an identity output). Float32 networks become float models, float64 ones double models.
+/// </summary>
+internal static class OnnxExporter
+{
+    /// <summary>The opset the exported models import: Softmax over the last axis by default, every op used is as in opset 13.</summary>
+    public const int Opset = 13;
+
+    /// <summary>ONNX IR version 7 (the IR of ONNX 1.8, opset 13): read by every ONNX Runtime since 1.6.</summary>
+    public const int IrVersion = 7;
+
+    public static byte[] Export(NetworkWeights network)
+    {
+        int dataType = network.Element == WeightsElement.Float32 ? (int)OnnxDataType.Float : (int)OnnxDataType.Double;
+        var model = new ProtoWriter();
+        model.Varint(1, IrVersion);                      // ir_version
+        model.String(2, "MlpGen");                       // producer_name
+        model.String(3, typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "");   // producer_version
+        model.Message(7, graph =>                        // graph
+        {
+            int layers = network.LayerSizes.Count - 1;
+            string previous = "input";
+            for (int l = 1; l <= layers; l++)
+            {
+                bool last = l == layers;
+                ActivationFunction activation = network.Activations[l - 1];
+                string z = last && activation == ActivationFunction.Identity ? "output" : $"layer{l}.z";
+                string weight = $"layer{l}.weight", bias = $"layer{l}.bias";
+                string input = previous;
+                graph.Message(1, node =>                 // node: z = input · Wᵀ + b
+                {
+                    node.String(1, input);
+                    node.String(1, weight);
+                    node.String(1, bias);
+                    node.String(2, z);
+                    node.String(3, $"layer{l}.linear");
+                    node.String(4, "Gemm");
+                    node.Message(5, attribute => { attribute.String(1, "transB"); attribute.Varint(3, 1); attribute.Varint(20, 2); });   // INT
+                });
+                previous = z;
+                if (activation != ActivationFunction.Identity)
+                {
+                    string a = last ? "output" : $"layer{l}.a";
+                    graph.Message(1, node =>
+                    {
+                        node.String(1, z);
+                        node.String(2, a);
+                        node.String(3, $"layer{l}.{OpType(activation).ToLowerInvariant()}");
+                        node.String(4, OpType(activation));
+                        if (activation == ActivationFunction.LeakyReLU)
+                            node.Message(5, attribute => { attribute.String(1, "alpha"); attribute.Float(2, 0.01f); attribute.Varint(20, 1); });   // FLOAT
+                        if (activation == ActivationFunction.Softmax)
+                            node.Message(5, attribute => { attribute.String(1, "axis"); attribute.Varint(3, -1); attribute.Varint(20, 2); });
+                    });
+                    previous = a;
+                }
+            }
+            graph.String(2, "mlpgen-" + network.Topology);
+            for (int l = 1; l <= layers; l++)
+            {
+                int inputs = network.LayerSizes[l - 1], outputs = network.LayerSizes[l];
+                int offset = network.WeightOffset(l);
+                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.weight", new long[] { outputs, inputs }, dataType, network.Parameters.AsSpan(offset, outputs * inputs)));
+                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.bias", new long[] { outputs }, dataType, network.Parameters.AsSpan(offset + outputs * inputs, outputs)));
+            }
+            graph.Message(11, value => ValueInfo(value, "input", dataType, network.LayerSizes[0]));
+            graph.Message(12, value => ValueInfo(value, "output", dataType, network.LayerSizes[^1]));
+        });
+        model.Message(8, opset => { opset.String(1, ""); opset.Varint(2, Opset); });   // opset_import
+        return model.ToArray();
+    }
+
+    private static string OpType(ActivationFunction activation) => activation switch
+    {
+        ActivationFunction.Sigmoid => "Sigmoid",
+        ActivationFunction.Tanh => "Tanh",
+        ActivationFunction.ReLU => "Relu",
+        ActivationFunction.LeakyReLU => "LeakyRelu",
+        ActivationFunction.Softmax => "Softmax",
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>A TensorProto: dims, data_type, name, raw_data (little-endian values).</summary>
+    private static void Tensor(ProtoWriter tensor, string name, long[] dims, int dataType, ReadOnlySpan<double> values)
+    {
+        foreach (long d in dims) tensor.Varint(1, d);
+        tensor.Varint(2, dataType);
+        tensor.String(8, name);
+        int size = dataType == (int)OnnxDataType.Float ? 4 : 8;
+        var raw = new byte[values.Length * size];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (size == 4) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), (float)values[i]);
+            else BinaryPrimitives.WriteDoubleLittleEndian(raw.AsSpan(8 * i), values[i]);
+        }
+        tensor.Bytes(9, raw);
+    }
+
+    /// <summary>A ValueInfoProto of a [batch, width] tensor, batch symbolic.</summary>
+    private static void ValueInfo(ProtoWriter value, string name, int dataType, int width)
+    {
+        value.String(1, name);
+        value.Message(2, type => type.Message(1, tensor =>          // TypeProto.tensor_type
+        {
+            tensor.Varint(1, dataType);                             // elem_type
+            tensor.Message(2, shape =>                              // TensorShapeProto
+            {
+                shape.Message(1, dim => dim.String(2, "batch"));    // dim_param
+                shape.Message(1, dim => dim.Varint(1, width));      // dim_value
+            });
+        }));
+    }
+}

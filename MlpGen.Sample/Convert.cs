@@ -1,0 +1,81 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using MlpGen.Interop;
+using MlpGen.Persistence;
+
+namespace MlpGen.Sample;
+
+/// <summary>
+/// <c>convert IN OUT</c>: converts a network between ONNX (<c>.onnx</c>), network2.py JSON (<c>.json</c>) and MlpGen
+/// weights (<c>.mlpw</c>), by extension, and prints what it converted: topology, activations, cost, element type and
+/// parameter count, and for a weights file the attribute that bakes it. Both paths are checked before anything is
+/// read; the whole input is checked before anything is written; the output is written to a temporary file renamed
+/// into place, so a failed conversion leaves no output behind.
+/// </summary>
+internal static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("IN") { Description = "The network to read: .onnx (an MLP exported by torch.onnx.export), .json (network2.py's save) or .mlpw." };
+        var output = new Argument<string>("OUT") { Description = "The file to write: .onnx, .json or .mlpw, by extension." };
+        var command = new Command("convert", "Converts a network between ONNX, network2.py JSON and MlpGen weights files (by extension).") { input, output };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse.GetValue(input)!, parse.GetValue(output)!);
+            }
+            catch (SampleError e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return e.ExitCode;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // ModelFormatException and WeightsFormatException name the file, where and what; others the file and why.
+                Console.Error.WriteLine(e.Message);
+                return SampleError.FailureExitCode;
+            }
+        });
+        return command;
+    }
+
+    private static int Run(string inputPath, string outputPath)
+    {
+        if (ModelFile.FormatOf(inputPath) is null)
+            throw SampleError.Usage($"IN: {inputPath} has the extension '{Path.GetExtension(inputPath)}'; expected .onnx, .json (network2.py) or .mlpw.");
+        if (ModelFile.FormatOf(outputPath) is not { } outputFormat)
+            throw SampleError.Usage($"OUT: {outputPath} has the extension '{Path.GetExtension(outputPath)}'; expected .onnx, .json (network2.py) or .mlpw.");
+        if (Directory.Exists(inputPath)) throw SampleError.Usage($"IN: {Path.GetFullPath(inputPath)} is a directory, not a model file.");
+        if (!File.Exists(inputPath)) throw SampleError.Usage($"IN: the file {Path.GetFullPath(inputPath)} does not exist.");
+        Preflight.CheckOutputPath(outputPath, "OUT");
+
+        NetworkWeights network = ModelFile.Read(inputPath);
+        ModelFile.Write(outputPath, network);   // before anything is printed: a format that cannot hold the network is one line
+        Console.WriteLine($"Read {inputPath}: {Describe(network)}.");
+        Console.WriteLine($"Wrote {Path.GetFullPath(outputPath)} ({Name(outputFormat)}).");
+        if (outputFormat == ModelFormat.MlpGenWeights)
+        {
+            Console.WriteLine($"Bake it into a class (with <AdditionalFiles Include=\"{Path.GetFileName(outputPath)}\" />):");
+            Console.WriteLine($"  {NetworkDeclaration.Attribute(network, Path.GetFileName(outputPath))} public partial class Model {{ }}");
+        }
+        return 0;
+    }
+
+    private static string Name(ModelFormat format) => format switch
+    {
+        ModelFormat.Onnx => "ONNX, opset 13",
+        ModelFormat.Network2Json => "network2.py JSON",
+        _ => "MlpGen weights",
+    };
+
+    private static string Describe(NetworkWeights network)
+    {
+        string hidden = string.Join(", ", network.Activations.Take(network.Activations.Count - 1).Select(WeightsFile.ActivationName).Distinct());
+        string cost = network.Cost is { } c ? WeightsFile.CostName(c) : "unspecified";
+        return $"{network.Topology}, {(hidden.Length > 0 ? hidden + " hidden, " : "")}{WeightsFile.ActivationName(network.Activations[^1])} output, "
+            + $"cost {cost}, {(network.Element == WeightsElement.Float32 ? "float32" : "float64")}, {network.ParameterCount:N0} parameters";
+    }
+}

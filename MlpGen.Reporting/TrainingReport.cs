@@ -7,6 +7,7 @@ using System.Net;
 using System.Numerics;
 using System.Text;
 using MlpGen.Data;
+using MlpGen.Persistence;
 using MlpGen.Training;
 using SkiaSharp;
 
@@ -22,10 +23,12 @@ namespace MlpGen.Reporting;
 /// <item><c>weights.png</c>: the first layer's incoming weights, one image per neuron, diverging colours centred at 0;</item>
 /// <item><c>history.csv</c>, <c>history.json</c>: one record per epoch; <c>index.html</c>: all of the above on one page.</item>
 /// </list>
-/// Every file is written to a temporary file and renamed, so a file is either the old one or the whole new one.
+/// Every file is written to a temporary file and renamed (<see cref="AtomicFile"/>), so a file is either the old one or the whole new one.
 /// </summary>
 public static class TrainingReport
 {
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>Writes the report; returns the full paths of the files written, index.html last.</summary>
     public static IReadOnlyList<string> Write<T>(string directory, TrainingHistory history, INetwork<T> network, Dataset<T> test, ReportOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -35,8 +38,8 @@ public static class TrainingReport
         string full = Path.GetFullPath(directory);
         Directory.CreateDirectory(full);
         var written = new List<string>();
-        void Bytes(string name, ReadOnlySpan<byte> bytes) { AtomicFile.WriteAllBytes(Path.Combine(full, name), bytes); written.Add(Path.Combine(full, name)); }
-        void Text(string name, string text) { AtomicFile.WriteAllText(Path.Combine(full, name), text); written.Add(Path.Combine(full, name)); }
+        void Bytes(string name, ReadOnlySpan<byte> bytes) { AtomicFile.Write(Path.Combine(full, name), bytes, $"the report's {name}"); written.Add(Path.Combine(full, name)); }
+        void Text(string name, string text) => Bytes(name, Utf8.GetBytes(text));
 
         // Learning curves.
         var reports = history.ToList();

@@ -46,6 +46,10 @@ internal static class Vocabulary
     /// by element, where there is no FMA instruction (NativeAOT's default x64 target has none), which measured slower
     /// than the scalar loops. Which of the two it is is fixed per machine when the code is compiled, and every kernel
     /// (single sample, grouped, training) uses it alike, so Predict and PredictBatch still agree bit for bit.
+    /// This covers the layer sums only: the generated <c>Descend</c> (the descent step, <see cref="HelperEmitter"/>)
+    /// deliberately keeps <c>FusedMultiplyAdd</c> on every path, one rounding per element as the runtime's
+    /// <c>ParameterUpdate</c> has, so on an x64 CPU without FMA (and in NativeAOT's default x64 build) its
+    /// Vector128 form is software-emulated element by element.
     /// </summary>
     public static string MultiplyAdd(SimdWidth width, string a, string b, string c) => $"{width.Name}.MultiplyAddEstimate({a}, {b}, {c})";
 

@@ -16,24 +16,47 @@ internal static class Charts
     public static readonly string? FontName = SKFontManager.Default.GetFontFamilies().Contains("DejaVu Sans") ? "DejaVu Sans" : null;
 
     /// <summary>Cost per epoch: training, validation and test, those that were monitored.</summary>
-    public static Plot Cost(IReadOnlyList<EpochReport> history) => Curves(history, "Cost per epoch", "Cost", Alignment.UpperRight, (0, double.PositiveInfinity),
-        [("training", r => r.TrainingCost), ("validation", r => r.ValidationCost), ("test", r => r.TestCost)]);
+    public static Plot Cost(IReadOnlyList<EpochReport> history) => Curves(history, "Cost per epoch", "Cost", Alignment.UpperRight, (0, double.PositiveInfinity), CostSeries, "cost");
+
+    private static readonly (string Name, Func<EpochReport, double?> Value)[] CostSeries =
+        [("training", r => r.TrainingCost), ("validation", r => r.ValidationCost), ("test", r => r.TestCost)];
 
     /// <summary>Accuracy per epoch in percent: training, validation and test, those that were monitored.</summary>
-    public static Plot Accuracy(IReadOnlyList<EpochReport> history) => Curves(history, "Accuracy per epoch", "Accuracy (%)", Alignment.LowerRight, (0, 100),
-        [("training", r => 100 * r.TrainingAccuracy), ("validation", r => 100 * r.ValidationAccuracy), ("test", r => 100 * r.Accuracy)]);
+    public static Plot Accuracy(IReadOnlyList<EpochReport> history) => Curves(history, "Accuracy per epoch", "Accuracy (%)", Alignment.LowerRight, (0, 100), AccuracySeries, "accuracy");
+
+    private static readonly (string Name, Func<EpochReport, double?> Value)[] AccuracySeries =
+        [("training", r => 100 * r.TrainingAccuracy), ("validation", r => 100 * r.ValidationAccuracy), ("test", r => 100 * r.Accuracy)];
+
+    /// <summary>
+    /// What the curves leave out because it is not a finite number, e.g. "test cost at epochs 3, 4" (a cross-entropy or
+    /// log-likelihood cost is +∞ once an output saturates to exactly 0 or 1); empty when every point is drawn.
+    /// </summary>
+    public static IReadOnlyList<string> NotDrawn(IReadOnlyList<EpochReport> history) =>
+        [.. NotDrawn(history, CostSeries, "cost"), .. NotDrawn(history, AccuracySeries, "accuracy")];
+
+    private static IEnumerable<string> NotDrawn(IReadOnlyList<EpochReport> history, (string Name, Func<EpochReport, double?> Value)[] series, string quantity)
+    {
+        foreach ((string name, Func<EpochReport, double?> value) in series)
+        {
+            int[] epochs = history.Where(r => value(r) is { } v && !double.IsFinite(v)).Select(r => r.Epoch).ToArray();
+            if (epochs.Length == 0) continue;
+            string list = epochs.Length <= 6 ? string.Join(", ", epochs) : string.Join(", ", epochs.Take(5)) + $", … ({epochs.Length} epochs)";
+            yield return (epochs.Length == 1 ? $"{name} {quantity} at epoch " : $"{name} {quantity} at epochs ") + list;
+        }
+    }
 
     /// <summary>Whether any epoch has a cost (so that a cost chart without data is not drawn).</summary>
     public static bool HasCost(IReadOnlyList<EpochReport> history) => history.Any(r => r.TrainingCost is not null || r.ValidationCost is not null || r.TestCost is not null);
 
-    private static Plot Curves(IReadOnlyList<EpochReport> history, string title, string yLabel, Alignment legend, (double Low, double High) range, (string Name, Func<EpochReport, double?> Value)[] series)
+    private static Plot Curves(IReadOnlyList<EpochReport> history, string title, string yLabel, Alignment legend, (double Low, double High) range, (string Name, Func<EpochReport, double?> Value)[] series, string quantity)
     {
         var plot = NewPlot();
         // The same colour for a set in both charts: training blue, validation orange, test green.
         Color[] colours = [Colors.C0, Colors.C1, Colors.C2];
         for (int s = 0; s < series.Length; s++)
         {
-            var points = history.Where(r => series[s].Value(r) is not null).Select(r => (X: (double)r.Epoch, Y: series[s].Value(r)!.Value)).ToArray();
+            // Only finite values: an ∞ or NaN (a saturated output's cost) has no place on the axis; the chart says what it leaves out.
+            var points = history.Where(r => series[s].Value(r) is { } v && double.IsFinite(v)).Select(r => (X: (double)r.Epoch, Y: series[s].Value(r)!.Value)).ToArray();
             if (points.Length == 0) continue;
             var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), colours[s]);
             line.LegendText = series[s].Name;
@@ -45,6 +68,13 @@ internal static class Charts
         plot.YLabel(yLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(legend);   // where the curves, which fall (cost) or rise (accuracy), leave room
+        string[] notDrawn = NotDrawn(history, series, quantity).ToArray();
+        if (notDrawn.Length > 0)
+        {
+            // In the corner opposite the legend's side, where the falling or rising curves leave room too.
+            var note = plot.Add.Annotation("Not finite, not drawn: " + string.Join("; ", notDrawn), legend == Alignment.UpperRight ? Alignment.LowerLeft : Alignment.UpperLeft);
+            if (FontName is { } font) note.LabelFontName = font;
+        }
         plot.Axes.AutoScale();
         if (history.Count == 1) plot.Axes.SetLimitsX(-0.5, 0.5);   // one epoch: one point in the middle, not an axis from −1 to 1
         // No negative cost, no accuracy above 100 %: the autoscaled margin (and a single point's range) stops there.

@@ -7,10 +7,15 @@ using MlpGen.Training;
 
 namespace MlpGen.Reporting;
 
-/// <summary>A training history as CSV (one row per epoch) and JSON (an array of the same records).</summary>
+/// <summary>
+/// A training history as CSV (one row per epoch) and JSON (an array of the same records). A cost can be
+/// non-finite while the parameters stay finite (a cross-entropy or log-likelihood output that saturates to
+/// exactly 0 or 1 costs +∞): the CSV writes it as <c>inf</c>, <c>-inf</c> or <c>nan</c> (what Python's
+/// <c>float()</c>, NumPy and pandas read back), the JSON, which has no such numbers, as <c>null</c>.
+/// </summary>
 public static class HistoryFiles
 {
-    /// <summary>The CSV's columns; a value that was not monitored is an empty field (CSV) or null (JSON).</summary>
+    /// <summary>The CSV's columns; a value that was not monitored is an empty field (CSV) or null (JSON); a non-finite one <c>inf</c>/<c>-inf</c>/<c>nan</c> (CSV) or null (JSON).</summary>
     public static readonly string[] Columns =
     {
         "epoch", "eta", "seconds",
@@ -44,7 +49,8 @@ public static class HistoryFiles
                     {
                         case null: json.WriteNull(Columns[i]); break;
                         case int n: json.WriteNumber(Columns[i], n); break;
-                        case double d: json.WriteNumber(Columns[i], d); break;
+                        case double d when double.IsFinite(d): json.WriteNumber(Columns[i], d); break;
+                        case double: json.WriteNull(Columns[i]); break;   // ∞ or NaN: JSON has no such number
                     }
                 }
                 json.WriteEndObject();
@@ -62,11 +68,20 @@ public static class HistoryFiles
             {
                 null => "",
                 int n => n.ToString(CultureInfo.InvariantCulture),
-                double d => d.ToString("R", CultureInfo.InvariantCulture),
+                double d => Number(d),
                 _ => value.ToString()!,
             };
         }
     }
+
+    /// <summary>A number as the CSV writes it: round-trip precision in the invariant culture; <c>inf</c>, <c>-inf</c> or <c>nan</c> when it is not finite.</summary>
+    public static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        _ when double.IsNaN(value) => "nan",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     private static object?[] Values(EpochReport r) =>
     [

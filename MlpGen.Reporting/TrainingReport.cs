@@ -166,6 +166,11 @@ public static class TrainingReport
         html.Append(Tiles.Invariant($"<h2>Learning curves</h2>\n<p><img src=\"{Files.LearningCurves}\" alt=\"Cost and accuracy per epoch\"></p>\n<p>SVG: "));
         if (hasCost) html.Append(Tiles.Invariant($"<a href=\"{Files.CostSvg}\">cost</a>, "));
         html.Append(Tiles.Invariant($"<a href=\"{Files.AccuracySvg}\">accuracy</a>; the numbers: <a href=\"{Files.HistoryCsv}\">{Files.HistoryCsv}</a>, <a href=\"{Files.HistoryJson}\">{Files.HistoryJson}</a>.</p>\n"));
+        IReadOnlyList<string> notDrawn = Charts.NotDrawn(history);
+        if (notDrawn.Count > 0)
+        {
+            html.Append(Tiles.Invariant($"<p>Not finite, so not drawn: {E(string.Join("; ", notDrawn))}. A cross-entropy or log-likelihood cost is +∞ once an output saturates to exactly 0 or 1 in floating point, while the parameters stay finite; the table and {Files.HistoryCsv} show such a value as inf or nan, {Files.HistoryJson} as null.</p>\n"));
+        }
         // The columns that have a value in some epoch (training and validation only when monitored).
         (string Header, Func<EpochReport, string> Cell)[] columns =
         [
@@ -188,7 +193,12 @@ public static class TrainingReport
         return html.ToString();
     }
 
-    private static string Cost(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "";
+    private static string Cost(double? value) => value switch
+    {
+        null => "",
+        { } v when double.IsFinite(v) => v.ToString("F4", CultureInfo.InvariantCulture),
+        { } v => HistoryFiles.Number(v),   // inf or nan, as history.csv writes it
+    };
 
     private static string Percent(double? value) => value is { } v ? (100 * v).ToString("F2", CultureInfo.InvariantCulture) + " %" : "";
 }

@@ -120,4 +120,51 @@ public sealed class TrainingReportTests : IDisposable
         Assert.Contains($"The first 12 of {results.Misclassified.Count} misclassified", TrainingReport.GalleryTitle(12, results.Misclassified.Count, test.Count));
         foreach (string file in expected.Where(f => f != "index.html")) Assert.Contains($"\"{file}\"", index);
     }
+
+    /// <summary>
+    /// A float cross-entropy cost is +∞ once an output saturates to exactly 0 or 1, while the parameters stay finite (so
+    /// training goes on): the report is still written whole. history.csv says inf/nan, history.json null, the charts
+    /// leave those points out and say so, and so does index.html.
+    /// </summary>
+    [Fact]
+    public void Report_OfAHistoryWithInfiniteAndNaNCosts_WritesEveryFile_ValidJson_InfNanInTheCsv_AndSaysWhatIsNotDrawn()
+    {
+        (Net784x30x10 network, TrainingHistory run, Dataset<float> test) = ShortRun();
+        var reports = run.ToList();
+        reports[1] = reports[1] with { TestCost = double.PositiveInfinity, ValidationCost = double.NaN };
+        reports[0] = reports[0] with { ValidationCost = double.NegativeInfinity };
+        var history = new TrainingHistory(reports, bestEpoch: null, stoppedEarly: false, restored: false);
+        string directory = _temporary.File("report");
+
+        var written = TrainingReport.Write(directory, history, network, test);
+
+        string[] expected = ["learning-curves.png", "cost.svg", "accuracy.svg", "confusion-matrix.png", "confusion-matrix.svg", "misclassified.png",
+            "misclassified.csv", "weights.png", "history.csv", "history.json", "index.html"];
+        Assert.Equal(expected.Order(), Directory.EnumerateFiles(directory).Select(Path.GetFileName).Order());
+        Assert.Equal(expected.Select(f => Path.Combine(directory, f)).Order(), written.Order());
+        foreach (string png in expected.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(directory, png));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+            Assert.True(bytes.Length > 10_000, $"{png}: {bytes.Length} bytes");
+        }
+
+        string[] rows = File.ReadAllLines(Path.Combine(directory, "history.csv"));
+        Assert.Equal(3, rows.Length);
+        int validationCost = Array.IndexOf(HistoryFiles.Columns, "validation_cost"), testCost = Array.IndexOf(HistoryFiles.Columns, "test_cost");
+        Assert.Equal(("-inf", reports[0].TestCost!.Value.ToString("R", CultureInfo.InvariantCulture)), (rows[1].Split(',')[validationCost], rows[1].Split(',')[testCost]));
+        Assert.Equal(("nan", "inf"), (rows[2].Split(',')[validationCost], rows[2].Split(',')[testCost]));
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "history.json")));
+        JsonElement[] records = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(JsonValueKind.Null, records[0].GetProperty("validation_cost").ValueKind);
+        Assert.Equal(reports[0].TestCost, records[0].GetProperty("test_cost").GetDouble());
+        Assert.Equal(JsonValueKind.Null, records[1].GetProperty("validation_cost").ValueKind);
+        Assert.Equal(JsonValueKind.Null, records[1].GetProperty("test_cost").ValueKind);
+        Assert.Equal(reports[1].TrainingCost, records[1].GetProperty("training_cost").GetDouble());
+
+        string notDrawn = $"validation cost at epochs {reports[0].Epoch}, {reports[1].Epoch}; test cost at epoch {reports[1].Epoch}";
+        Assert.Contains($"Not finite, not drawn: {notDrawn}", File.ReadAllText(Path.Combine(directory, "cost.svg")));
+        Assert.Contains($"Not finite, so not drawn: {notDrawn}.", File.ReadAllText(Path.Combine(directory, "index.html")));
+    }
 }

@@ -48,21 +48,33 @@ internal static class Preflight
     }
 
     /// <summary>
-    /// The --report directory can take the report: it is not a file, its parent exists (the directory itself is
-    /// created when missing), and a file can be created in it (a temporary file, then deleted).
+    /// The --report directory can take the report: it is not a file, its parent exists and is a directory, and the
+    /// report can be written there. Nothing is left behind: an existing directory is probed with a temporary file, a
+    /// missing one by creating and deleting a temporary directory beside it, so that a run that fails before its
+    /// report leaves no empty report directory; the directory itself is created only when the report is written.
     /// </summary>
     public static void CheckReportDirectory(string directory)
     {
         if (directory.Length == 0) throw SampleError.Usage("--report: expected a directory, found ''.");
-        string full = Path.GetFullPath(directory);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (File.Exists(full)) throw SampleError.Usage($"--report: {full} is a file; give the directory to write the report in.");
-        string? parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full));
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is not null && File.Exists(parent)) throw SampleError.Usage($"--report: {parent} is a file, not a directory.");
         if (parent is not null && !Directory.Exists(parent)) throw SampleError.Usage($"--report: the directory {parent} does not exist.");
-        string probe = Path.Combine(full, $".report.{Guid.NewGuid():N}.tmp");
+        bool exists = Directory.Exists(full);
+        // In the directory when it exists; else a directory beside it, as creating the report directory would.
+        string probe = exists ? Path.Combine(full, $".report.{Guid.NewGuid():N}.tmp") : Path.Combine(parent!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(full);
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+            if (exists)
+            {
+                using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+            }
+            else
+            {
+                Directory.CreateDirectory(probe);
+                using (new FileStream(Path.Combine(probe, "probe"), FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -70,7 +82,8 @@ internal static class Preflight
         }
         finally
         {
-            if (File.Exists(probe)) File.Delete(probe);
+            if (exists && File.Exists(probe)) File.Delete(probe);
+            if (!exists && Directory.Exists(probe)) Directory.Delete(probe, recursive: true);
         }
     }
 

@@ -288,4 +288,17 @@ public sealed class CommandLineTests : IDisposable
         AssertFailsWith(Run("--data", TestData.MnistDirectory, "-o", _temporary.File("w.mlpw"), "--report", Path.Combine(missing, "out")), 2,
             $"--report: the directory {missing} does not exist.");
     }
+
+    /// <summary>The --report directory is checked before training but created only when the report is written: a run that fails first leaves none behind.</summary>
+    [Fact]
+    public void AMissingReportDirectory_IsNotCreated_WhenTheRunFailsBeforeTheReport()
+    {
+        string empty = _temporary.File("empty");
+        Directory.CreateDirectory(empty);
+        string report = _temporary.File("report");
+        AssertFailsWith(Run("--data", empty, "--no-download", "-o", _temporary.File("w.mlpw"), "--report", report), 2,
+            $"The MNIST files are not in {empty} and --no-download was given.");
+        Assert.False(Directory.Exists(report), $"{report} was created by a run that wrote no report");
+        Assert.Equal(["empty"], Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));   // nor a probe left beside it
+    }
 }

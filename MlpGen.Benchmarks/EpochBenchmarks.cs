@@ -37,7 +37,7 @@ public class Epoch<TNet> : IFlopCounted where TNet : class, INetwork<float>, new
         _targets = new float[MiniBatch * _data.OutputSize];
     }
 
-    public double FlopsPerOperation(string method) => Flops.TrainPerSample(new TNet().LayerSizes, MiniBatch) * 60_000;
+    public double FlopsPerOperation(string method) => FlopCount.TrainingPerSample(new TNet().LayerSizes.ToArray(), MiniBatch) * 60_000;
 
     [Benchmark(Baseline = true)]
     public void PlainLoops()

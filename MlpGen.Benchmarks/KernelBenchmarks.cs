@@ -39,7 +39,7 @@ public class Forward<TNet> : TopologyBenchmark<TNet> where TNet : class, INetwor
     [GlobalSetup]
     public void SetUp() => SetUpNetworks();
 
-    public override double FlopsPerOperation(string method) => Flops.Forward(Sizes);
+    public override double FlopsPerOperation(string method) => FlopCount.InferencePerSample(Sizes);
 
     [Benchmark(Baseline = true)]
     public float PlainLoops() => Plain.FeedForward(Data.Input(_next++ % 100))[0];
@@ -68,7 +68,7 @@ public class BatchForward<TNet> : TopologyBenchmark<TNet> where TNet : class, IN
         _outputs = new float[Samples * 10];
     }
 
-    public override double FlopsPerOperation(string method) => Flops.Forward(Sizes);
+    public override double FlopsPerOperation(string method) => FlopCount.InferencePerSample(Sizes);
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Samples)]
     public float PlainLoops()
@@ -98,7 +98,7 @@ public class SgdStep<TNet> : TopologyBenchmark<TNet> where TNet : class, INetwor
     [GlobalSetup]
     public void SetUp() => SetUpNetworks();
 
-    public override double FlopsPerOperation(string method) => Flops.TrainPerSample(Sizes, MiniBatch);
+    public override double FlopsPerOperation(string method) => FlopCount.TrainingPerSample(Sizes, MiniBatch);
 
     private int NextBatch()
     {

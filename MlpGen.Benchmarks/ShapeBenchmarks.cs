@@ -42,8 +42,8 @@ public abstract class ShapeBenchmark<TAuto, TSimd, TUnrolled> : IFlopCounted
     }
 
     public double FlopsPerOperation(string method) => method.StartsWith("Forward")
-        ? Flops.Forward(_auto.LayerSizes)
-        : Flops.TrainPerSample(_auto.LayerSizes, MiniBatch);
+        ? FlopCount.InferencePerSample(_auto.LayerSizes.ToArray())
+        : FlopCount.TrainingPerSample(_auto.LayerSizes.ToArray(), MiniBatch);
 
     private ReadOnlySpan<float> Input() => _inputs.AsSpan((_next++ % 100) * _auto.InputSize, _auto.InputSize);
 

@@ -27,20 +27,17 @@ public sealed record LayerSummary(int Index, int Inputs, int Size, ActivationFun
 /// <summary>
 /// What a network is and what it costs, as Keras' <c>model.summary()</c> and PyTorch's torchinfo print it: each
 /// layer with its size, activation, weights and biases; the total number of parameters and their bytes; and the
-/// floating-point operations of one sample, counting 2 per multiply-add (as MlpGen.Benchmarks and
-/// codegen-evidence.md do):
-/// <list type="bullet">
-/// <item>inference (feedforward): 2·W, W = Σ_l n_l·n_(l−1), the number of weights;</item>
-/// <item>training with mini-batch m: the feedforward 2·W, δ·aᵀ for every layer 2·W, Wᵀδ for the layers 2..L
-/// 2·(W − n_1·n_0), and the update of each weight once per mini-batch 2·W/m.</item>
-/// </list>
-/// Activations, costs and biases are left out (they are O(Σ n_l), against O(W) for the products). The generator
-/// reports the same figures at compile time as the opt-in info diagnostic MLPG033.
+/// floating-point operations of one sample, counting 2 per multiply-add: inference 2·W, training with mini-batch m
+/// 2·(W + W + (W − n_1·n_0)) + 2·W/m (<see cref="FlopCount"/>, the one file that MlpGen.Benchmarks and the generator
+/// compile too). The generator reports the same figures at compile time as the opt-in info diagnostic MLPG033.
 /// </summary>
 public sealed class ModelSummary
 {
-    private ModelSummary(IReadOnlyList<LayerSummary> layers, CostFunction cost, int elementSize, string elementName)
+    private readonly int[] _sizes;
+
+    private ModelSummary(int[] sizes, IReadOnlyList<LayerSummary> layers, CostFunction cost, int elementSize, string elementName)
     {
+        _sizes = sizes;
         (Layers, Cost, ElementSize, ElementName) = (layers, cost, elementSize, elementName);
     }
 
@@ -52,7 +49,7 @@ public sealed class ModelSummary
         ReadOnlySpan<ActivationFunction> activations = network.Activations;
         var layers = new LayerSummary[sizes.Length - 1];
         for (int l = 1; l < sizes.Length; l++) layers[l - 1] = new LayerSummary(l, sizes[l - 1], sizes[l], activations[l - 1]);
-        return new ModelSummary(layers, network.CostFunction, Unsafe.SizeOf<T>(), typeof(T) == typeof(float) ? "float" : typeof(T).Name.ToLowerInvariant());
+        return new ModelSummary(sizes.ToArray(), layers, network.CostFunction, Unsafe.SizeOf<T>(), typeof(T) == typeof(float) ? "float" : typeof(T).Name.ToLowerInvariant());
     }
 
     /// <summary>The layers 1..L after the input, the output layer last.</summary>
@@ -91,15 +88,11 @@ public sealed class ModelSummary
     public long ParameterBytes => Parameters * ElementSize;
 
     /// <summary>FLOPs of one feedforward pass: 2·W.</summary>
-    public long InferenceFlopsPerSample => 2 * Weights;
+    public long InferenceFlopsPerSample => FlopCount.InferencePerSample(_sizes);
 
-    /// <summary>FLOPs of training per sample with mini-batch <paramref name="miniBatch"/>: 2·(W + W + (W − n_1·n_0)) + 2·W/m (see the class).</summary>
-    public double TrainingFlopsPerSample(int miniBatch)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(miniBatch);
-        long transposed = Weights - Layers[0].Weights;   // Wᵀδ is not needed for the first layer: the input has no δ
-        return 2.0 * (Weights + transposed + Weights) + 2.0 * Weights / miniBatch;
-    }
+    /// <summary>FLOPs of training per sample with mini-batch <paramref name="miniBatch"/>: 2·(W + W + (W − n_1·n_0)) + 2·W/m (see <see cref="FlopCount"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="miniBatch"/> is 0 or negative.</exception>
+    public double TrainingFlopsPerSample(int miniBatch) => FlopCount.TrainingPerSample(_sizes, miniBatch);
 
     /// <summary>
     /// The summary as a table in plain text, one layer a line, then the totals; with <paramref name="miniBatch"/>,

@@ -8,7 +8,8 @@ namespace MlpGen.Generator.Model;
 /// <summary>
 /// The figures of the opt-in info diagnostic MLPG033: the same as the runtime's <c>MlpGen.ModelSummary</c> (each
 /// layer's shape, activation, weights and biases; parameters and their bytes; FLOPs per sample, 2 per
-/// multiply-add, as MlpGen.Benchmarks counts them), so that a user sees a network's size and cost at compile time.
+/// multiply-add, by <c>MlpGen.FlopCount</c>, the file the runtime and MlpGen.Benchmarks compile too), so that a
+/// user sees a network's size and cost at compile time.
 /// </summary>
 internal static class ModelSummaryText
 {
@@ -17,7 +18,7 @@ internal static class ModelSummaryText
 
     /// <summary>
     /// E.g. <c>784-30-10, quadratic cost: layer 1 784 → 30 sigmoid (23,520 weights, 30 biases); layer 2 30 → 10 sigmoid (300 weights, 10 biases);
-    /// 23,860 parameters (95,440 bytes of float); 47,640 FLOPs per sample to infer, 96,000 to train at mini-batch 10</c>.
+    /// 23,860 parameters (95,440 bytes of float); 47,640 FLOPs per sample to infer, 100,644 to train at mini-batch 10</c>.
     /// </summary>
     public static string Describe(IReadOnlyList<int> sizes, IReadOnlyList<ActivationKind> activations, CostKind cost, ElementKind element)
     {
@@ -33,11 +34,8 @@ internal static class ModelSummaryText
         }
         long parameters = weights + biases;
         int elementSize = element == ElementKind.Single ? 4 : 8;
-        // Training: feedforward 2W, δ·aᵀ 2W, Wᵀδ for layers 2..L 2(W − n_1·n_0), the update 2W/m.
-        long transposed = weights - (long)sizes[1] * sizes[0];
-        double training = 2.0 * (weights + transposed + weights) + 2.0 * weights / MiniBatch;
         text.Append(Invariant($"{parameters:N0} parameters ({parameters * elementSize:N0} bytes of {(element == ElementKind.Single ? "float" : "double")}); "));
-        text.Append(Invariant($"{2 * weights:N0} FLOPs per sample to infer, {training:N0} to train at mini-batch {MiniBatch}"));
+        text.Append(Invariant($"{FlopCount.InferencePerSample(sizes):N0} FLOPs per sample to infer, {FlopCount.TrainingPerSample(sizes, MiniBatch):N0} to train at mini-batch {MiniBatch}"));
         return text.ToString();
     }
 

@@ -1,11 +1,13 @@
 using System;
-using MlpGen.Benchmarks;
 using MlpGen.Tests.Numerics;
 using Xunit;
 
 namespace MlpGen.Tests.Runtime;
 
-/// <summary>ModelSummary's counts: the parameters are the generated ParameterCount constant, the FLOPs the benchmarks' formula.</summary>
+/// <summary>
+/// ModelSummary's counts: the parameters are the generated ParameterCount constant, the FLOPs the multiply-adds of
+/// backpropagation counted loop by loop. (The generator's MLPG033 and the benchmarks compile the same FlopCount.cs.)
+/// </summary>
 public sealed class ModelSummaryTests
 {
     /// <summary>Networks of single precision by name (the name, not the network, is the theory's argument, so that xunit can show it), with their generated constant.</summary>
@@ -45,13 +47,54 @@ public sealed class ModelSummaryTests
 
     [Theory]
     [MemberData(nameof(SingleNetworks))]
-    public void Flops_AreTheBenchmarksFormula(string topology)
+    public void Flops_AreTwiceTheMultiplyAddsOfBackpropagation_CountedOneByOne(string topology)
     {
         INetwork<float> network = Networks[topology].Create();
         ModelSummary summary = ModelSummary.Of(network);
-        Assert.Equal(Flops.Forward(network.LayerSizes), summary.InferenceFlopsPerSample);
-        foreach (int m in new[] { 1, 10, 32, 1000 }) Assert.Equal(Flops.TrainPerSample(network.LayerSizes, m), summary.TrainingFlopsPerSample(m));
+        int[] sizes = network.LayerSizes.ToArray();
+        Assert.Equal(2 * FeedforwardMultiplyAdds(sizes), summary.InferenceFlopsPerSample);
+        foreach (int m in new[] { 1, 10, 32, 1000 })
+        {
+            // One mini-batch of m samples: each sample's feedforward and backward pass, then one update of each weight.
+            long macs = m * (FeedforwardMultiplyAdds(sizes) + BackwardMultiplyAdds(sizes)) + UpdateMultiplyAdds(sizes);
+            Assert.Equal(2.0 * macs / m, summary.TrainingFlopsPerSample(m), precision: 6);
+        }
     }
+
+    [Fact]
+    public void Flops_Of784x30x10_AreTheFiguresTheReadmeStates()
+    {
+        ModelSummary summary = ModelSummary.Of(new Net784x30x10(seed: 1));
+        Assert.Equal(47_640, summary.InferenceFlopsPerSample);   // 2·(784·30 + 30·10)
+        Assert.Equal(100_644, summary.TrainingFlopsPerSample(10));   // 2·(23,820 + 23,820 + 300) + 2·23,820/10
+    }
+
+    /// <summary>z_l[j] += w_l[j, k]·a_(l−1)[k]: one multiply-add for each weight of each layer.</summary>
+    private static long FeedforwardMultiplyAdds(int[] n)
+    {
+        long count = 0;
+        for (int l = 1; l < n.Length; l++) for (int j = 0; j < n[l]; j++) for (int k = 0; k < n[l - 1]; k++) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// From the output layer down: ∇w_l[j, k] += δ_l[j]·a_(l−1)[k] for every layer, and δ_(l−1)[k] += w_l[j, k]·δ_l[j] for
+    /// every layer but the first (the input has no δ). Activations' derivatives and bias gradients are not multiply-adds of
+    /// a product of two layers and are not counted.
+    /// </summary>
+    private static long BackwardMultiplyAdds(int[] n)
+    {
+        long count = 0;
+        for (int l = n.Length - 1; l >= 1; l--)
+        {
+            for (int j = 0; j < n[l]; j++) for (int k = 0; k < n[l - 1]; k++) count++;                 // the weight gradient
+            if (l > 1) for (int k = 0; k < n[l - 1]; k++) for (int j = 0; j < n[l]; j++) count++;      // δ of the layer below
+        }
+        return count;
+    }
+
+    /// <summary>w ← w − (η/m)·∇w: one multiply-add per weight, once per mini-batch.</summary>
+    private static long UpdateMultiplyAdds(int[] n) => FeedforwardMultiplyAdds(n);
 
     [Fact]
     public void Layers_HaveTheirShapesActivationsAndCounts_AndTheTextStatesThem()

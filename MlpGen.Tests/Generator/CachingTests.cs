@@ -12,6 +12,7 @@ using Xunit;
 namespace MlpGen.Tests.Generator;
 
 /// <summary>The incremental pipeline reuses its work when nothing relevant changed, and only then.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class CachingTests
 {
     private const string Source = "namespace Demo; [MlpGen.Network(784, 16, 16, 10)] public partial class Net { }";

@@ -11,6 +11,7 @@ namespace MlpGen.Tests.Generator;
 /// generator: it never throws or fails internally (MLPG018), and whatever it emits compiles without a
 /// warning; everything wrong with a declaration is reported on the user's source, never in generated code.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class DeclarationPropertyTests
 {
     private static readonly Gen<int> Size = Gen.Int[0, 6].SelectMany(i => i > 0

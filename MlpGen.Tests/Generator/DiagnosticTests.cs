@@ -7,6 +7,7 @@ using Xunit;
 namespace MlpGen.Tests.Generator;
 
 /// <summary>Every diagnostic fires with its ID on the right piece of source, and the generator never throws.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class DiagnosticTests
 {
     /// <summary>Runs the generator, expects exactly one diagnostic with <paramref name="id"/>, and returns it with the source text it points at.</summary>

@@ -10,6 +10,7 @@ namespace MlpGen.Tests.Generator;
 /// The list of members the generator adds (GeneratedMembers, which the parser's conflict check reads)
 /// is exactly what the emitter declares in the user's partial class, so that the two cannot drift apart.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class GeneratedMembersTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Xunit;
 namespace MlpGen.Tests.Generator;
 
 /// <summary>The decisions the emitters read, checked without emitting code: kernel shapes, offsets, chunk size.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class NetworkPlanTests
 {
     private static NetworkPlan Plan(ElementKind element, CodeShape shape, params int[] sizes) =>

@@ -6,6 +6,7 @@ using Xunit;
 namespace MlpGen.Tests.Generator;
 
 /// <summary>The generated source, file by file, against committed baselines in Snapshots/.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class SnapshotTests
 {
     private static void Verify(string test, string source, bool expectNetwork = true, params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles)
@@ -129,6 +130,7 @@ public class SnapshotTests
 }
 
 /// <summary>The snapshot diff is readable: changed lines with line numbers and a little context.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class SnapshotDiffTests
 {
     [Fact]

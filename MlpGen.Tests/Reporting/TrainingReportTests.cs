@@ -14,6 +14,7 @@ using Xunit;
 namespace MlpGen.Tests.Reporting;
 
 /// <summary>The report of a short run on real digits: its files, and that what they show is what the network does.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class TrainingReportTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

@@ -15,6 +15,7 @@ namespace MlpGen.Tests.Runtime;
 /// The MNIST download path, against a loopback HTTP server that serves real digit files: mirrors are
 /// tried in order, bytes are checked against SHA-256, and nothing unverified is left behind.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class DownloaderTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

@@ -11,6 +11,7 @@ using Xunit;
 namespace MlpGen.Tests.Runtime;
 
 /// <summary>The IDX reader reads real files and rejects each kind of malformed file with a message naming the file, the place, and what was expected and found.</summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class IdxReaderTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

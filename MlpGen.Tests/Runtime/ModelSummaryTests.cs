@@ -8,6 +8,7 @@ namespace MlpGen.Tests.Runtime;
 /// ModelSummary's counts: the parameters are the generated ParameterCount constant, the FLOPs the multiply-adds of
 /// backpropagation counted loop by loop. (The generator's MLPG033 and the benchmarks compile the same FlopCount.cs.)
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class ModelSummaryTests
 {
     /// <summary>Networks of single precision by name (the name, not the network, is the theory's argument, so that xunit can show it), with their generated constant.</summary>

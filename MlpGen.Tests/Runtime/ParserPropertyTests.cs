@@ -26,6 +26,7 @@ namespace MlpGen.Tests.Runtime;
 /// CsCheck draws a new seed each run and prints it with any failure (set CsCheck_Seed to replay it);
 /// the suite runs in a few seconds.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class ParserPropertyTests : IDisposable
 {
     /// <summary>What one case may allocate: the files are at most a few KB, so this is ample for reading them (cases stay under 200 KB: the first 64 KiB gzip buffer, the deflate stream, the text of a weights file) and far below what any forged size claims (0.5 to 2 GB).</summary>

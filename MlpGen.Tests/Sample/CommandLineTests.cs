@@ -16,6 +16,7 @@ namespace MlpGen.Tests.Sample;
 /// or path and exit code 2 (a command line that cannot be) or 1 (a failure while running), never in a
 /// stack trace; a bad output path is refused before training. One good run trains an epoch and saves.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class CommandLineTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

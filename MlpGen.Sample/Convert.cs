@@ -60,6 +60,8 @@ internal static class ConvertCommand
         {
             Console.WriteLine($"Bake it into a class (with <AdditionalFiles Include=\"{Path.GetFileName(outputPath)}\" />):");
             Console.WriteLine($"  {NetworkDeclaration.Attribute(network, Path.GetFileName(outputPath))} public partial class Model {{ }}");
+            if (network.Activations is null)
+                Console.WriteLine("  (version 1 weights do not record their activations: add Hidden and Output as the network was trained)");
         }
         return 0;
     }
@@ -73,9 +75,13 @@ internal static class ConvertCommand
 
     private static string Describe(NetworkWeights network)
     {
-        string hidden = string.Join(", ", network.Activations.Take(network.Activations.Count - 1).Select(WeightsFile.ActivationName).Distinct());
         string cost = network.Cost is { } c ? WeightsFile.CostName(c) : "unspecified";
-        return $"{network.Topology}, {(hidden.Length > 0 ? hidden + " hidden, " : "")}{WeightsFile.ActivationName(network.Activations[^1])} output, "
-            + $"cost {cost}, {(network.Element == WeightsElement.Float32 ? "float32" : "float64")}, {network.ParameterCount:N0} parameters";
+        string activations = "activations unknown (version 1 weights), ";
+        if (network.Activations is { } known)
+        {
+            string hidden = string.Join(", ", known.Take(known.Count - 1).Select(WeightsFile.ActivationName).Distinct());
+            activations = $"{(hidden.Length > 0 ? hidden + " hidden, " : "")}{WeightsFile.ActivationName(known[^1])} output, ";
+        }
+        return $"{network.Topology}, {activations}cost {cost}, {(network.Element == WeightsElement.Float32 ? "float32" : "float64")}, {network.ParameterCount:N0} parameters";
     }
 }

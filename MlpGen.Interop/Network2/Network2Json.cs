@@ -48,7 +48,7 @@ internal static class Network2Json
                 sizes.Add(n);
             }
             if (sizes.Count < 2) throw Refuse($"sizes: expected at least two layer sizes, found {sizes.Count}");
-            string costName = Member("cost") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : throw Refuse($"cost: expected a string, found {Text(root.GetProperty("cost"))}");
+            string costName = Member("cost") is { ValueKind: JsonValueKind.String } c ? String(c, "cost") : throw Refuse($"cost: expected a string, found {Text(root.GetProperty("cost"))}");
             CostFunction cost = Costs.FirstOrDefault(k => k.Name == costName) is { Name: not null } known
                 ? known.Cost
                 : throw Refuse($"cost: expected QuadraticCost or CrossEntropyCost (network2.py's costs), found \"{costName}\"");
@@ -81,6 +81,20 @@ internal static class Network2Json
             return new NetworkWeights(sizes, Enumerable.Repeat(ActivationFunction.Sigmoid, layers).ToArray(), cost, WeightsElement.Float64, parameters.ToArray());
         }
 
+        // A string of invalid UTF-8 or with a lone surrogate escape ("\ud800") is valid JSON to the parser, but has no
+        // .NET string: GetString throws InvalidOperationException.
+        string String(JsonElement element, string where)
+        {
+            try
+            {
+                return element.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw Refuse($"{where}: expected a string of text, found one that is not valid UTF-8 or holds a lone surrogate escape (\\ud800–\\udfff)");
+            }
+        }
+
         JsonElement Array(JsonElement element, string where) =>
             element.ValueKind == JsonValueKind.Array ? element : throw Refuse($"{where}: expected an array, found {Text(element)}");
 
@@ -94,6 +108,7 @@ internal static class Network2Json
     /// <exception cref="ModelFormatException">network2.py cannot hold this network; the message says why (for <paramref name="path"/>, the output).</exception>
     public static byte[] Write(NetworkWeights network, string path)
     {
+        if (network.Activations is null) throw new ModelFormatException(path, ModelFile.UnknownActivations);
         if (network.Activations.Any(a => a != ActivationFunction.Sigmoid))
             throw new ModelFormatException(path, $"network2.py's JSON holds sigmoid networks only; this one has the activations {network.ActivationNames}");
         string costName = network.Cost switch
@@ -162,7 +177,15 @@ internal static class Network2Json
 
     private static string Text(JsonElement element)
     {
-        string raw = element.GetRawText();
+        string raw;
+        try
+        {
+            raw = element.GetRawText();
+        }
+        catch (InvalidOperationException)   // text that is not valid UTF-8
+        {
+            return $"{Kind(element)} that is not valid UTF-8";
+        }
         return raw.Length > 40 ? raw[..40] + "…" : raw;
     }
 }

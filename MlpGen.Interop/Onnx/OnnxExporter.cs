@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers.Binary;
 using MlpGen.Interop.Protobuf;
 using MlpGen.Persistence;
@@ -22,6 +23,8 @@ internal static class OnnxExporter
     public static byte[] Export(NetworkWeights network)
     {
         int dataType = network.Element == WeightsElement.Float32 ? (int)OnnxDataType.Float : (int)OnnxDataType.Double;
+        // ModelFile.Encode refuses weights of unknown activations (version 1) before they get here.
+        IReadOnlyList<ActivationFunction> activations = network.Activations ?? throw new ArgumentException("the network's activations are not known", nameof(network));
         var model = new ProtoWriter();
         model.Varint(1, IrVersion);                      // ir_version
         model.String(2, "MlpGen");                       // producer_name
@@ -33,7 +36,7 @@ internal static class OnnxExporter
             for (int l = 1; l <= layers; l++)
             {
                 bool last = l == layers;
-                ActivationFunction activation = network.Activations[l - 1];
+                ActivationFunction activation = activations[l - 1];
                 string z = last && activation == ActivationFunction.Identity ? "output" : $"layer{l}.z";
                 string weight = $"layer{l}.weight", bias = $"layer{l}.bias";
                 string input = previous;

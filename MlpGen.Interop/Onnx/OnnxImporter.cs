@@ -186,14 +186,18 @@ internal static class OnnxImporter
                 throw Refuse($"{layer.Node}: the output layer ends in {activation}; MlpGen's output layers are sigmoid, softmax or identity (logits)");
             activations.Add(activation);
         }
-        var parameters = new List<double>();
+        // One array of the final size, each layer copied in once (every tensor was checked to hold at most int.MaxValue values).
+        var parameters = new double[checked(layers.Sum(l => l.Weights.LongLength + l.Outputs))];
+        long offset = 0;
         foreach (Layer layer in layers)
         {
-            parameters.AddRange(layer.Weights);
-            parameters.AddRange(layer.Bias ?? new double[layer.Outputs]);
+            layer.Weights.CopyTo(parameters, offset);
+            offset += layer.Weights.LongLength;
+            layer.Bias?.CopyTo(parameters, offset);   // none: Linear(bias=False), zeros
+            offset += layer.Outputs;
         }
         return new NetworkWeights(layerSizes, activations, cost: null,
-            dataType == (int)OnnxDataType.Float ? WeightsElement.Float32 : WeightsElement.Float64, parameters.ToArray());
+            dataType == (int)OnnxDataType.Float ? WeightsElement.Float32 : WeightsElement.Float64, parameters);
 
         OnnxTensor Initializer(OnnxNode node, int index, string role)
         {
@@ -220,7 +224,8 @@ internal static class OnnxImporter
             long count = 1;
             foreach (long d in tensor.Dims)
             {
-                if (d < 0 || d > int.MaxValue) throw Refuse($"{what}: '{tensor.Name}' has the shape {Dims(tensor)}");
+                if (d <= 0 || d > int.MaxValue)
+                    throw Refuse($"{what}: '{tensor.Name}' has the shape {Dims(tensor)}; every dimension of a layer's weights and bias is at least 1 (a layer has inputs and outputs)");
                 count = checked(count * d);
                 if (count > int.MaxValue) throw Refuse($"{what}: '{tensor.Name}' of shape {Dims(tensor)} is too large");
             }

@@ -22,17 +22,25 @@ public enum WeightsElement
 /// </summary>
 public sealed class NetworkWeights
 {
-    /// <summary>Checks that the parts describe one network: at least two positive layer sizes, one activation per layer after the input (the hidden ones sigmoid, tanh, ReLU or leaky ReLU; the output sigmoid, softmax or identity), and the number of parameters the topology has. For <see cref="WeightsElement.Float32"/>, <paramref name="parameters"/> are floats widened to double.</summary>
+    /// <summary>
+    /// Checks that the parts describe one network: at least two positive layer sizes, one activation per layer after the
+    /// input (the hidden ones sigmoid, tanh, ReLU or leaky ReLU; the output sigmoid, softmax or identity), and the number
+    /// of parameters the topology has. <paramref name="activations"/> is null when they are not known (a version 1
+    /// weights file records none); <paramref name="cost"/> is then null too. For <see cref="WeightsElement.Float32"/>,
+    /// <paramref name="parameters"/> are floats widened to double.
+    /// </summary>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says how.</exception>
-    public NetworkWeights(IReadOnlyList<int> layerSizes, IReadOnlyList<ActivationFunction> activations, CostFunction? cost, WeightsElement element, double[] parameters)
+    public NetworkWeights(IReadOnlyList<int> layerSizes, IReadOnlyList<ActivationFunction>? activations, CostFunction? cost, WeightsElement element, double[] parameters)
     {
         if (layerSizes.Count < 2 || layerSizes.Any(s => s <= 0))
             throw new ArgumentException($"A network needs at least two layer sizes of at least 1; found {string.Join("-", layerSizes)}.", nameof(layerSizes));
-        if (activations.Count != layerSizes.Count - 1)
+        if (activations is null && cost is not null)
+            throw new ArgumentException($"Weights of unknown activations (version 1) record no cost either; found {cost}.", nameof(cost));
+        if (activations is not null && activations.Count != layerSizes.Count - 1)
             throw new ArgumentException($"A {string.Join("-", layerSizes)} network has {layerSizes.Count - 1} activations (one per layer after the input); found {activations.Count}.", nameof(activations));
-        for (int i = 0; i < activations.Count; i++)
+        for (int i = 0; i < (activations?.Count ?? 0); i++)
         {
-            bool output = i == activations.Count - 1;
+            bool output = i == activations!.Count - 1;
             bool supported = output
                 ? activations[i] is ActivationFunction.Sigmoid or ActivationFunction.Softmax or ActivationFunction.Identity
                 : activations[i] is ActivationFunction.Sigmoid or ActivationFunction.Tanh or ActivationFunction.ReLU or ActivationFunction.LeakyReLU;
@@ -46,7 +54,7 @@ public sealed class NetworkWeights
         if (parameters.LongLength != count)
             throw new ArgumentException($"A {string.Join("-", layerSizes)} network has {count} parameters; found {parameters.LongLength}.", nameof(parameters));
         LayerSizes = layerSizes.ToArray();
-        Activations = activations.ToArray();
+        Activations = activations?.ToArray();
         Cost = cost;
         Element = element;
         Parameters = parameters;
@@ -55,10 +63,14 @@ public sealed class NetworkWeights
     /// <summary>The layer sizes, input first.</summary>
     public IReadOnlyList<int> LayerSizes { get; }
 
-    /// <summary>The activation of each layer after the input, the output layer's last.</summary>
-    public IReadOnlyList<ActivationFunction> Activations { get; }
+    /// <summary>
+    /// The activation of each layer after the input, the output layer's last; null when they are not known: a version 1
+    /// weights file does not record them (MlpGen trained sigmoid, tanh, ReLU, leaky ReLU and softmax networks and saved
+    /// them all as version 1), so such weights cannot be converted to a format that names the activations.
+    /// </summary>
+    public IReadOnlyList<ActivationFunction>? Activations { get; }
 
-    /// <summary>The cost the network was trained on, when known (weights imported from ONNX do not say).</summary>
+    /// <summary>The cost the network was trained on, when known (weights imported from ONNX and version 1 weights files do not say).</summary>
     public CostFunction? Cost { get; }
 
     /// <summary>The number type of the parameters.</summary>
@@ -81,8 +93,11 @@ public sealed class NetworkWeights
         return offset;
     }
 
-    /// <summary>The activations as the weights file and the sample name them, e.g. <c>relu relu softmax</c>.</summary>
-    public string ActivationNames => string.Join(" ", Activations.Select(WeightsFile.ActivationName));
+    /// <summary>The activations as the weights file and the sample name them, e.g. <c>relu relu softmax</c>; <c>unknown (version 1)</c> when they are not known.</summary>
+    public string ActivationNames => Activations is null ? UnknownActivations : string.Join(" ", Activations.Select(WeightsFile.ActivationName));
+
+    /// <summary>What <see cref="ActivationNames"/> says for weights whose activations are not known.</summary>
+    public const string UnknownActivations = "unknown (version 1)";
 
     /// <summary>A one-line description: topology, activations, cost, element, parameter count.</summary>
     public override string ToString() =>

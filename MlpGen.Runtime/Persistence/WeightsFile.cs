@@ -76,7 +76,11 @@ public static class WeightsFile
         AtomicFile.Write(path, Encoding.ASCII.GetBytes(text), "the weights");
     }
 
-    /// <summary>Writes <paramref name="weights"/> to <paramref name="path"/> in the current format version, atomically, as <see cref="Save{T}"/> does.</summary>
+    /// <summary>
+    /// Writes <paramref name="weights"/> to <paramref name="path"/> in the current format version, atomically, as
+    /// <see cref="Save{T}"/> does; weights of unknown activations (read from a version 1 file) are written as version 1,
+    /// which records none, so that the file does not claim activations the network may not have had.
+    /// </summary>
     /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and says why. Nothing is left behind.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission to write the file is denied.</exception>
     public static void Write(string path, NetworkWeights weights)
@@ -86,14 +90,16 @@ public static class WeightsFile
             ? MemoryMarshal.AsBytes<float>(Array.ConvertAll(weights.Parameters, p => (float)p)).ToArray()
             : MemoryMarshal.AsBytes<double>(weights.Parameters).ToArray();
         string text = WeightsFormat.Format(weights.LayerSizes.ToArray(), weights.Element == WeightsElement.Float32 ? "float32" : "float64", data,
-            ActivationNames(weights.Activations.ToArray()), weights.Cost is { } cost ? CostName(cost) : WeightsFormat.UnspecifiedCost);
+            weights.Activations is { } activations ? ActivationNames(activations.ToArray()) : null,
+            weights.Cost is { } cost ? CostName(cost) : WeightsFormat.UnspecifiedCost);
         AtomicFile.Write(path, Encoding.ASCII.GetBytes(text), "the weights");
     }
 
     /// <summary>
     /// Reads a whole weights file without a network class: topology, activations, cost and parameters.
-    /// A version 1 file does not record its activations or cost: it is read as network.py's network,
-    /// sigmoid throughout with the quadratic cost (the only one MlpGen trained when it wrote version 1).
+    /// A version 1 file does not record its activations or cost (MlpGen wrote sigmoid, tanh, ReLU and softmax networks
+    /// alike as version 1): both are read as unknown, <see cref="NetworkWeights.Activations"/> and
+    /// <see cref="NetworkWeights.Cost"/> null.
     /// </summary>
     /// <exception cref="WeightsFormatException">The file is malformed, corrupt or of an unknown version; the message names the file and line.</exception>
     public static NetworkWeights Read(string path)
@@ -104,10 +110,8 @@ public static class WeightsFile
         double[] parameters = contents.Element == "float32"
             ? Array.ConvertAll(MemoryMarshal.Cast<byte, float>(contents.Parameters).ToArray(), p => (double)p)
             : MemoryMarshal.Cast<byte, double>(contents.Parameters).ToArray();
-        ActivationFunction[] activations = contents.Activations is { } names
-            ? Array.ConvertAll(names, ParseActivation)
-            : Enumerable.Repeat(ActivationFunction.Sigmoid, contents.LayerSizes.Length - 1).ToArray();
-        CostFunction? cost = contents.Cost is null ? CostFunction.Quadratic : ParseCost(contents.Cost);
+        ActivationFunction[]? activations = contents.Activations is { } names ? Array.ConvertAll(names, ParseActivation) : null;
+        CostFunction? cost = contents.Cost is null ? null : ParseCost(contents.Cost);
         return new NetworkWeights(contents.LayerSizes, activations, cost,
             contents.Element == "float32" ? WeightsElement.Float32 : WeightsElement.Float64, parameters);
     }

@@ -151,16 +151,24 @@ internal static class WeightsFormat
 
     /// <summary>The text of a weights file holding <paramref name="parameters"/> (little-endian bytes).</summary>
     /// <remarks><paramref name="activations"/> has one name per layer after the input (<see cref="HiddenActivationNames"/>, <see cref="OutputActivationNames"/>), <paramref name="cost"/> is one of <see cref="CostNames"/>.</remarks>
-    public static string Format(int[] layerSizes, string element, byte[] parameters, string[] activations, string cost)
+    /// <summary>
+    /// The text of a weights file: version 2 with <paramref name="activations"/> and <paramref name="cost"/>; version 1
+    /// (no activations or cost lines) when <paramref name="activations"/> is null, for weights read from a version 1
+    /// file, whose activations nobody knows: writing them as version 2 would claim activations they may not have had.
+    /// </summary>
+    public static string Format(int[] layerSizes, string element, byte[] parameters, string[]? activations, string? cost)
     {
         var text = new StringBuilder();
-        text.Append("MLPW ").Append(Version).Append('\n');
+        text.Append("MLPW ").Append(activations is null ? 1 : Version).Append('\n');
         text.Append("topology ").Append(string.Join("-", layerSizes)).Append('\n');
         text.Append("element ").Append(element).Append('\n');
         text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
         text.Append("crc32 ").Append(Crc32.Compute(parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
-        text.Append("activations ").Append(string.Join(" ", activations)).Append('\n');
-        text.Append("cost ").Append(cost).Append('\n');
+        if (activations is not null)
+        {
+            text.Append("activations ").Append(string.Join(" ", activations)).Append('\n');
+            text.Append("cost ").Append(cost ?? UnspecifiedCost).Append('\n');
+        }
         text.Append("data\n");
         string base64 = Convert.ToBase64String(parameters);
         for (int i = 0; i < base64.Length; i += Base64LineLength)

@@ -60,6 +60,23 @@ internal static class InteropFixtures
         return results.Single().AsEnumerable<float>().ToArray();
     }
 
+    /// <summary>Runs a double (float64) ONNX model with a double tensor [count, width] in ONNX Runtime; its single output, flattened.</summary>
+    public static double[] RunInOnnxRuntime(byte[] model, double[] inputs, int width)
+    {
+        using var session = new InferenceSession(model);
+        var tensor = new DenseTensor<double>(inputs, new[] { inputs.Length / width, width });
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.Single(), tensor) });
+        return results.Single().AsEnumerable<double>().ToArray();
+    }
+
+    public static double MaxAbsDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        double max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        return max;
+    }
+
     public static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Assert.Equal(a.Length, b.Length);

@@ -87,6 +87,27 @@ public sealed class Network2JsonTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void StringsThatAreNotText_AreRefusedInOneLine()
+    {
+        // Valid JSON to the parser, but no .NET string: a lone surrogate escape, and bytes that are not UTF-8.
+        byte[] Json(string cost) => System.Text.Encoding.UTF8.GetBytes("{\"sizes\": [2, 1], \"weights\": [[[1, 2]]], \"biases\": [[[0]]], \"cost\": \"" + cost + "\"}");
+        byte[] invalid = Json("X").Select(b => b == (byte)'X' ? (byte)0xFF : b).ToArray();
+        byte[] invalidSize = System.Text.Encoding.UTF8.GetBytes("{\"sizes\": [\"X\", 1]}").Select(b => b == (byte)'X' ? (byte)0xFF : b).ToArray();
+        foreach ((byte[] bytes, string expected) in new[]
+        {
+            (Json("\\ud800"), "cost: expected a string of text, found one that is not valid UTF-8 or holds a lone surrogate escape (\\ud800–\\udfff)"),
+            (invalid, "cost: expected a string of text, found one that is not valid UTF-8 or holds a lone surrogate escape (\\ud800–\\udfff)"),
+            (invalidSize, "sizes[0]: expected a layer size of at least 1, found a string that is not valid UTF-8"),
+        })
+        {
+            string path = _temporary.File("bad.json");
+            File.WriteAllBytes(path, bytes);
+            var e = Assert.Throws<ModelFormatException>(() => ModelFile.Read(path));
+            Assert.Equal($"{path}: {expected}", e.Message);
+        }
+    }
+
+    [Fact]
     public void TruncatedFile_IsRefused()
     {
         string path = _temporary.File("cut.json");
@@ -95,6 +116,28 @@ public sealed class Network2JsonTests(ITestOutputHelper output) : IDisposable
         var e = Assert.Throws<ModelFormatException>(() => ModelFile.Read(path));
         Assert.StartsWith($"{path}: not JSON: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Version1Weights_OfUnknownActivations_AreRefusedForOnnxAndJson_AndStayVersion1AsWeights()
+    {
+        // The inference sample's weights: version 1, which records no activations (the sample trained sigmoid, tanh,
+        // ReLU and softmax networks and saved them all so). Writing them as ONNX or JSON would guess.
+        string version1 = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw");
+        NetworkWeights read = ModelFile.Read(version1);
+        foreach (string name in new[] { "v1.onnx", "v1.json" })
+        {
+            string path = _temporary.File(name);
+            var e = Assert.Throws<ModelFormatException>(() => ModelFile.Write(path, read));
+            Assert.Equal($"{path}: version 1 weights do not record their activations, which ONNX and network2.py's JSON need; load the file into its network class "
+                + "(WeightsFile.Load) and save it with WeightsFile.Save, which writes version 2 with the class's activations, then convert that", e.Message);
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(_temporary.Path));
+        string copy = _temporary.File("v1.mlpw");
+        ModelFile.Write(copy, read);
+        Assert.StartsWith("MLPW 1\n", File.ReadAllText(copy));
+        Assert.Null(ModelFile.Read(copy).Activations);
+        Assert.Equal("[Network(784, 16, 16, 10, Weights = \"v1.mlpw\")]", NetworkDeclaration.Attribute(read, "v1.mlpw"));
     }
 
     [Fact]

@@ -15,6 +15,11 @@ namespace MlpGen.Tests.Interop;
 [Network(784, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Identity)] public partial class ExportLeakyReluIdentity { }
 [Network(784, 16, 10, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.CrossEntropy)] public partial class ExportTanhSigmoid { }
 [Network(784, 16, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class ExportReluSoftmaxDouble { }
+// The same layer kinds in double: ONNX Runtime runs a float64 export with double kernels.
+[Network(784, 16, 10, ElementType = typeof(double))] public partial class ExportSigmoidSigmoidDouble { }
+[Network(784, 16, 12, 10, HiddenLayers = new[] { NetworkActivation.ReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class ExportReluTanhSoftmaxDouble { }
+[Network(784, 16, 10, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class ExportTanhIdentityDouble { }
+[Network(784, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class ExportLeakyReluIdentityDouble { }
 
 /// <summary>
 /// MlpGen networks exported as ONNX run in ONNX Runtime with MlpGen's outputs on real digits, for every hidden
@@ -52,6 +57,53 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         output.WriteLine($"{name}: max |ONNX Runtime − MlpGen| = {difference:E2} over {Samples} digits × {network.OutputSize} outputs (outputs up to {largest:F2} in magnitude)");
         Assert.True(difference <= 1e-6, $"{name}: ONNX Runtime's outputs differ from MlpGen's by up to {difference:E2}");
         Assert.Equal(Classes(expected, network.OutputSize), Classes(actual, network.OutputSize));
+    }
+
+    public static TheoryData<string> DoubleNetworks => new() { nameof(ExportSigmoidSigmoidDouble), nameof(ExportReluTanhSoftmaxDouble), nameof(ExportTanhIdentityDouble), nameof(ExportReluSoftmaxDouble) };
+
+    private static INetwork<double> CreateDouble(string name) => name switch
+    {
+        nameof(ExportSigmoidSigmoidDouble) => new ExportSigmoidSigmoidDouble(3),
+        nameof(ExportReluTanhSoftmaxDouble) => new ExportReluTanhSoftmaxDouble(3),
+        nameof(ExportTanhIdentityDouble) => new ExportTanhIdentityDouble(3),
+        _ => new ExportReluSoftmaxDouble(3),
+    };
+
+    [Theory]
+    [MemberData(nameof(DoubleNetworks))]
+    public void ExportedDouble_RunsInOnnxRuntime_WithMlpGensOutputs(string name)
+    {
+        INetwork<double> network = CreateDouble(name);
+        Training.Sgd.Train(network, TestData.TrainDouble.Slice(0, 1000), new Training.SgdOptions { Epochs = 1, Eta = name.Contains("Softmax") || name.Contains("Identity") ? 0.05 : 0.5, Seed = 1 });
+        using var directory = new TemporaryDirectory();
+        string weights = directory.File("net.mlpw"), onnx = directory.File("net.onnx");
+        WeightsFile.Save(weights, network);
+        ModelFile.Write(onnx, ModelFile.Read(weights));
+
+        double[] images = Array.ConvertAll(Images, v => (double)v);
+        var expected = new double[Samples * network.OutputSize];
+        network.PredictBatch(images, expected);
+        double[] actual = RunInOnnxRuntime(System.IO.File.ReadAllBytes(onnx), images, network.InputSize);
+        double difference = MaxAbsDifference(expected, actual);
+        double largest = expected.Max(v => Math.Abs(v));
+        output.WriteLine($"{name}: max |ONNX Runtime − MlpGen| = {difference:E2} over {Samples} digits × {network.OutputSize} outputs in double (outputs up to {largest:F2} in magnitude)");
+        Assert.True(difference <= 1e-12, $"{name}: ONNX Runtime's double outputs differ from MlpGen's by up to {difference:E2}");
+    }
+
+    [Fact]
+    public void ExportedDoubleLeakyRelu_IsRefusedByOnnxRuntime_WhichHasNoDoubleKernelForIt()
+    {
+        // Measured with ONNX Runtime 1.31 (CPU): LeakyRelu has float kernels only. The export is valid ONNX (LeakyRelu
+        // takes double), and imports back; the README says that ONNX Runtime cannot run it. Should a later ONNX Runtime
+        // run it, this test fails and the README's line goes.
+        var network = new ExportLeakyReluIdentityDouble(3);
+        using var directory = new TemporaryDirectory();
+        string weights = directory.File("net.mlpw"), onnx = directory.File("net.onnx");
+        WeightsFile.Save(weights, network);
+        ModelFile.Write(onnx, ModelFile.Read(weights));
+        Assert.Equal("leaky-relu identity", ModelFile.Read(onnx).ActivationNames);
+        var e = Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => RunInOnnxRuntime(System.IO.File.ReadAllBytes(onnx), new double[784], 784));
+        Assert.Contains("Could not find an implementation for LeakyRelu", e.Message);
     }
 
     [Fact]

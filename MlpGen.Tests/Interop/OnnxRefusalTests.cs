@@ -22,12 +22,17 @@ public sealed class OnnxRefusalTests : IDisposable
 
     // ---- A small ONNX writer for models PyTorch would not make (field numbers of onnx.proto) -----------------
 
-    private sealed record Node(string Op, string[] Inputs, string Output, params (string Name, object Value)[] Attributes);
+    private sealed record Node(string Op, string[] Inputs, string Output, params (string Name, object Value)[] Attributes)
+    {
+        /// <summary>The operator set the op is of; "" is the standard ONNX one.</summary>
+        public string Domain { get; init; } = "";
+    }
 
-    private sealed record Tensor(string Name, long[] Dims, int DataType = 1, float[]? Values = null);
+    /// <summary>An initializer; <paramref name="External"/>: its data in another file (data_location EXTERNAL and an external_data entry), none in the model.</summary>
+    private sealed record Tensor(string Name, long[] Dims, int DataType = 1, float[]? Values = null, bool External = false);
 
-    /// <summary>A model of one input (element type, shape: numbers, or strings for symbolic dimensions), nodes, initializers and one output.</summary>
-    private static byte[] Model(object[] inputShape, Node[] nodes, Tensor[] initializers, string output = "y", int inputType = 1, long opset = 13)
+    /// <summary>A model of one input (element type, shape: numbers, or strings for symbolic dimensions), nodes, initializers and one output; <paramref name="sparseInitializers"/> adds that many (empty) sparse initializers to the graph.</summary>
+    private static byte[] Model(object[] inputShape, Node[] nodes, Tensor[] initializers, string output = "y", int inputType = 1, long opset = 13, int sparseInitializers = 0)
     {
         var model = new ProtoWriter();
         model.Varint(1, 8);
@@ -41,6 +46,7 @@ public sealed class OnnxRefusalTests : IDisposable
                     n.String(2, node.Output);
                     n.String(3, node.Output + "_node");
                     n.String(4, node.Op);
+                    if (node.Domain.Length > 0) n.String(7, node.Domain);
                     foreach ((string name, object value) in node.Attributes)
                         n.Message(5, a =>
                         {
@@ -57,12 +63,19 @@ public sealed class OnnxRefusalTests : IDisposable
                     foreach (long d in tensor.Dims) t.Varint(1, d);
                     t.Varint(2, tensor.DataType);
                     t.String(8, tensor.Name);
+                    if (tensor.External)
+                    {
+                        t.Message(13, entry => { entry.String(1, "location"); entry.String(2, "weights.bin"); });
+                        t.Varint(14, 1);
+                        return;
+                    }
                     float[] values = tensor.Values ?? Enumerable.Range(0, (int)tensor.Dims.Aggregate(1L, (a, b) => a * b)).Select(i => i * 0.01f).ToArray();
                     byte[] raw = new byte[values.Length * (tensor.DataType == 10 ? 2 : 4)];
                     if (tensor.DataType != 10) Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
                     t.Bytes(9, raw);
                 });
             }
+            for (int i = 0; i < sparseInitializers; i++) graph.Message(15, _ => { });
             graph.Message(11, v => ValueInfo(v, "x", inputType, inputShape));
             graph.Message(12, v => ValueInfo(v, output, 1, new object[] { "batch" }));
         });
@@ -86,7 +99,7 @@ public sealed class OnnxRefusalTests : IDisposable
     private static readonly object[] Batch4 = { "batch", 4 };
 
     /// <summary>A 4-3-2 MLP as PyTorch exports it, with <paramref name="edit"/> applied to its nodes.</summary>
-    private static byte[] Mlp(Func<List<Node>, List<Node>>? edit = null, Tensor[]? initializers = null, object[]? shape = null, int inputType = 1, long opset = 13)
+    private static byte[] Mlp(Func<List<Node>, List<Node>>? edit = null, Tensor[]? initializers = null, object[]? shape = null, int inputType = 1, long opset = 13, int sparseInitializers = 0)
     {
         var nodes = new List<Node>
         {
@@ -95,7 +108,7 @@ public sealed class OnnxRefusalTests : IDisposable
             new("Gemm", new[] { "a1", "w2", "b2" }, "y", ("transB", 1)),
         };
         initializers ??= new[] { new Tensor("w1", new long[] { 3, 4 }), new Tensor("b1", new long[] { 3 }), new Tensor("w2", new long[] { 2, 3 }), new Tensor("b2", new long[] { 2 }) };
-        return Model(shape ?? Batch4, (edit?.Invoke(nodes) ?? nodes).ToArray(), initializers, inputType: inputType, opset: opset);
+        return Model(shape ?? Batch4, (edit?.Invoke(nodes) ?? nodes).ToArray(), initializers, inputType: inputType, opset: opset, sparseInitializers: sparseInitializers);
     }
 
     private string Refused(byte[] model, string expected)
@@ -173,6 +186,43 @@ public sealed class OnnxRefusalTests : IDisposable
     public void LeakyReluOfAnotherSlope_IsRefused() =>
         Refused(Mlp(n => { n[1] = new Node("LeakyRelu", new[] { "z1" }, "a1", ("alpha", 0.2f)); return n; }),
             "node 'a1_node' (LeakyRelu): alpha = 0.2; MlpGen's leaky ReLU has the slope 0.01 (PyTorch's default negative_slope)");
+
+    [Fact]
+    public void ZeroSizeWeights_AreRefused()
+    {
+        // Gemm with transB: B [0, 4] is a layer of 0 outputs; without the check a 4-0-… network reached NetworkWeights' constructor.
+        Refused(Mlp(initializers: new[] { new Tensor("w1", new long[] { 0, 4 }), new Tensor("b1", new long[] { 3 }), new Tensor("w2", new long[] { 2, 3 }), new Tensor("b2", new long[] { 2 }) }),
+            "node 'z1_node' (Gemm): 'w1' has the shape [0, 4]; every dimension of a layer's weights and bias is at least 1 (a layer has inputs and outputs)");
+        // MatMul: W [4, 0].
+        Refused(Model(Batch4, new[] { new Node("MatMul", new[] { "x", "w" }, "y") }, new[] { new Tensor("w", new long[] { 4, 0 }) }),
+            "node 'y_node' (MatMul): 'w' has the shape [4, 0]; every dimension of a layer's weights and bias is at least 1 (a layer has inputs and outputs)");
+    }
+
+    [Fact]
+    public void WeightsInAnExternalFile_AreRefused() =>
+        Refused(Mlp(initializers: new[] { new Tensor("w1", new long[] { 3, 4 }, External: true), new Tensor("b1", new long[] { 3 }), new Tensor("w2", new long[] { 2, 3 }), new Tensor("b2", new long[] { 2 }) }),
+            "node 'z1_node' (Gemm): 'w1' is stored in an external file; MlpGen imports weights stored in the model");
+
+    [Fact]
+    public void OpOfANonStandardDomain_IsRefused() =>
+        Refused(Mlp(n => { n[1] = n[1] with { Domain = "com.microsoft" }; return n; }),
+            "node 'a1_node' (Relu): an op of the domain 'com.microsoft', not a standard ONNX op; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax");
+
+    [Fact]
+    public void SparseInitializers_AreRefused() =>
+        Refused(Mlp(sparseInitializers: 1), "the graph has sparse initializers; MlpGen imports dense weights");
+
+    [Fact]
+    public void FileLargerThanTheCap_IsRefusedBeforeItIsRead_InEveryFormat()
+    {
+        foreach (string name in new[] { "big.onnx", "big.json", "big.mlpw" })
+        {
+            string path = _temporary.File(name);
+            using (var file = new FileStream(path, FileMode.Create)) file.SetLength(ModelFile.MaxFileBytes + 1);   // sparse: no disk written
+            var e = Assert.Throws<ModelFormatException>(() => ModelFile.Read(path));
+            Assert.Equal($"{path}: 268,435,457 bytes; MlpGen reads models of at most 268,435,456 bytes (256 MiB)", e.Message);
+        }
+    }
 
     [Fact]
     public void TruncatedFile_IsRefusedWithTheOffset()

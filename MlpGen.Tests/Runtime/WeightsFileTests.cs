@@ -65,8 +65,20 @@ public sealed class WeightsFileTests : IDisposable
         WeightsFile.Load(version1, network);
         NetworkWeights read = WeightsFile.Read(version1);
         Assert.Equal("784-16-16-10", read.Topology);
-        Assert.Equal("sigmoid sigmoid sigmoid", read.ActivationNames);   // what MlpGen trained when it wrote version 1
+        // Version 1 records no activations or cost (MlpGen saved relu, tanh and softmax networks as version 1 too): unknown.
+        Assert.Null(read.Activations);
+        Assert.Null(read.Cost);
+        Assert.Equal("unknown (version 1)", read.ActivationNames);
         Assert.Equal(network.Parameters.ToArray().Select(p => (double)p), read.Parameters);
+    }
+
+    [Fact]
+    public void Version1File_ReadThenWritten_StaysVersion1_ByteForByte()
+    {
+        string version1 = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw");
+        string copy = _temporary.File("copy.mlpw");
+        WeightsFile.Write(copy, WeightsFile.Read(version1));
+        Assert.Equal(File.ReadAllText(version1).Replace("\r\n", "\n"), File.ReadAllText(copy));
     }
 
     [Fact]

@@ -97,6 +97,34 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void Version1WeightsToOnnx_IsOneLineAndExitCode1_AndNoOutput()
+    {
+        string version1 = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw"), output = _temporary.File("v1.onnx");
+        AssertFailsWith(Convert(version1, output), 1,
+            $"{output}: version 1 weights do not record their activations, which ONNX and network2.py's JSON need; load the file into its network class "
+            + "(WeightsFile.Load) and save it with WeightsFile.Save, which writes version 2 with the class's activations, then convert that");
+    }
+
+    [Fact]
+    public void ZeroSizeOnnxWeights_AreOneLineAndExitCode1_AndNoOutput()
+    {
+        // MatMul(x, W) with W [4, 0]: a layer of no outputs.
+        string onnx = _temporary.File("empty.onnx");
+        var model = new MlpGen.Interop.Protobuf.ProtoWriter();
+        model.Message(7, graph =>
+        {
+            graph.Message(1, node => { node.String(1, "x"); node.String(1, "w"); node.String(2, "y"); node.String(3, "/fc/MatMul"); node.String(4, "MatMul"); });
+            graph.Message(5, tensor => { tensor.Varint(1, 4); tensor.Varint(1, 0); tensor.Varint(2, 1); tensor.String(8, "w"); tensor.Bytes(9, Array.Empty<byte>()); });
+            graph.Message(11, value => { value.String(1, "x"); value.Message(2, t => t.Message(1, tensor => { tensor.Varint(1, 1); tensor.Message(2, s => { s.Message(1, d => d.String(2, "batch")); s.Message(1, d => d.Varint(1, 4)); }); })); });
+            graph.Message(12, value => value.String(1, "y"));
+        });
+        model.Message(8, o => { o.String(1, ""); o.Varint(2, 13); });
+        File.WriteAllBytes(onnx, model.ToArray());
+        AssertFailsWith(Convert(onnx, _temporary.File("out.mlpw")), 1,
+            $"{onnx}: node '/fc/MatMul' (MatMul): 'w' has the shape [4, 0]; every dimension of a layer's weights and bias is at least 1 (a layer has inputs and outputs)", "empty.onnx");
+    }
+
+    [Fact]
     public void ACorruptWeightsFile_IsOneLineAndExitCode1()
     {
         string weights = _temporary.File("bad.mlpw");

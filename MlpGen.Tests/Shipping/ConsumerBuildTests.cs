@@ -62,6 +62,8 @@ public class ConsumerBuildTests
         ("Mismatch.cs", "MLPG012", "[MlpGen.Network(3, 1, Weights = \"xor.mlpw\")] public partial class Mismatch { }"),
         ("Corrupt.cs", "MLPG013", "[MlpGen.Network(2, 2, 1, Weights = \"corrupt.mlpw\")] public partial class Corrupt { }"),
         ("Version.cs", "MLPG014", "[MlpGen.Network(2, 2, 1, Weights = \"v3.mlpw\")] public partial class Version3 { }"),
+        // xor.mlpw is version 2, saved from a sigmoid network: baking it into a ReLU network is MLPG035.
+        ("OtherActivations.cs", "MLPG035", "[MlpGen.Network(2, 2, 1, Hidden = MlpGen.NetworkActivation.ReLU, Weights = \"xor.mlpw\")] public partial class OtherActivations { }"),
         ("Ambiguous.cs", "MLPG015", "[MlpGen.Network(2, 2, 1, Weights = \"dup.mlpw\")] public partial class Ambiguous { }"),
         ("BadShape.cs", "MLPG016", "[MlpGen.Network(2, 1, CodeShape = (MlpGen.NetworkCodeShape)9)] public partial class BadShape { }"),
         ("Abstract.cs", "MLPG019", "[MlpGen.Network(2, 1)] public abstract partial class Abstract { }"),

@@ -14,6 +14,7 @@ namespace MlpGen.Tests.Interop;
 /// Every kind of model MlpGen cannot compute is refused with one line naming the node, its op type and why; truncated
 /// and corrupt files are refused with the byte offset, and never read past their data.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class OnnxRefusalTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

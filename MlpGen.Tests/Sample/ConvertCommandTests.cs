@@ -13,6 +13,7 @@ namespace MlpGen.Tests.Sample;
 /// input is one line, exit code 1 (a file that cannot be converted) or 2 (a command line that cannot be), no stack
 /// trace, and no output file, not even a half-written one.
 /// </summary>
+[Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public sealed class ConvertCommandTests : IDisposable
 {
     private readonly TemporaryDirectory _temporary = new();

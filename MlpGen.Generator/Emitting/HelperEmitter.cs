@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Emitting;
 
@@ -16,8 +17,8 @@ internal static class HelperEmitter
         string t = plan.T;
         string output = plan.Output.Out;
 
-        foreach (ActivationKind activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
-        foreach (ActivationKind activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
+        foreach (ActivationFunction activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
+        foreach (ActivationFunction activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
 
         EmitOutputError(w, plan);
 
@@ -106,7 +107,7 @@ internal static class HelperEmitter
     }
 
     /// <summary>Applies one layer's activation in place (identity has no kernel): sigmoid, tanh, ReLU, leaky ReLU element-wise, softmax per sample.</summary>
-    private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationKind activation)
+    private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationFunction activation)
     {
         NetworkModel m = plan.Model;
         string t = plan.T, one = m.Literal("1"), math = m.MathClass;
@@ -114,7 +115,7 @@ internal static class HelperEmitter
         string lanes = LanesInProse(plan);
         switch (activation)
         {
-            case ActivationKind.Sigmoid:
+            case ActivationFunction.Sigmoid:
                 EmitElementWise(w, plan,
                     $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
                     $"Sigmoid(Span<{t}> z)", "z",
@@ -126,7 +127,7 @@ internal static class HelperEmitter
                     },
                     scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
                 break;
-            case ActivationKind.Tanh:
+            case ActivationFunction.Tanh:
                 // The vector classes have no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
                 // exponent is never positive, so nothing overflows; near 0 its error is about one ulp of 1 (absolute).
                 EmitElementWise(w, plan,
@@ -142,7 +143,7 @@ internal static class HelperEmitter
                     },
                     scalar: $"{{ {t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i])); {t} magnitude = ({one} - e) / ({one} + e); z[i] = z[i] < 0 ? -magnitude : magnitude; }}");
                 break;
-            case ActivationKind.ReLU:
+            case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
                     $"a = ReLU(z) = max(0, z) in place, {lanes} at a time, then the rest one by one.",
                     $"ReLU(Span<{t}> z)", "z",
@@ -150,7 +151,7 @@ internal static class HelperEmitter
                     vector: V => new[] { $"{V}.Max({V}.LoadUnsafe(ref r, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref r, (nuint)i);" },
                     scalar: $"z[i] = {math}.Max(z[i], 0);");
                 break;
-            case ActivationKind.LeakyReLU:
+            case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
                     $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {lanes} at a time, then the rest one by one.",
                     $"LeakyReLU(Span<{t}> z)", "z",
@@ -162,7 +163,7 @@ internal static class HelperEmitter
                     },
                     scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
                 break;
-            case ActivationKind.Softmax:
+            case ActivationFunction.Softmax:
                 EmitSoftmax(w, plan);
                 break;
         }
@@ -249,7 +250,7 @@ internal static class HelperEmitter
         string.Join(" or ", NetworkPlan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})"));
 
     /// <summary>δ ← δ ⊙ f'(z) for a hidden layer's activation f, with f' written through the activations a = f(z).</summary>
-    private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationKind activation)
+    private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationFunction activation)
     {
         NetworkModel m = plan.Model;
         string t = plan.T, one = m.Literal("1");
@@ -263,19 +264,19 @@ internal static class HelperEmitter
         string X(string V) => $"{V}<{t}> x = {V}.LoadUnsafe(ref ra, (nuint)i);";
         switch (activation)
         {
-            case ActivationKind.Sigmoid:
+            case ActivationFunction.Sigmoid:
                 EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", signature, "delta",
                     setup: setup,
                     vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * x * ({V}<{t}>.One - x)).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
                 break;
-            case ActivationKind.Tanh:
+            case ActivationFunction.Tanh:
                 EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", signature, "delta",
                     setup: setup,
                     vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * ({V}<{t}>.One - x * x)).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: $"delta[i] *= {one} - a[i] * a[i];");
                 break;
-            case ActivationKind.ReLU:
+            case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ ReLU'(z), where ReLU'(z) = 1 where a = ReLU(z) &gt; 0, else 0. At z = 0 exactly (a = 0) the derivative is taken as 0, as PyTorch does.",
                     signature, "delta",
@@ -283,7 +284,7 @@ internal static class HelperEmitter
                     vector: V => new[] { X(V), $"{V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), {V}.LoadUnsafe(ref rd, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref rd, (nuint)i);" },
                     scalar: "delta[i] = a[i] > 0 ? delta[i] : 0;");
                 break;
-            case ActivationKind.LeakyReLU:
+            case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ LeakyReLU'(z), where LeakyReLU'(z) = 1 where a = LeakyReLU(z) &gt; 0 (exactly where z &gt; 0), else LeakyReLUSlope (at z = 0 too).",
                     signature, "delta",
@@ -304,8 +305,8 @@ internal static class HelperEmitter
         string one = m.Literal("1");
         string log = $"{m.MathClass}.Log";
         string output = plan.Output.Out;
-        ActivationKind activation = plan.Output.Activation;
-        CostKind cost = m.Cost;
+        ActivationFunction activation = plan.Output.Activation;
+        CostFunction cost = m.Cost;
         w.Line();
         w.Line($"/// <summary>C = {Vocabulary.CostFormula(cost, "a")}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y.</summary>");
         w.Line(Vocabulary.Hot);
@@ -316,11 +317,11 @@ internal static class HelperEmitter
             {
                 switch (cost)
                 {
-                    case CostKind.Quadratic:
+                    case CostFunction.Quadratic:
                         w.Line($"{t} difference = a[i] - y[i];");
                         w.Line("cost += difference * difference;");
                         break;
-                    case CostKind.CrossEntropy:
+                    case CostFunction.CrossEntropy:
                         w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
                         w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
                         w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
@@ -331,7 +332,7 @@ internal static class HelperEmitter
                         break;
                 }
             }
-            w.Line(cost == CostKind.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
+            w.Line(cost == CostFunction.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
         }
 
         w.Line();
@@ -341,18 +342,18 @@ internal static class HelperEmitter
         {
             switch (activation, cost)
             {
-                case (ActivationKind.Sigmoid, CostKind.Quadratic):
+                case (ActivationFunction.Sigmoid, CostFunction.Quadratic):
                     using (w.Block($"for (int i = 0; i < {output}; i++)"))
                         w.Line($"delta[i] = (a[i] - y[i]) * a[i] * ({one} - a[i]);   // ∂C/∂a = a − y, times σ'(z) = a(1 − a)");
                     break;
-                case (ActivationKind.Sigmoid, CostKind.CrossEntropy):
+                case (ActivationFunction.Sigmoid, CostFunction.CrossEntropy):
                     using (w.Block($"for (int i = 0; i < {output}; i++)"))
                     {
                         w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
                         w.Line("delta[i] = a[i] - y[i];");
                     }
                     break;
-                case (ActivationKind.Softmax, CostKind.LogLikelihood):
+                case (ActivationFunction.Softmax, CostFunction.LogLikelihood):
                     using (w.Block($"for (int i = 0; i < {output}; i++)"))
                     {
                         w.Line("// ∂C/∂a_k = −y_k / a_k through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j) gives a_j·Σ_k y_k − y_j,");
@@ -360,13 +361,13 @@ internal static class HelperEmitter
                         w.Line("delta[i] = a[i] - y[i];");
                     }
                     break;
-                case (ActivationKind.Softmax, CostKind.Quadratic):
+                case (ActivationFunction.Softmax, CostFunction.Quadratic):
                     w.Line("// ∂C/∂a = d = a − y; through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j): δ_j = a_j·(d_j − Σ_k d_k a_k).");
                     w.Line($"{t} dot = 0;");
                     w.Line($"for (int k = 0; k < {output}; k++) dot += (a[k] - y[k]) * a[k];");
                     w.Line($"for (int i = 0; i < {output}; i++) delta[i] = a[i] * ((a[i] - y[i]) - dot);");
                     break;
-                case (ActivationKind.Identity, CostKind.Quadratic):
+                case (ActivationFunction.Identity, CostFunction.Quadratic):
                     using (w.Block($"for (int i = 0; i < {output}; i++)"))
                         w.Line("delta[i] = a[i] - y[i];   // ∂C/∂a = a − y, and the identity's derivative is 1");
                     break;
@@ -439,12 +440,12 @@ internal static class HelperEmitter
 
     private static string WeightComment(LayerPlan layer) => layer.Init switch
     {
-        InitScheme.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}): He, scale √(2/n_in)",
-        InitScheme.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})): Glorot, scale √(2/(n_in + n_out))",
+        Initializer.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}): He, scale √(2/n_in)",
+        Initializer.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})): Glorot, scale √(2/(n_in + n_out))",
         _ => $"W{layer.Index} ~ N(0, 1)",
     };
 
-    private static string BiasComment(LayerPlan layer) => layer.Init == InitScheme.StandardNormal
+    private static string BiasComment(LayerPlan layer) => layer.Init == Initializer.StandardNormal
         ? $"b{layer.Index} ~ N(0, 1)"
         : $"b{layer.Index} = 0 (the draws are still taken)";
 
@@ -453,14 +454,14 @@ internal static class HelperEmitter
     {
         string why = layer.Init switch
         {
-            InitScheme.He => "He normal, keeps ReLU layers' signal variance",
-            InitScheme.Glorot => "Glorot normal, keeps tanh and linear layers' signal and gradient variance",
+            Initializer.He => "He normal, keeps ReLU layers' signal variance",
+            Initializer.Glorot => "Glorot normal, keeps tanh and linear layers' signal and gradient variance",
             _ => "standard normal, as network.py initialises sigmoid networks",
         };
         string weights = layer.Init switch
         {
-            InitScheme.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}), b{layer.Index} = 0",
-            InitScheme.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})), b{layer.Index} = 0",
+            Initializer.He => $"W{layer.Index} ~ N(0, 2/{layer.InputSize}), b{layer.Index} = 0",
+            Initializer.Glorot => $"W{layer.Index} ~ N(0, 2/({layer.InputSize} + {layer.OutputSize})), b{layer.Index} = 0",
             _ => $"W{layer.Index}, b{layer.Index} ~ N(0, 1)",
         };
         return $"{weights}: {why} (a{layer.InitFrom} is {Vocabulary.ActivationName(layer.InitFor)})";

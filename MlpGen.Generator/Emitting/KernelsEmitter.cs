@@ -1,5 +1,6 @@
 using System.Linq;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Emitting;
 
@@ -35,7 +36,7 @@ internal static class KernelsEmitter
             {
                 w.Line();
                 w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
-                w.Line($"private const {plan.T} LeakyReLUSlope = {m.Literal("0.01")};");
+                w.Line($"private const {plan.T} LeakyReLUSlope = {m.Literal(NetworkRules.LeakyReLUSlope.ToString("R", System.Globalization.CultureInfo.InvariantCulture))};");
             }
 
             EmitPredict(w, plan);
@@ -127,7 +128,7 @@ internal static class KernelsEmitter
         w.Line("/// <summary>");
         w.Line("/// Adds ∇C summed over the samples to g and returns the summed cost. Per sample: feedforward keeping");
         string outputError = Vocabulary.OutputErrorFormula(plan.Output.Activation, m.Cost, $"a{L}");
-        if (plan.Hidden.All(layer => layer.Activation == ActivationKind.Sigmoid))
+        if (plan.Hidden.All(layer => layer.Activation == ActivationFunction.Sigmoid))
         {
             w.Line($"/// every layer, the output error δ{L} = {outputError}, then δ_(l−1) = (W_lᵀ·δ_l) ⊙ σ'(z_(l−1)), with");
             w.Line("/// σ'(z) = σ(z)(1 − σ(z)) = a(1 − a). Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
@@ -171,8 +172,8 @@ internal static class KernelsEmitter
                     {
                         int l = layer.Index;
                         w.Line();
-                        ActivationKind f = plan.Layers[l - 2].Activation;
-                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}")}" + (f == ActivationKind.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
+                        ActivationFunction f = plan.Layers[l - 2].Activation;
+                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}")}" + (f == ActivationFunction.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
                         w.Line($"Span<{t}> d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
                         w.Line($"Layer{l}Transposed(p, d{l}.Slice(s * {layer.Out}, {layer.Out}), d{l - 1}s);");
                         w.Line($"{Vocabulary.DerivativeKernel(f)}(a{l - 1}s, d{l - 1}s);");
@@ -197,16 +198,16 @@ internal static class KernelsEmitter
     /// </summary>
     internal static string Equations(NetworkPlan plan)
     {
-        ActivationKind first = plan.Layers[0].Activation;
+        ActivationFunction first = plan.Layers[0].Activation;
         if (plan.Layers.All(layer => layer.Activation == first)) return $"a_l = {Vocabulary.Apply(first, "W_l·a_(l−1) + b_l")} for l = 1..{plan.L}";
         return string.Join(", ", plan.Layers.Select(layer => $"a{layer.Index} = {Vocabulary.Apply(layer.Activation, $"W{layer.Index}·a{layer.Index - 1} + b{layer.Index}")}"));
     }
 
-    private static string DerivativeInProse(ActivationKind activation) => activation switch
+    private static string DerivativeInProse(ActivationFunction activation) => activation switch
     {
-        ActivationKind.Sigmoid => "σ'(z) = a(1 − a)",
-        ActivationKind.Tanh => "tanh'(z) = 1 − a²",
-        ActivationKind.ReLU => "ReLU'(z) = 1 where a &gt; 0, else 0 (0 at z = 0 too, as PyTorch)",
+        ActivationFunction.Sigmoid => "σ'(z) = a(1 − a)",
+        ActivationFunction.Tanh => "tanh'(z) = 1 − a²",
+        ActivationFunction.ReLU => "ReLU'(z) = 1 where a &gt; 0, else 0 (0 at z = 0 too, as PyTorch)",
         _ => "LeakyReLU'(z) = 1 where a &gt; 0, else LeakyReLUSlope (0.01)",
     };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Emitting;
 
@@ -74,18 +75,18 @@ internal static class Vocabulary
     public static string Values(int count) => count == 1 ? "1 value" : $"{Num(count)} values";
 
     /// <summary>The cost's name in prose.</summary>
-    public static string CostName(CostKind cost) => cost switch
+    public static string CostName(CostFunction cost) => cost switch
     {
-        CostKind.Quadratic => "quadratic",
-        CostKind.CrossEntropy => "cross-entropy",
+        CostFunction.Quadratic => "quadratic",
+        CostFunction.CrossEntropy => "cross-entropy",
         _ => "log-likelihood",
     };
 
     /// <summary>The cost of output activations <paramref name="a"/> against targets y.</summary>
-    public static string CostFormula(CostKind cost, string a) => cost switch
+    public static string CostFormula(CostFunction cost, string a) => cost switch
     {
-        CostKind.Quadratic => $"½‖{a} − y‖²",
-        CostKind.CrossEntropy => $"−Σ [y ln {a} + (1 − y) ln(1 − {a})]",
+        CostFunction.Quadratic => $"½‖{a} − y‖²",
+        CostFunction.CrossEntropy => $"−Σ [y ln {a} + (1 − y) ln(1 − {a})]",
         _ => $"−Σ y ln {a}",
     };
 
@@ -94,59 +95,59 @@ internal static class Vocabulary
     /// the σ' factor and cross-entropy cancels it; log-likelihood cancels softmax's Jacobian (for targets
     /// summing to 1); the quadratic cost at a softmax output goes through the Jacobian; identity has none.
     /// </summary>
-    public static string OutputErrorFormula(ActivationKind output, CostKind cost, string a) => (output, cost) switch
+    public static string OutputErrorFormula(ActivationFunction output, CostFunction cost, string a) => (output, cost) switch
     {
-        (ActivationKind.Sigmoid, CostKind.Quadratic) => $"({a} − y) ⊙ {a} ⊙ (1 − {a})",
-        (ActivationKind.Softmax, CostKind.Quadratic) => $"{a} ⊙ (d − (d·{a})) with d = {a} − y",
+        (ActivationFunction.Sigmoid, CostFunction.Quadratic) => $"({a} − y) ⊙ {a} ⊙ (1 − {a})",
+        (ActivationFunction.Softmax, CostFunction.Quadratic) => $"{a} ⊙ (d − (d·{a})) with d = {a} − y",
         _ => $"{a} − y",
     };
 
     /// <summary>The activation's name in prose: <c>sigmoid</c>, <c>ReLU</c>, ….</summary>
-    public static string ActivationName(ActivationKind activation) => activation switch
+    public static string ActivationName(ActivationFunction activation) => activation switch
     {
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.ReLU => "ReLU",
-        ActivationKind.LeakyReLU => "leaky ReLU",
-        ActivationKind.Softmax => "softmax",
+        ActivationFunction.Sigmoid => "sigmoid",
+        ActivationFunction.Tanh => "tanh",
+        ActivationFunction.ReLU => "ReLU",
+        ActivationFunction.LeakyReLU => "leaky ReLU",
+        ActivationFunction.Softmax => "softmax",
         _ => "identity",
     };
 
     /// <summary>The activation applied to <paramref name="z"/> as the equations write it: <c>σ(z)</c>, <c>ReLU(z)</c>, <c>z</c> for identity.</summary>
-    public static string Apply(ActivationKind activation, string z) => activation switch
+    public static string Apply(ActivationFunction activation, string z) => activation switch
     {
-        ActivationKind.Sigmoid => $"σ({z})",
-        ActivationKind.Tanh => $"tanh({z})",
-        ActivationKind.ReLU => $"ReLU({z})",
-        ActivationKind.LeakyReLU => $"LeakyReLU({z})",
-        ActivationKind.Softmax => $"softmax({z})",
+        ActivationFunction.Sigmoid => $"σ({z})",
+        ActivationFunction.Tanh => $"tanh({z})",
+        ActivationFunction.ReLU => $"ReLU({z})",
+        ActivationFunction.LeakyReLU => $"LeakyReLU({z})",
+        ActivationFunction.Softmax => $"softmax({z})",
         _ => z,
     };
 
     /// <summary>The activation's definition, for the class's documentation.</summary>
-    public static string Definition(ActivationKind activation) => activation switch
+    public static string Definition(ActivationFunction activation) => activation switch
     {
-        ActivationKind.Sigmoid => "σ(z) = 1 / (1 + e^−z)",
-        ActivationKind.Tanh => "tanh(z) = (e^z − e^−z) / (e^z + e^−z)",
-        ActivationKind.ReLU => "ReLU(z) = max(0, z)",
-        ActivationKind.LeakyReLU => "LeakyReLU(z) = z for z > 0, else 0.01·z",
-        ActivationKind.Softmax => "softmax(z)_j = e^(z_j) / Σ_k e^(z_k)",
+        ActivationFunction.Sigmoid => "σ(z) = 1 / (1 + e^−z)",
+        ActivationFunction.Tanh => "tanh(z) = (e^z − e^−z) / (e^z + e^−z)",
+        ActivationFunction.ReLU => "ReLU(z) = max(0, z)",
+        ActivationFunction.LeakyReLU => "LeakyReLU(z) = z for z > 0, else 0.01·z",
+        ActivationFunction.Softmax => "softmax(z)_j = e^(z_j) / Σ_k e^(z_k)",
         _ => "identity: a = z",
     };
 
     /// <summary>f'(z) of a hidden layer's activation, written through its activations <paramref name="a"/> = f(z).</summary>
-    public static string Derivative(ActivationKind activation, string a) => activation switch
+    public static string Derivative(ActivationFunction activation, string a) => activation switch
     {
-        ActivationKind.Sigmoid => $"{a} ⊙ (1 − {a})",
-        ActivationKind.Tanh => $"(1 − {a}²)",
-        ActivationKind.ReLU => $"[{a} > 0]",
-        ActivationKind.LeakyReLU => $"({a} > 0 ? 1 : 0.01)",
+        ActivationFunction.Sigmoid => $"{a} ⊙ (1 − {a})",
+        ActivationFunction.Tanh => $"(1 − {a}²)",
+        ActivationFunction.ReLU => $"[{a} > 0]",
+        ActivationFunction.LeakyReLU => $"({a} > 0 ? 1 : 0.01)",
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not a hidden layer's activation"),
     };
 
     /// <summary>The name of the kernel that applies the activation in place, or null for identity (which needs none).</summary>
-    public static string? Kernel(ActivationKind activation) => activation == ActivationKind.Identity ? null : activation.ToString();
+    public static string? Kernel(ActivationFunction activation) => activation == ActivationFunction.Identity ? null : activation.ToString();
 
     /// <summary>The name of the kernel that multiplies δ by the activation's derivative.</summary>
-    public static string DerivativeKernel(ActivationKind activation) => $"MultiplyBy{activation}Derivative";
+    public static string DerivativeKernel(ActivationFunction activation) => $"MultiplyBy{activation}Derivative";
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Model;
 
@@ -20,17 +21,17 @@ internal static class ModelSummaryText
     /// E.g. <c>784-30-10, quadratic cost: layer 1 784 → 30 sigmoid (23,520 weights, 30 biases); layer 2 30 → 10 sigmoid (300 weights, 10 biases);
     /// 23,860 parameters (95,440 bytes of float); 47,640 FLOPs per sample to infer, 100,644 to train at mini-batch 10</c>.
     /// </summary>
-    public static string Describe(IReadOnlyList<int> sizes, IReadOnlyList<ActivationKind> activations, CostKind cost, ElementKind element)
+    public static string Describe(IReadOnlyList<int> sizes, IReadOnlyList<ActivationFunction> activations, CostFunction cost, ElementKind element)
     {
         var text = new StringBuilder(string.Join("-", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
-        text.Append(", ").Append(Name(cost)).Append(" cost: ");
+        text.Append(", ").Append(NetworkRules.Name(cost)).Append(" cost: ");
         long weights = 0, biases = 0;
         for (int l = 1; l < sizes.Count; l++)
         {
             long layerWeights = (long)sizes[l] * sizes[l - 1];
             weights += layerWeights;
             biases += sizes[l];
-            text.Append(Invariant($"layer {l} {sizes[l - 1]} → {sizes[l]} {Name(activations[l - 1])} ({layerWeights:N0} weights, {sizes[l]:N0} biases); "));
+            text.Append(Invariant($"layer {l} {sizes[l - 1]} → {sizes[l]} {NetworkRules.Name(activations[l - 1])} ({layerWeights:N0} weights, {sizes[l]:N0} biases); "));
         }
         long parameters = weights + biases;
         int elementSize = element == ElementKind.Single ? 4 : 8;
@@ -38,20 +39,6 @@ internal static class ModelSummaryText
         text.Append(Invariant($"{FlopCount.InferencePerSample(sizes):N0} FLOPs per sample to infer, {FlopCount.TrainingPerSample(sizes, MiniBatch):N0} to train at mini-batch {MiniBatch}"));
         return text.ToString();
     }
-
-    private static string Name(ActivationKind activation) => activation switch
-    {
-        ActivationKind.ReLU => "relu",
-        ActivationKind.LeakyReLU => "leaky-relu",
-        _ => activation.ToString().ToLowerInvariant(),
-    };
-
-    private static string Name(CostKind cost) => cost switch
-    {
-        CostKind.CrossEntropy => "cross-entropy",
-        CostKind.LogLikelihood => "log-likelihood",
-        _ => "quadratic",
-    };
 
     private static string Invariant(System.FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

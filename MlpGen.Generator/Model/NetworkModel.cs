@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Model;
 
@@ -8,59 +9,6 @@ internal enum ElementKind
 {
     Single,
     Double,
-}
-
-/// <summary>
-/// The cost function the network is trained on; the values match the generated <c>MlpGen.NetworkCost</c> enum,
-/// the names the runtime's <c>MlpGen.CostFunction</c>.
-/// </summary>
-internal enum CostKind
-{
-    /// <summary>C = ½‖a − y‖²; at a sigmoid output δ = (a − y) ⊙ σ'(z).</summary>
-    Quadratic = 0,
-
-    /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)]; at a sigmoid output δ = a − y.</summary>
-    CrossEntropy = 1,
-
-    /// <summary>C = −Σ y ln a; at a softmax output δ = a − y.</summary>
-    LogLikelihood = 2,
-}
-
-/// <summary>
-/// The activation function of a layer; the names match the runtime's <c>MlpGen.ActivationFunction</c>, and
-/// the first four values the generated <c>MlpGen.NetworkActivation</c> enum (hidden layers).
-/// </summary>
-internal enum ActivationKind
-{
-    // The names in weights files (WeightsFormat) are ActivationKinds.FileName's.
-    Sigmoid = 0,
-    Tanh = 1,
-    ReLU = 2,
-    LeakyReLU = 3,
-    Softmax = 4,
-    Identity = 5,
-}
-
-internal static class ActivationKinds
-{
-    /// <summary>The activation's name on the <c>activations</c> line of a weights file: sigmoid, tanh, relu, leaky-relu, softmax, identity.</summary>
-    public static string FileName(this ActivationKind kind) => kind switch
-    {
-        ActivationKind.Sigmoid => "sigmoid",
-        ActivationKind.Tanh => "tanh",
-        ActivationKind.ReLU => "relu",
-        ActivationKind.LeakyReLU => "leaky-relu",
-        ActivationKind.Softmax => "softmax",
-        _ => "identity",
-    };
-}
-
-/// <summary>The output layer's activation; the values match the generated <c>MlpGen.NetworkOutput</c> enum.</summary>
-internal enum OutputLayerKind
-{
-    Sigmoid = 0,
-    Softmax = 1,
-    Identity = 2,
 }
 
 /// <summary>The code shape of the layers; the values match the generated <c>MlpGen.NetworkCodeShape</c> enum.</summary>
@@ -90,8 +38,8 @@ internal sealed record NetworkModel(
     string HintName,
     EquatableArray<int> LayerSizes,
     ElementKind Element,
-    CostKind Cost,
-    EquatableArray<ActivationKind> Activations,
+    CostFunction Cost,
+    EquatableArray<ActivationFunction> Activations,
     CodeShape Shape,
     bool ImplementsRuntimeInterface,
     bool SkipLocalsInit,
@@ -119,19 +67,11 @@ internal sealed record NetworkModel(
 
     public int OutputSize => LayerSizes[LayerSizes.Count - 1];
 
-    /// <summary>Offset of layer <paramref name="layer"/>'s weight matrix (layer ≥ 1) in the parameter vector.</summary>
-    public long WeightOffset(int layer)
-    {
-        long offset = 0;
-        for (int l = 1; l < layer; l++) offset += (long)LayerSizes[l] * (LayerSizes[l - 1] + 1);
-        return offset;
-    }
-
-    /// <summary>Offset of layer <paramref name="layer"/>'s bias vector in the parameter vector.</summary>
-    public long BiasOffset(int layer) => WeightOffset(layer) + (long)LayerSizes[layer] * LayerSizes[layer - 1];
+    /// <summary>Where each weight and bias lives in the parameter vector (the shared rule, <see cref="ParameterLayout"/>).</summary>
+    public ParameterLayout Layout => new(LayerSizes);
 
     /// <summary>Total number of weights and biases.</summary>
-    public long ParameterCount => WeightOffset(LayerSizes.Count);
+    public long ParameterCount => ParameterLayout.CountOf(LayerSizes);
 
     /// <summary>The topology as written by people: <c>784-16-16-10</c>.</summary>
     public string Topology => string.Join("-", LayerSizes);

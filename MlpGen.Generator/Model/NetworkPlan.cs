@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Model;
 
@@ -12,19 +13,6 @@ internal enum LayerKernel
 
     /// <summary>Every multiply-add written out as a statement with constant indices.</summary>
     StraightLine,
-}
-
-/// <summary>How the seeded constructor scales the N(0, 1) draws of a weight layer's parameters.</summary>
-internal enum InitScheme
-{
-    /// <summary>Weights and biases N(0, 1), as network.py: for sigmoid layers.</summary>
-    StandardNormal,
-
-    /// <summary>Glorot (Xavier) normal: weights N(0, 2/(n_in + n_out)), biases 0: for tanh, softmax and identity layers.</summary>
-    Glorot,
-
-    /// <summary>He normal: weights N(0, 2/n_in), biases 0: for ReLU and leaky ReLU layers.</summary>
-    He,
 }
 
 /// <summary>
@@ -65,20 +53,14 @@ internal sealed class SimdWidth
 /// </summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel, ActivationKind activation,
-        int initFrom, ActivationKind initFor)
+    public LayerPlan(int index, int inputSize, int outputSize, long weightOffset, long biasOffset, LayerKernel kernel, ActivationFunction activation,
+        int initFrom, ActivationFunction initFor)
     {
         Activation = activation;
         InitFrom = initFrom;
         InitFor = initFor;
-        Init = SchemeFor(initFor);
-        WeightScale = Init switch
-        {
-            InitScheme.Glorot => Math.Sqrt(2.0 / (inputSize + outputSize)),
-            InitScheme.He => Math.Sqrt(2.0 / inputSize),
-            _ => 1.0,
-        };
-        BiasScale = Init == InitScheme.StandardNormal ? 1.0 : 0.0;
+        Init = NetworkRules.InitializerFor(initFor);
+        (WeightScale, BiasScale) = NetworkRules.NormalScales(Init, inputSize, outputSize);
         Index = index;
         InputSize = inputSize;
         OutputSize = outputSize;
@@ -105,33 +87,25 @@ internal sealed class LayerPlan
     public LayerKernel Kernel { get; }
 
     /// <summary>a_l = f(z_l): the layer's activation function.</summary>
-    public ActivationKind Activation { get; }
+    public ActivationFunction Activation { get; }
 
     /// <summary>
     /// The activation whose scheme initialises this layer: its own for a hidden layer; for the output layer
     /// the last hidden layer's (the output's own when there is no hidden layer).
     /// </summary>
-    public ActivationKind InitFor { get; }
+    public ActivationFunction InitFor { get; }
 
     /// <summary>The layer whose activation <see cref="InitFor"/> is: this one, or the last hidden layer for the output.</summary>
     public int InitFrom { get; }
 
     /// <summary>How the seeded constructor scales this layer's N(0, 1) draws.</summary>
-    public InitScheme Init { get; }
+    public Initializer Init { get; }
 
     /// <summary>W_l = z · WeightScale for the draws z (computed in double): 1, √(2/(n_in + n_out)) or √(2/n_in).</summary>
     public double WeightScale { get; }
 
     /// <summary>b_l = z · BiasScale for the draws z: 1 for the standard normal scheme, else 0.</summary>
     public double BiasScale { get; }
-
-    /// <summary>The initialisation scheme of a layer initialised for <paramref name="activation"/>.</summary>
-    public static InitScheme SchemeFor(ActivationKind activation) => activation switch
-    {
-        ActivationKind.Sigmoid => InitScheme.StandardNormal,
-        ActivationKind.ReLU or ActivationKind.LeakyReLU => InitScheme.He,
-        _ => InitScheme.Glorot,   // tanh, softmax, identity
-    };
 
     /// <summary>n_in × n_out.</summary>
     public long MultiplyAdds => (long)InputSize * OutputSize;
@@ -209,37 +183,36 @@ internal sealed class NetworkPlan
     public string FullName => Model.FullName;
 
     /// <summary>The cost the network trains on.</summary>
-    public CostKind Cost => Model.Cost;
+    public CostFunction Cost => Model.Cost;
 
     /// <summary>The hidden layers 1..L−1, whose activations' derivatives backpropagation multiplies by.</summary>
     public IEnumerable<LayerPlan> Hidden => Layers.Take(Layers.Count - 1);
 
     /// <summary>The activation kernels the network calls, each once, in enum order (identity needs none).</summary>
-    public IReadOnlyList<ActivationKind> ActivationKernels =>
-        Layers.Select(l => l.Activation).Where(a => a != ActivationKind.Identity).Distinct().OrderBy(a => a).ToList();
+    public IReadOnlyList<ActivationFunction> ActivationKernels =>
+        Layers.Select(l => l.Activation).Where(a => a != ActivationFunction.Identity).Distinct().OrderBy(a => a).ToList();
 
     /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
-    public IReadOnlyList<ActivationKind> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
+    public IReadOnlyList<ActivationFunction> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
 
     /// <summary>True when any layer is leaky ReLU: the kernel class then declares the slope.</summary>
-    public bool UsesLeakyReLU => Layers.Any(l => l.Activation == ActivationKind.LeakyReLU);
+    public bool UsesLeakyReLU => Layers.Any(l => l.Activation == ActivationFunction.LeakyReLU);
 
     /// <summary>True when every layer is sigmoid (network.py's network).</summary>
-    public bool AllSigmoid => Layers.All(l => l.Activation == ActivationKind.Sigmoid);
+    public bool AllSigmoid => Layers.All(l => l.Activation == ActivationFunction.Sigmoid);
 
     /// <summary>True when every layer draws N(0, 1) unscaled: the constructor is network.py's, one N(0, 1) draw per parameter.</summary>
-    public bool StandardNormalEverywhere => Layers.All(l => l.Init == InitScheme.StandardNormal);
+    public bool StandardNormalEverywhere => Layers.All(l => l.Init == Initializer.StandardNormal);
 
     public static NetworkPlan For(NetworkModel m)
     {
+        ParameterLayout layout = m.Layout;
         var layers = new LayerPlan[m.WeightLayerCount];
         for (int l = 1; l <= layers.Length; l++)
         {
             int nIn = m.LayerSizes[l - 1], nOut = m.LayerSizes[l];
-            // The scheme of layer l follows f_l: its own activation if hidden (l < L), else the last hidden
-            // layer's (L > 1), else the output's.
-            int initFrom = l < layers.Length ? l : layers.Length > 1 ? layers.Length - 1 : l;
-            layers[l - 1] = new LayerPlan(l, nIn, nOut, m.WeightOffset(l), m.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), m.Activations[l - 1],
+            int initFrom = NetworkRules.InitializerSourceLayer(l, layers.Length);
+            layers[l - 1] = new LayerPlan(l, nIn, nOut, layout.WeightOffset(l), layout.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), m.Activations[l - 1],
                 initFrom, m.Activations[initFrom - 1]);
         }
         long perSample = 2L * m.LayerSizes.Skip(1).Sum(s => (long)s) * m.ElementSize;

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -138,12 +139,12 @@ internal static class NetworkParser
         }
 
         ElementKind element = ElementKind.Single;
-        CostKind cost = CostKind.Quadratic;
+        CostFunction cost = CostFunction.Quadratic;
         bool costGiven = false;
-        ActivationKind hidden = ActivationKind.Sigmoid;
+        ActivationFunction hidden = ActivationFunction.Sigmoid;
         bool hiddenGiven = false;
-        List<ActivationKind>? hiddenLayers = null;
-        OutputLayerKind output = OutputLayerKind.Sigmoid;
+        List<ActivationFunction>? hiddenLayers = null;
+        ActivationFunction output = ActivationFunction.Sigmoid;
         WeightsRequest? weights = null;
         CodeShape shape = CodeShape.Auto;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
@@ -168,27 +169,30 @@ internal static class NetworkParser
                     break;
                 case "Hidden":
                     hiddenGiven = true;
-                    if (argument.Value.Value is int h && IsHiddenActivation(h)) hidden = (ActivationKind)h;
+                    if (argument.Value.Value is int h && IsHiddenActivation(h)) hidden = NetworkRules.HiddenActivations[h];
                     else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
                         "Hidden", argument.Value.Value?.ToString() ?? "null", name));
                     break;
                 case "HiddenLayers":
                     if (argument.Value.Kind != TypedConstantKind.Array || argument.Value.IsNull) break;   // null: as if not given
-                    hiddenLayers = new List<ActivationKind>();
+                    hiddenLayers = new List<ActivationFunction>();
                     foreach (TypedConstant value in argument.Value.Values)
                     {
                         if (value.Value is int layer && IsHiddenActivation(layer))
                         {
-                            hiddenLayers.Add((ActivationKind)layer);
+                            hiddenLayers.Add(NetworkRules.HiddenActivations[layer]);
                             continue;
                         }
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
                             "HiddenLayers", value.Value?.ToString() ?? "null", name));
-                        hiddenLayers.Add(ActivationKind.Sigmoid);
+                        hiddenLayers.Add(ActivationFunction.Sigmoid);
                     }
                     break;
                 case "Output":
-                    output = ReadEnum(argument, DiagnosticDescriptors.UnsupportedOutput, output);
+                    // A value of the generated NetworkOutput enum: an index into the shared list of output activations.
+                    if (argument.Value.Value is int o && o >= 0 && o < NetworkRules.OutputActivations.Count) output = NetworkRules.OutputActivations[o];
+                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedOutput, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
+                        argument.Value.Value?.ToString() ?? "null", name));
                     break;
                 case "CodeShape":
                     shape = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCodeShape, shape);
@@ -215,27 +219,20 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenLayersMismatch, HiddenLayersLocation(), name,
                 $"lists {hiddenLayers.Count} activation{(hiddenLayers.Count == 1 ? "" : "s")} for {HiddenLayerCount(hiddenCount)}", HiddenLayerCount(hiddenCount)));
         }
-        ActivationKind outputActivation = output switch
-        {
-            OutputLayerKind.Softmax => ActivationKind.Softmax,
-            OutputLayerKind.Identity => ActivationKind.Identity,
-            _ => ActivationKind.Sigmoid,
-        };
-        var activations = new List<ActivationKind>();
+        var activations = new List<ActivationFunction>();
         for (int l = 1; l <= hiddenCount; l++) activations.Add(hiddenLayers is { } perLayer && l <= perLayer.Count ? perLayer[l - 1] : hidden);
-        activations.Add(outputActivation);
+        activations.Add(output);
 
-        // The cost: when not given it follows the output (softmax: log-likelihood, else quadratic, as network.py);
-        // cross-entropy needs sigmoid outputs in (0, 1), log-likelihood a softmax output (a distribution).
+        // The cost: when not given it follows the output; given, it must fit the output (NetworkRules).
         if (!costGiven)
         {
-            cost = output == OutputLayerKind.Softmax ? CostKind.LogLikelihood : CostKind.Quadratic;
+            cost = NetworkRules.DefaultCost(output);
         }
-        else if (cost == CostKind.CrossEntropy && output != OutputLayerKind.Sigmoid || cost == CostKind.LogLikelihood && output != OutputLayerKind.Softmax)
+        else if (!NetworkRules.Fits(cost, output))
         {
-            bool crossEntropy = cost == CostKind.CrossEntropy;
+            bool crossEntropy = cost == CostFunction.CrossEntropy;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CostNeedsOtherOutput, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation,
-                cost.ToString(), name, crossEntropy ? "sigmoid" : "softmax", OutputName(output),
+                cost.ToString(), name, NetworkRules.Name(NetworkRules.OutputFor(cost)!.Value), NetworkRules.Name(output),
                 crossEntropy
                     ? "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax output the log-likelihood cost (NetworkCost.LogLikelihood)"
                     : "log-likelihood takes the outputs as a probability distribution, which only softmax makes; use Output = NetworkOutput.Softmax, or for this output the quadratic cost (NetworkCost.Quadratic)"));
@@ -281,7 +278,7 @@ internal static class NetworkParser
             new EquatableArray<int>(sizes),
             element,
             cost,
-            new EquatableArray<ActivationKind>(activations),
+            new EquatableArray<ActivationFunction>(activations),
             shape,
             ImplementsRuntimeInterface: false,
             SkipLocalsInit: false);
@@ -293,7 +290,7 @@ internal static class NetworkParser
             notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
                 Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
         }
-        if (output == OutputLayerKind.Softmax && cost == CostKind.Quadratic)
+        if (NetworkRules.IsSlowPairing(cost, output))
         {
             notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuadraticWithSoftmax, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation, name));
         }
@@ -302,17 +299,10 @@ internal static class NetworkParser
         return new ParseResult(model, new EquatableArray<DiagnosticInfo>(notes), weights);
     }
 
-    /// <summary>A value of the generated <c>NetworkActivation</c> enum: sigmoid, tanh, ReLU or leaky ReLU (the first four <see cref="ActivationKind"/>s).</summary>
-    private static bool IsHiddenActivation(int value) => value is >= (int)ActivationKind.Sigmoid and <= (int)ActivationKind.LeakyReLU;
+    /// <summary>A value of the generated <c>NetworkActivation</c> enum: an index into the shared list of hidden activations.</summary>
+    private static bool IsHiddenActivation(int value) => value >= 0 && value < NetworkRules.HiddenActivations.Count;
 
     private static string HiddenLayerCount(int count) => count == 1 ? "1 hidden layer" : $"{count} hidden layers";
-
-    private static string OutputName(OutputLayerKind output) => output switch
-    {
-        OutputLayerKind.Softmax => "softmax",
-        OutputLayerKind.Identity => "identity",
-        _ => "sigmoid",
-    };
 
     private static List<int> ReadLayerSizes(AttributeData attribute)
     {

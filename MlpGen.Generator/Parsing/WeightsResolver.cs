@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 using MlpGen.Persistence;
 using Microsoft.CodeAnalysis;
 
@@ -55,7 +56,7 @@ internal static class WeightsResolver
         {
             WeightsFileModel file = matches[0];
             string element = WeightsFormat.ElementName(model.ElementSize);
-            string[] declared = model.Activations.Select(a => a.FileName()).ToArray();
+            string[] declared = model.Activations.Select(NetworkRules.Name).ToArray();
             problem = file.Problem switch
             {
                 WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(model.LayerSizes) || file.Element != element =>

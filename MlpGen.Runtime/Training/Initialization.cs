@@ -3,36 +3,6 @@ using System.Numerics;
 
 namespace MlpGen.Training;
 
-/// <summary>How <see cref="Initialization.Apply"/> draws a network's initial weights and biases.</summary>
-public enum Initializer
-{
-    /// <summary>
-    /// Chosen per weight layer by the activation it feeds (the rule the generated constructor <c>new Net(seed)</c>
-    /// follows): sigmoid → <see cref="StandardNormal"/>, tanh, softmax and identity → <see cref="Glorot"/>, ReLU and
-    /// leaky ReLU → <see cref="He"/>. Layer l &lt; L is read from its own activation; the output layer's weights from
-    /// the last hidden layer's activation (or the output's, for a network without hidden layers).
-    /// </summary>
-    Default,
-
-    /// <summary>Weights and biases N(0, 1), as network.py.</summary>
-    StandardNormal,
-
-    /// <summary>Weights N(0, 1/n_in), biases N(0, 1), as network2.py's <c>default_weight_initializer</c>.</summary>
-    ScaledNormal,
-
-    /// <summary>Glorot (Xavier) normal: weights N(0, 2/(n_in + n_out)), biases 0.</summary>
-    Glorot,
-
-    /// <summary>He (Kaiming) normal: weights N(0, 2/n_in), biases 0.</summary>
-    He,
-
-    /// <summary>
-    /// PyTorch's default for <c>nn.Linear</c>: weights and biases U(−1/√n_in, 1/√n_in). Uniform, so it draws
-    /// one <see cref="Random.NextDouble"/> per parameter, u, and stores (2u − 1)/√n_in, instead of a normal draw.
-    /// </summary>
-    PyTorchUniform,
-}
-
 /// <summary>
 /// Draws a network's initial parameters from a seed. Every parameter consumes one N(0, 1) draw, in the
 /// layout order (for each layer l: W_l row-major [out, in], then b_l), by Box–Muller on

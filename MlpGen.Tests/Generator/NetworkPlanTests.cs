@@ -1,5 +1,6 @@
 using System.Linq;
 using MlpGen.Generator.Model;
+using GeneratorRules = MlpGen.Generator.Rules;
 using Xunit;
 
 namespace MlpGen.Tests.Generator;
@@ -9,11 +10,11 @@ namespace MlpGen.Tests.Generator;
 public class NetworkPlanTests
 {
     private static NetworkPlan Plan(ElementKind element, CodeShape shape, params int[] sizes) =>
-        Plan(element, shape, sizes, Enumerable.Repeat(ActivationKind.Sigmoid, sizes.Length - 1).ToArray());
+        Plan(element, shape, sizes, Enumerable.Repeat(GeneratorRules.ActivationFunction.Sigmoid, sizes.Length - 1).ToArray());
 
-    private static NetworkPlan Plan(ElementKind element, CodeShape shape, int[] sizes, ActivationKind[] activations) => NetworkPlan.For(new NetworkModel(
+    private static NetworkPlan Plan(ElementKind element, CodeShape shape, int[] sizes, GeneratorRules.ActivationFunction[] activations) => NetworkPlan.For(new NetworkModel(
         "Demo", EquatableArray<ContainingTypeModel>.Empty, "class", "Net", "Demo.Net.g.cs", new EquatableArray<int>(sizes),
-        element, CostKind.Quadratic, new EquatableArray<ActivationKind>(activations), shape, ImplementsRuntimeInterface: false, SkipLocalsInit: false));
+        element, GeneratorRules.CostFunction.Quadratic, new EquatableArray<GeneratorRules.ActivationFunction>(activations), shape, ImplementsRuntimeInterface: false, SkipLocalsInit: false));
 
     private static LayerKernel[] Kernels(NetworkPlan plan) => plan.Layers.Select(l => l.Kernel).ToArray();
 
@@ -60,13 +61,13 @@ public class NetworkPlanTests
     [Fact]
     public void Layers_CarryTheirActivations_AndTheHelpersAreThoseTheNetworkUses()
     {
-        NetworkPlan plan = Plan(ElementKind.Single, CodeShape.Auto, new[] { 5, 37, 29, 3 }, new[] { ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Softmax });
-        Assert.Equal(new[] { ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Softmax }, plan.Layers.Select(l => l.Activation).ToArray());
-        Assert.Equal(new[] { ActivationKind.Tanh, ActivationKind.ReLU, ActivationKind.Softmax }, plan.ActivationKernels.ToArray());
-        Assert.Equal(new[] { ActivationKind.Tanh, ActivationKind.ReLU }, plan.DerivativeKernels.ToArray());
+        NetworkPlan plan = Plan(ElementKind.Single, CodeShape.Auto, new[] { 5, 37, 29, 3 }, new[] { GeneratorRules.ActivationFunction.ReLU, GeneratorRules.ActivationFunction.Tanh, GeneratorRules.ActivationFunction.Softmax });
+        Assert.Equal(new[] { GeneratorRules.ActivationFunction.ReLU, GeneratorRules.ActivationFunction.Tanh, GeneratorRules.ActivationFunction.Softmax }, plan.Layers.Select(l => l.Activation).ToArray());
+        Assert.Equal(new[] { GeneratorRules.ActivationFunction.Tanh, GeneratorRules.ActivationFunction.ReLU, GeneratorRules.ActivationFunction.Softmax }, plan.ActivationKernels.ToArray());
+        Assert.Equal(new[] { GeneratorRules.ActivationFunction.Tanh, GeneratorRules.ActivationFunction.ReLU }, plan.DerivativeKernels.ToArray());
 
-        NetworkPlan identity = Plan(ElementKind.Double, CodeShape.Auto, new[] { 3, 4, 2 }, new[] { ActivationKind.LeakyReLU, ActivationKind.Identity });
-        Assert.Equal(new[] { ActivationKind.LeakyReLU }, identity.ActivationKernels.ToArray());   // identity: no kernel
+        NetworkPlan identity = Plan(ElementKind.Double, CodeShape.Auto, new[] { 3, 4, 2 }, new[] { GeneratorRules.ActivationFunction.LeakyReLU, GeneratorRules.ActivationFunction.Identity });
+        Assert.Equal(new[] { GeneratorRules.ActivationFunction.LeakyReLU }, identity.ActivationKernels.ToArray());   // identity: no kernel
         Assert.True(identity.UsesLeakyReLU);
         Assert.Empty(Plan(ElementKind.Single, CodeShape.Auto, 1, 1).DerivativeKernels);             // no hidden layer: no derivative
     }
@@ -76,8 +77,8 @@ public class NetworkPlanTests
     {
         // 784-100-30-10 with ReLU, tanh hidden layers and a softmax output: He for W1 (ReLU), Glorot for W2 (tanh),
         // and W3 follows the last hidden layer (tanh), not the softmax.
-        NetworkPlan plan = Plan(ElementKind.Single, CodeShape.Auto, new[] { 784, 100, 30, 10 }, new[] { ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Softmax });
-        Assert.Equal(new[] { InitScheme.He, InitScheme.Glorot, InitScheme.Glorot }, plan.Layers.Select(l => l.Init).ToArray());
+        NetworkPlan plan = Plan(ElementKind.Single, CodeShape.Auto, new[] { 784, 100, 30, 10 }, new[] { GeneratorRules.ActivationFunction.ReLU, GeneratorRules.ActivationFunction.Tanh, GeneratorRules.ActivationFunction.Softmax });
+        Assert.Equal(new[] { GeneratorRules.Initializer.He, GeneratorRules.Initializer.Glorot, GeneratorRules.Initializer.Glorot }, plan.Layers.Select(l => l.Init).ToArray());
         Assert.Equal(new[] { 1, 2, 2 }, plan.Layers.Select(l => l.InitFrom).ToArray());
         Assert.Equal(System.Math.Sqrt(2.0 / 784), plan.Layers[0].WeightScale);
         Assert.Equal(System.Math.Sqrt(2.0 / (100 + 30)), plan.Layers[1].WeightScale);
@@ -86,12 +87,12 @@ public class NetworkPlanTests
         Assert.False(plan.StandardNormalEverywhere);
 
         // Sigmoid hidden layers: standard normal everywhere, whatever the output (network.py's bits).
-        NetworkPlan sigmoid = Plan(ElementKind.Single, CodeShape.Auto, new[] { 784, 30, 10 }, new[] { ActivationKind.Sigmoid, ActivationKind.Softmax });
+        NetworkPlan sigmoid = Plan(ElementKind.Single, CodeShape.Auto, new[] { 784, 30, 10 }, new[] { GeneratorRules.ActivationFunction.Sigmoid, GeneratorRules.ActivationFunction.Softmax });
         Assert.True(sigmoid.StandardNormalEverywhere);
         Assert.All(sigmoid.Layers, l => Assert.Equal((1.0, 1.0), (l.WeightScale, l.BiasScale)));
 
         // No hidden layer: the output's own activation decides (identity: Glorot, √(2/(1 + 1)) = 1).
-        NetworkPlan linear = Plan(ElementKind.Double, CodeShape.Auto, new[] { 1, 1 }, new[] { ActivationKind.Identity });
-        Assert.Equal((InitScheme.Glorot, 1.0, 0.0), (linear.Output.Init, linear.Output.WeightScale, linear.Output.BiasScale));
+        NetworkPlan linear = Plan(ElementKind.Double, CodeShape.Auto, new[] { 1, 1 }, new[] { GeneratorRules.ActivationFunction.Identity });
+        Assert.Equal((GeneratorRules.Initializer.Glorot, 1.0, 0.0), (linear.Output.Init, linear.Output.WeightScale, linear.Output.BiasScale));
     }
 }

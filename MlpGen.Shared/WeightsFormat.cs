@@ -2,6 +2,9 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+#if MLPGEN_GENERATOR
+using MlpGen.Generator.Rules;
+#endif
 
 namespace MlpGen.Persistence;
 
@@ -33,18 +36,26 @@ internal static class WeightsFormat
     public const int Version = 2;
 
     /// <summary>The names of the activations on the <c>activations</c> line; hidden layers take the first four, the output layer sigmoid, softmax or identity.</summary>
-    public static readonly string[] HiddenActivationNames = { "sigmoid", "tanh", "relu", "leaky-relu" };
+    public static readonly string[] HiddenActivationNames = NetworkRules.Names(NetworkRules.HiddenActivations);
 
     /// <summary>The names of the output activations on the <c>activations</c> line (last item).</summary>
-    public static readonly string[] OutputActivationNames = { "sigmoid", "softmax", "identity" };
+    public static readonly string[] OutputActivationNames = NetworkRules.Names(NetworkRules.OutputActivations);
 
     /// <summary>The names on the <c>cost</c> line; <see cref="UnspecifiedCost"/> for weights from elsewhere (ONNX) that do not say.</summary>
-    public static readonly string[] CostNames = { "quadratic", "cross-entropy", "log-likelihood", UnspecifiedCost };
+    public static readonly string[] CostNames = CostNamesAndUnspecified();
 
     /// <summary>The cost line's value for weights whose training cost is not known.</summary>
     public const string UnspecifiedCost = "unspecified";
 
     private const int Base64LineLength = 76;
+
+    private static string[] CostNamesAndUnspecified()
+    {
+        var names = new string[NetworkRules.Costs.Count + 1];
+        for (int i = 0; i < NetworkRules.Costs.Count; i++) names[i] = NetworkRules.Name(NetworkRules.Costs[i]);
+        names[names.Length - 1] = UnspecifiedCost;
+        return names;
+    }
 
     /// <summary>What kind of defect a weights text has.</summary>
     public enum Problem

@@ -126,7 +126,7 @@ public class PackageTests
 
     private static string[] Lines(DotNetCli.Result result) => result.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>What each package holds: the generator under analyzers/ (not lib/), the runtime under lib/, README, licence, repository, symbols.</summary>
+    /// <summary>What each package holds: the generator under analyzers/ (not lib/), the runtime under lib/, the package README, licence, repository, symbols.</summary>
     private static void CheckPackages(string feed)
     {
         using (ZipArchive generator = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.Generator.{Version}.nupkg")))
@@ -137,6 +137,7 @@ public class PackageTests
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
             XElement metadata = Metadata(generator, "MlpGen.Generator.nuspec");
             CheckMetadata(metadata);
+            CheckReadme(generator);
         }
         using (ZipArchive runtime = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.{Version}.nupkg")))
         {
@@ -146,6 +147,7 @@ public class PackageTests
             Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) || e.EndsWith("MlpGen.Generator.dll", StringComparison.Ordinal));
             XElement metadata = Metadata(runtime, "MlpGen.nuspec");
             CheckMetadata(metadata);
+            CheckReadme(runtime);
             XElement dependency = Assert.Single(metadata.Descendants(), e => e.Name.LocalName == "dependency");
             Assert.Equal("MlpGen.Generator", (string?)dependency.Attribute("id"));
             Assert.Equal(Version, (string?)dependency.Attribute("version"));
@@ -162,6 +164,13 @@ public class PackageTests
     {
         using Stream stream = package.GetEntry(nuspec)!.Open();
         return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    /// <summary>The package's README is the short package README (docs/package-readme.md), not the repository's front door.</summary>
+    private static void CheckReadme(ZipArchive package)
+    {
+        using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
+        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "docs", "package-readme.md")), reader.ReadToEnd());
     }
 
     private static void CheckMetadata(XElement metadata)

@@ -18,21 +18,19 @@ public static class NetworkDeclaration
     public static string Attribute(NetworkWeights network, string weightsFile)
     {
         var arguments = network.LayerSizes.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        if (network.Activations is not { } activations)
+        if (network.Activations is { } activations)
         {
-            if (network.Element == WeightsElement.Float64) arguments.Add("ElementType = typeof(double)");
-            arguments.Add($"Weights = \"{weightsFile}\"");
-            return $"[Network({string.Join(", ", arguments)})]";
+            // Only what differs from the attribute's defaults: sigmoid neurons, and the cost that follows the output.
+            ActivationFunction[] hidden = activations.Take(activations.Count - 1).ToArray();
+            ActivationFunction output = activations[^1];
+            if (hidden.Distinct().Count() > 1)
+                arguments.Add($"HiddenLayers = new[] {{ {string.Join(", ", hidden.Select(a => "NetworkActivation." + a))} }}");
+            else if (hidden.Length > 0 && hidden[0] != NetworkRules.DefaultHiddenActivation)
+                arguments.Add($"Hidden = NetworkActivation.{hidden[0]}");
+            if (output != NetworkRules.DefaultOutputActivation) arguments.Add($"Output = NetworkOutput.{output}");
+            // The cost only matters for further training.
+            if (network.Cost is { } cost && cost != NetworkRules.DefaultCost(output)) arguments.Add($"Cost = NetworkCost.{cost}");
         }
-        ActivationFunction[] hidden = activations.Take(activations.Count - 1).ToArray();
-        if (hidden.Distinct().Count() > 1)
-            arguments.Add($"HiddenLayers = new[] {{ {string.Join(", ", hidden.Select(a => "NetworkActivation." + a))} }}");
-        else if (hidden.Length > 0 && hidden[0] != ActivationFunction.Sigmoid)
-            arguments.Add($"Hidden = NetworkActivation.{hidden[0]}");
-        if (activations[^1] != ActivationFunction.Sigmoid) arguments.Add($"Output = NetworkOutput.{activations[^1]}");
-        // The cost only matters for further training; the attribute's default follows the output (quadratic; log-likelihood for softmax).
-        if (network.Cost is CostFunction.CrossEntropy) arguments.Add("Cost = NetworkCost.CrossEntropy");
-        if (network.Cost is CostFunction.Quadratic && activations[^1] == ActivationFunction.Softmax) arguments.Add("Cost = NetworkCost.Quadratic");
         if (network.Element == WeightsElement.Float64) arguments.Add("ElementType = typeof(double)");
         arguments.Add($"Weights = \"{weightsFile}\"");
         return $"[Network({string.Join(", ", arguments)})]";

@@ -187,4 +187,13 @@ public static class NetworkRules
         }
         return false;
     }
+
+    // ---- The [Network] attribute's default activations (added for MlpGen.Interop's NetworkDeclaration, which
+    // names only what differs from them; the attribute's source in the generator says the same) ----
+
+    /// <summary>The activation of the hidden layers when a declaration names none: sigmoid, as network.py.</summary>
+    public const ActivationFunction DefaultHiddenActivation = ActivationFunction.Sigmoid;
+
+    /// <summary>The activation of the output layer when a declaration names none: sigmoid, as network.py.</summary>
+    public const ActivationFunction DefaultOutputActivation = ActivationFunction.Sigmoid;
 }

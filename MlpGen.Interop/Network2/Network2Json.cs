@@ -29,7 +29,7 @@ internal static class Network2Json
         }
         catch (JsonException e)
         {
-            throw Refuse($"not JSON: {e.Message}");
+            throw Refuse($"not JSON: {Where(e)}");
         }
         using (document)
         {
@@ -51,12 +51,14 @@ internal static class Network2Json
             string costName = Member("cost") is { ValueKind: JsonValueKind.String } c ? String(c, "cost") : throw Refuse($"cost: expected a string, found {Text(root.GetProperty("cost"))}");
             CostFunction cost = Costs.FirstOrDefault(k => k.Name == costName) is { Name: not null } known
                 ? known.Cost
-                : throw Refuse($"cost: expected QuadraticCost or CrossEntropyCost (network2.py's costs), found \"{costName}\"");
+                : throw Refuse($"cost: expected QuadraticCost or CrossEntropyCost (network2.py's costs), found \"{FileText.Excerpt(costName)}\"");
 
             JsonElement weights = Array(Member("weights"), "weights"), biases = Array(Member("biases"), "biases");
             int layers = sizes.Count - 1;
             if (weights.GetArrayLength() != layers) throw Refuse($"weights: expected {layers} matrices for sizes [{string.Join(", ", sizes)}], found {weights.GetArrayLength()}");
             if (biases.GetArrayLength() != layers) throw Refuse($"biases: expected {layers} vectors for sizes [{string.Join(", ", sizes)}], found {biases.GetArrayLength()}");
+            // Read in the order of ParameterLayout (W_l row by row, then b_l, layer by layer), so that the values are
+            // appended where they belong; the list grows only with values really read, whatever sizes claims.
             var parameters = new List<double>();
             for (int l = 0; l < layers; l++)
             {
@@ -116,7 +118,7 @@ internal static class Network2Json
             CostFunction.Quadratic => "QuadraticCost",
             CostFunction.CrossEntropy => "CrossEntropyCost",
             null => throw new ModelFormatException(path, "network2.py's JSON names the cost (QuadraticCost or CrossEntropyCost); this network records none (imported from ONNX?)"),
-            { } other => throw new ModelFormatException(path, $"network2.py's JSON holds the costs QuadraticCost and CrossEntropyCost; this network was trained on {WeightsFile.CostName(other)}"),
+            { } other => throw new ModelFormatException(path, $"network2.py's JSON holds the costs QuadraticCost and CrossEntropyCost; this network was trained on {NetworkRules.Name(other)}"),
         };
         int nonFinite = System.Array.FindIndex(network.Parameters, p => !double.IsFinite(p));
         if (nonFinite >= 0) throw new ModelFormatException(path, $"parameter {nonFinite} is {network.Parameters[nonFinite]}, which JSON cannot hold");
@@ -128,26 +130,28 @@ internal static class Network2Json
             json.WriteStartArray("sizes");
             foreach (int size in network.LayerSizes) json.WriteNumberValue(size);
             json.WriteEndArray();
+            var layout = new ParameterLayout(network.LayerSizes);
             json.WriteStartArray("weights");
-            for (int l = 1; l < network.LayerSizes.Count; l++)
+            for (int l = 1; l <= layout.Layers; l++)
             {
-                int inputs = network.LayerSizes[l - 1], outputs = network.LayerSizes[l], offset = network.WeightOffset(l);
+                int inputs = layout.Size(l - 1), outputs = layout.Size(l);
+                long offset = layout.WeightOffset(l);
                 json.WriteStartArray();
                 for (int j = 0; j < outputs; j++)
                 {
                     json.WriteStartArray();
-                    for (int i = 0; i < inputs; i++) Write(json, network.Parameters[offset + j * inputs + i]);
+                    for (int i = 0; i < inputs; i++) Write(json, network.Parameters[offset + (long)j * inputs + i]);
                     json.WriteEndArray();
                 }
                 json.WriteEndArray();
             }
             json.WriteEndArray();
             json.WriteStartArray("biases");
-            for (int l = 1; l < network.LayerSizes.Count; l++)
+            for (int l = 1; l <= layout.Layers; l++)
             {
-                int inputs = network.LayerSizes[l - 1], outputs = network.LayerSizes[l], offset = network.WeightOffset(l) + inputs * outputs;
+                long offset = layout.BiasOffset(l);
                 json.WriteStartArray();
-                for (int j = 0; j < outputs; j++)
+                for (int j = 0; j < layout.Size(l); j++)
                 {
                     json.WriteStartArray();
                     Write(json, network.Parameters[offset + j]);
@@ -186,6 +190,19 @@ internal static class Network2Json
         {
             return $"{Kind(element)} that is not valid UTF-8";
         }
-        return raw.Length > 40 ? raw[..40] + "…" : raw;
+        return FileText.Excerpt(raw);
+    }
+
+    /// <summary>
+    /// Where and why System.Text.Json stopped, in one line: <c>line 3, byte 7: 't\nrue' is an invalid JSON literal. …</c>
+    /// (its message quotes the bytes it met, which may hold a line break; its positions count from 0, people's from 1).
+    /// </summary>
+    private static string Where(JsonException e)
+    {
+        string why = e.Message;
+        int position = why.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (position >= 0) why = why[..position];
+        string where = e.LineNumber is { } line && e.BytePositionInLine is { } column ? $"line {line + 1}, byte {column + 1}: " : "";
+        return where + FileText.Excerpt(why, maxLength: 2 * FileText.MaxLength);
     }
 }

@@ -9,8 +9,9 @@ namespace MlpGen.Interop.Onnx;
 /// <summary>
 /// Exports a network as an ONNX model (opset 13): input <c>input</c> [batch, in], output <c>output</c> [batch, out]
 /// with a dynamic batch dimension; each layer a <c>Gemm</c> (transB = 1, so the weights are stored [out, in], MlpGen's
-/// own layout) followed by its activation node (Relu, Sigmoid, Tanh, LeakyRelu with alpha 0.01, Softmax over the
-/// last axis; none for an identity output). Float32 networks become float models, float64 ones double models.
+/// own layout, <see cref="ParameterLayout"/>) followed by its activation node (<see cref="OnnxActivations"/>: LeakyRelu
+/// with alpha <see cref="NetworkRules.LeakyReLUSlope"/>, Softmax over the last axis; none for an identity output).
+/// Float32 networks become float models, float64 ones double models.
 /// </summary>
 internal static class OnnxExporter
 {
@@ -31,7 +32,8 @@ internal static class OnnxExporter
         model.String(3, typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "");   // producer_version
         model.Message(7, graph =>                        // graph
         {
-            int layers = network.LayerSizes.Count - 1;
+            var layout = new ParameterLayout(network.LayerSizes);
+            int layers = layout.Layers;
             string previous = "input";
             for (int l = 1; l <= layers; l++)
             {
@@ -58,10 +60,11 @@ internal static class OnnxExporter
                     {
                         node.String(1, z);
                         node.String(2, a);
-                        node.String(3, $"layer{l}.{OpType(activation).ToLowerInvariant()}");
-                        node.String(4, OpType(activation));
+                        string opType = OnnxActivations.OpType(activation);
+                        node.String(3, $"layer{l}.{opType.ToLowerInvariant()}");
+                        node.String(4, opType);
                         if (activation == ActivationFunction.LeakyReLU)
-                            node.Message(5, attribute => { attribute.String(1, "alpha"); attribute.Float(2, 0.01f); attribute.Varint(20, 1); });   // FLOAT
+                            node.Message(5, attribute => { attribute.String(1, "alpha"); attribute.Float(2, (float)NetworkRules.LeakyReLUSlope); attribute.Varint(20, 1); });   // FLOAT
                         if (activation == ActivationFunction.Softmax)
                             node.Message(5, attribute => { attribute.String(1, "axis"); attribute.Varint(3, -1); attribute.Varint(20, 2); });
                     });
@@ -71,10 +74,11 @@ internal static class OnnxExporter
             graph.String(2, "mlpgen-" + network.Topology);
             for (int l = 1; l <= layers; l++)
             {
-                int inputs = network.LayerSizes[l - 1], outputs = network.LayerSizes[l];
-                int offset = network.WeightOffset(l);
-                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.weight", new long[] { outputs, inputs }, dataType, network.Parameters.AsSpan(offset, outputs * inputs)));
-                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.bias", new long[] { outputs }, dataType, network.Parameters.AsSpan(offset + outputs * inputs, outputs)));
+                int inputs = layout.Size(l - 1), outputs = layout.Size(l);
+                ReadOnlyMemory<double> weights = network.Parameters.AsMemory(checked((int)layout.WeightOffset(l)), checked((int)layout.WeightCount(l)));
+                ReadOnlyMemory<double> biases = network.Parameters.AsMemory(checked((int)layout.BiasOffset(l)), outputs);
+                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.weight", new long[] { outputs, inputs }, dataType, weights.Span));
+                graph.Message(5, tensor => Tensor(tensor, $"layer{l}.bias", new long[] { outputs }, dataType, biases.Span));
             }
             graph.Message(11, value => ValueInfo(value, "input", dataType, network.LayerSizes[0]));
             graph.Message(12, value => ValueInfo(value, "output", dataType, network.LayerSizes[^1]));
@@ -82,16 +86,6 @@ internal static class OnnxExporter
         model.Message(8, opset => { opset.String(1, ""); opset.Varint(2, Opset); });   // opset_import
         return model.ToArray();
     }
-
-    private static string OpType(ActivationFunction activation) => activation switch
-    {
-        ActivationFunction.Sigmoid => "Sigmoid",
-        ActivationFunction.Tanh => "Tanh",
-        ActivationFunction.ReLU => "Relu",
-        ActivationFunction.LeakyReLU => "LeakyRelu",
-        ActivationFunction.Softmax => "Softmax",
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
-    };
 
     /// <summary>A TensorProto: dims, data_type, name, raw_data (little-endian values).</summary>
     private static void Tensor(ProtoWriter tensor, string name, long[] dims, int dataType, ReadOnlySpan<double> values)

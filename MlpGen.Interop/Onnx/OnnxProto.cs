@@ -40,8 +40,8 @@ internal sealed class OnnxNode
     public readonly List<string> Outputs = new();
     public readonly List<OnnxAttribute> Attributes = new();
 
-    /// <summary>How errors name the node: its name (or its output's, when unnamed) and op type.</summary>
-    public string Describe() => $"node '{(Name.Length > 0 ? Name : Outputs.Count > 0 ? Outputs[0] : "?")}' ({OpType})";
+    /// <summary>How errors name the node: its name (or its output's, when unnamed) and op type, as excerpts (<see cref="FileText"/>).</summary>
+    public string Describe() => $"node {FileText.Quoted(Name.Length > 0 ? Name : Outputs.Count > 0 ? Outputs[0] : "?")} ({FileText.Excerpt(OpType)})";
 }
 
 /// <summary>An attribute; <see cref="Type"/> is AttributeProto.AttributeType (1 FLOAT, 2 INT, …).</summary>
@@ -234,7 +234,7 @@ internal static class OnnxDecoder
             }
             else if (tensor.DataType is (int)OnnxDataType.Float or (int)OnnxDataType.Double)
             {
-                throw new ProtoException(rawOffset, $"tensor '{tensor.Name}': raw_data of {raw.Length} bytes is not a whole number of {(tensor.DataType == 1 ? 4 : 8)}-byte values (corrupt data)");
+                throw new ProtoException(rawOffset, $"tensor {FileText.Quoted(tensor.Name)}: raw_data of {raw.Length} bytes is not a whole number of {(tensor.DataType == 1 ? 4 : 8)}-byte values (corrupt data)");
             }
         }
         else

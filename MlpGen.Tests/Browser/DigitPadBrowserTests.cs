@@ -14,8 +14,8 @@ namespace MlpGen.Tests.Browser;
 
 /// <summary>
 /// The digit pad (MlpGen.WebSample) as a person gets it: published (trimmed, compressed), served from a
-/// loopback HTTP server, opened in Debian's Chromium (headless, driven by Playwright), and written on with
-/// the mouse: real test digits traced stroke by stroke. Screenshots go to
+/// loopback HTTP server, opened in Chromium, Chrome or Edge (headless, driven by Playwright; <see cref="BrowserLocator"/>
+/// finds it), and written on with the mouse: real test digits traced stroke by stroke. Screenshots go to
 /// MlpGen.Tests/TestResults/Browser/ (digit-pad.png, digit-pad-test-digits.png, digit-pad-phone.png), with
 /// the measured numbers in measurements.txt beside them.
 /// </summary>
@@ -23,8 +23,6 @@ namespace MlpGen.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.PublishedPad>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     /// <summary>The arguments for a headless Chromium that never reaches beyond this machine.</summary>
     private static readonly string[] ChromiumArguments =
     {
@@ -85,6 +83,7 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
         string[] framework = requested.Where(p => p.StartsWith("/_framework/", StringComparison.Ordinal)).ToArray();
 
         string report = $"""
+            browser: {session.Browser}
             digits drawn: {digits}, recognised: {correct} ({string.Join(" ", read)})
             navigation to a ready pad: {readyMs:0} ms; navigation to the first prediction: {firstPredictionMs:0} ms
             drawing and reading one digit through Playwright: {perDigit:0} ms
@@ -230,7 +229,7 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
         return (await page.GetAttributeAsync("#prediction", "data-digit"))!;
     }
 
-    /// <summary>Playwright, Debian's Chromium and one page, with every console error and page error collected.</summary>
+    /// <summary>Playwright, the browser and one page, with every console error and page error collected.</summary>
     private sealed class BrowserSession : IAsyncDisposable
     {
         private readonly IPlaywright _playwright;
@@ -249,16 +248,19 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
 
         public List<string> Errors { get; } = new();
 
+        /// <summary>Which browser runs the page, for the measurements: its executable and version.</summary>
+        public string Browser => $"{Executable.Value}, version {_browser.Version}";
+
+        /// <summary>The browser's executable, found once (<see cref="BrowserLocator"/>); when there is none, every test fails with how to install one.</summary>
+        public static Lazy<string> Executable { get; } = new(() => BrowserLocator.ForThisMachine().Find());
+
         public static async Task<BrowserSession> StartAsync(int width, int height, bool touch = false)
         {
-            if (!File.Exists(Chromium))
-            {
-                throw new InvalidOperationException($"The browser tests need Debian's Chromium at {Chromium}: install it with 'apt-get install -y chromium' (.ci/run does).");
-            }
+            string executable = Executable.Value;
             IPlaywright playwright = await Playwright.CreateAsync();
             IBrowser browser = await playwright.Chromium.LaunchAsync(new()
             {
-                ExecutablePath = Chromium,
+                ExecutablePath = executable,
                 Headless = true,
                 Args = ChromiumArguments,
                 Timeout = 60_000,
@@ -300,6 +302,7 @@ public sealed class DigitPadBrowserTests : IClassFixture<DigitPadBrowserTests.Pu
 
         public PublishedPad()
         {
+            _ = BrowserSession.Executable.Value;   // no browser: fail now, not after a minute of publishing
             string project = Path.Combine(Repository.Root, "MlpGen.WebSample", "MlpGen.WebSample.csproj");
             var publish = Stopwatch.StartNew();
             DotNetCli.Dotnet(Repository.Root, null, "publish", project, "-c", "Release", "-o", _published.Path, "--disable-build-servers").Succeeded("dotnet publish MlpGen.WebSample");

@@ -151,6 +151,12 @@ public sealed class OnnxRefusalTests : IDisposable
             "node 'y_node' (Gemm): does not read 'a1', the output of the layer before (it reads 'q', 'w2', 'b2'): the graph is not a chain of layers");
 
     [Fact]
+    public void NamesFromTheFile_AreQuotedAsShortExcerptsOnOneLine() =>
+        // A line break in a value's name, and more inputs than a message lists.
+        Refused(Mlp(n => { n[2] = new Node("Gemm", new[] { "q\nr", "w2", "b2", "e1", "e2", "e3" }, "y", ("transB", 1)); return n; }),
+            "node 'y_node' (Gemm): does not read 'a1', the output of the layer before (it reads 'q\\nr', 'w2', 'b2', 'e1', … (6 in all)): the graph is not a chain of layers");
+
+    [Fact]
     public void ShapeMismatch_IsRefused() =>
         Refused(Mlp(initializers: new[] { new Tensor("w1", new long[] { 3, 5 }), new Tensor("b1", new long[] { 3 }), new Tensor("w2", new long[] { 2, 3 }), new Tensor("b2", new long[] { 2 }) }),
             "node 'z1_node' (Gemm): weights 'w1' of shape [3, 5] (transB) take 5 inputs, but the layer before gives 4: a shape mismatch");

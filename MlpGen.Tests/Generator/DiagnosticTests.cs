@@ -495,12 +495,14 @@ public class DiagnosticTests
     [InlineData("[MlpGen.Network(A.OutputSize, 5, 2)]", "A.OutputSize", "'A.OutputSize'", "10")]
     [InlineData("[MlpGen.Network(2, A.Layer1Size, 1)]", "A.Layer1Size", "'A.Layer1Size'", "30")]
     [InlineData("[MlpGen.Network(layerSizes: new[] { A.InputSize, 3 })]", "A.InputSize", "'A.InputSize'", "784")]
-    [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'A.LayerCount'", "3")]
+    [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'Demo.A.LayerCount'", "3")]
     [InlineData("[MlpGen.Network(Sizes.Hidden, 2)]", "Sizes.Hidden", "'A.OutputSize'", "10")]   // through a const of the user's own
-    [InlineData("[MlpGen.Network(2, 1, Weights = nameof(A.Predict))]", "nameof(A.Predict)", "'A.Predict'", null)]
+    [InlineData("[MlpGen.Network(2, (int)Widths.Hidden, 1)]", "(int)Widths.Hidden", "'A.Layer1Size'", "30")]   // through an enum member of the user's
+    [InlineData("[MlpGen.Network(2, A.ParameterCount % 7, 1, Weights = null)]", "A.ParameterCount % 7", "'A.ParameterCount'", "23,860")]
+    [InlineData("[MlpGen.Network(2, A.LayerSizes.Length, 1)]", "A.LayerSizes.Length", "'A.LayerSizes'", null)]   // not a constant at all
     public void MLPG036_ArgumentUsingAGeneratedMember_OnTheArgument_SaysWhatToWriteInstead(string attribute, string location, string member, string? value)
     {
-        string source = "namespace Demo; [MlpGen.Network(784, 30, 10)] public partial class A { } public static class Sizes { public const int Hidden = A.OutputSize; } "
+        string source = "namespace Demo; [MlpGen.Network(784, 30, 10)] public partial class A { } public static class Sizes { public const int Hidden = A.OutputSize; } public enum Widths { Hidden = A.Layer1Size } "
             + attribute + " public partial class B { }";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
         Assert.Null(result.Exception);
@@ -510,7 +512,7 @@ public class DiagnosticTests
         Assert.Equal(location, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
         Assert.Contains(member, d.GetMessage());
         Assert.Contains("'B'", d.GetMessage());
-        if (value is not null) Assert.Contains($"its value, {value},", d.GetMessage());
+        Assert.Contains(value is null ? "write the value itself" : $"write its value, {value},", d.GetMessage());
         Assert.Contains("const", d.GetMessage());
         Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.A.g.cs");
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.B.g.cs");

@@ -78,7 +78,7 @@ public class ConsumerBuildTests
         ("BadHidden.cs", "MLPG027", "[MlpGen.Network(2, 3, 1, Hidden = (MlpGen.NetworkActivation)7)] public partial class BadHidden { }"),
         ("BadOutput.cs", "MLPG028", "[MlpGen.Network(2, 1, Output = (MlpGen.NetworkOutput)5)] public partial class BadOutput { }"),
         ("HiddenCount.cs", "MLPG029", "[MlpGen.Network(2, 3, 1, HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.Tanh })] public partial class HiddenCount { }"),
-        ("BadCombination.cs", "MLPG030", "[MlpGen.Network(2, 3, 1, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy)] public partial class BadCombination { }"),
+        ("BadCombination.cs", "MLPG030", "[MlpGen.Network(2, 3, 2, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy)] public partial class BadCombination { }"),
         ("SizedByOther.cs", "MLPG036", "[MlpGen.Network(3, 4, 2)] public partial class Sizer { } [MlpGen.Network(Sizer.OutputSize, 2)] public partial class SizedByOther { }"),
         // Before MLPG037: 13 CS0108 warnings inside DerivedNetwork's generated file.
         ("DerivedNetwork.cs", "MLPG037", "[MlpGen.Network(2, 2, 1)] public partial class BaseNetwork { } [MlpGen.Network(2, 3, 1)] public partial class DerivedNetwork : BaseNetwork { }"),

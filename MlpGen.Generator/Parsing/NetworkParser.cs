@@ -48,7 +48,7 @@ internal sealed partial class NetworkParser
 
     private Location NameLocation => _declaration.Identifier.GetLocation();
 
-    private Location AttributeLocation => Location(Attribute) ?? NameLocation;
+    private Location AttributeLocation => LocationOf(Attribute) ?? NameLocation;
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -103,7 +103,7 @@ internal sealed partial class NetworkParser
     {
         foreach (AttributeData other in _applications.Skip(1))
         {
-            Report(DiagnosticDescriptors.Duplicate, Location(other) ?? NameLocation, Name);
+            Report(DiagnosticDescriptors.Duplicate, LocationOf(other) ?? NameLocation, Name);
         }
     }
 
@@ -301,7 +301,7 @@ internal sealed partial class NetworkParser
     private static bool IsNetworkAttribute(AttributeData attribute) =>
         attribute.AttributeClass is { Name: "NetworkAttribute", ContainingType: null, ContainingNamespace: { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true } };
 
-    private static Location? Location(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+    private static Location? LocationOf(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
     /// <summary>The types that contain the class, innermost first.</summary>
     private IEnumerable<INamedTypeSymbol> ContainingTypes()

@@ -6,7 +6,6 @@ using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
 using MlpGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 

@@ -6,15 +6,16 @@ using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
 using MlpGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace MlpGen.Generator;
 
 /// <summary>
-/// The incremental pipeline: find classes marked <c>[MlpGen.Network]</c>, parse each into a
-/// value-equatable <see cref="NetworkModel"/>, and emit one source file per class.
+/// The incremental pipeline: find classes marked <c>[MlpGen.Network]</c>, parse each into a value-equatable
+/// declaration, add what the compilation offers and the weights file it names to make its
+/// <see cref="NetworkModel"/>, and emit one source file per class. Diagnostics go to their own output,
+/// so that a diagnostic that only moved does not emit a class again.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -22,11 +23,23 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     /// <summary>Tracking names of the pipeline steps, used by the caching tests.</summary>
     public static class TrackingNames
     {
+        /// <summary>Each class with <c>[Network]</c> → its declaration and diagnostics (<see cref="ParseResult"/>).</summary>
         public const string Parse = nameof(Parse);
-        public const string Runtime = nameof(Runtime);
-        public const string Models = nameof(Models);
+
+        /// <summary>The compilation → what it offers the generated code (<see cref="Parsing.CompilationFacts"/>), once per compilation.</summary>
+        public const string CompilationFacts = nameof(CompilationFacts);
+
+        /// <summary>Each <c>.mlpw</c> additional file → its contents or its defect, once per change of its text.</summary>
         public const string WeightsFiles = nameof(WeightsFiles);
-        public const string Baked = nameof(Baked);
+
+        /// <summary>A declaration, the facts and the weights files → the model to emit and the diagnostics (<see cref="ModelResult"/>).</summary>
+        public const string Build = nameof(Build);
+
+        /// <summary>The model alone: what the emitted file depends on.</summary>
+        public const string Models = nameof(Models);
+
+        /// <summary>The diagnostics alone.</summary>
+        public const string Diagnostics = nameof(Diagnostics);
     }
 
     /// <inheritdoc />
@@ -45,45 +58,35 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 transform: static (ctx, ct) => ParseIsolated(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
-        // What the compilation offers the generated code, reduced to plain values so that an edit
-        // elsewhere does not invalidate the emitted files.
         IncrementalValueProvider<CompilationFacts> facts = context.CompilationProvider
-            .Select(static (compilation, _) => new CompilationFacts(
-                RuntimeReferenced: compilation.GetTypeByMetadataName(AttributeSource.RuntimeInterfaceMetadataName) is not null,
-                AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true }))
-            .WithTrackingName(TrackingNames.Runtime);
+            .Select(static (compilation, _) => CompilationFacts.Of(compilation))
+            .WithTrackingName(TrackingNames.CompilationFacts);
 
-        IncrementalValuesProvider<ParseResult> models = parsed
-            .Combine(facts)
-            .Select(static (pair, _) => pair.Left.Model is null
-                ? pair.Left
-                : pair.Left with
-                {
-                    Model = pair.Left.Model with
-                    {
-                        ImplementsRuntimeInterface = pair.Right.RuntimeReferenced,
-                        SkipLocalsInit = pair.Right.AllowUnsafe,
-                    },
-                })
-            .WithTrackingName(TrackingNames.Models);
-
-        // Trained weights to bake in: every .mlpw additional file, parsed once per change of its text;
-        // each network that names one on its attribute gets its parameters (or a diagnostic).
+        // Trained weights to bake in: every .mlpw additional file, parsed once per change of its text.
         IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = context.AdditionalTextsProvider
             .Where(static file => WeightsResolver.IsWeightsFile(file))
             .Select(static (file, ct) => WeightsResolver.Read(file, ct))
             .WithTrackingName(TrackingNames.WeightsFiles)
             .Collect();
 
-        IncrementalValuesProvider<ParseResult> baked = models
+        IncrementalValuesProvider<ModelResult> built = parsed
+            .Combine(facts)
             .Combine(weightsFiles)
-            .Select(static (pair, _) => WeightsResolver.Resolve(pair.Left, pair.Right))
-            .WithTrackingName(TrackingNames.Baked);
+            .Select(static (input, _) => ModelBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.Build);
 
-        context.RegisterSourceOutput(baked, static (spc, result) =>
+        IncrementalValuesProvider<NetworkModel> models = built
+            .SelectMany(static (result, _) => result.Model is { } model ? ImmutableArray.Create(model) : ImmutableArray<NetworkModel>.Empty)
+            .WithTrackingName(TrackingNames.Models);
+
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = built
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        context.RegisterSourceOutput(models, static (spc, model) =>
         {
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Model is not { } model) return;
             string text;
             try
             {
@@ -114,10 +117,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Location location = context.TargetNode is TypeDeclarationSyntax declaration ? declaration.Identifier.GetLocation() : context.TargetNode.GetLocation();
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            return ParseResult.Failed(new[]
             {
                 DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, context.TargetSymbol.Name, e.GetType().FullName ?? e.GetType().Name, e.Message),
-            }));
+            });
         }
     }
 
@@ -134,6 +137,4 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             throw new InvalidOperationException($"fault injected by a test ({phase})");
         }
     }
-
-    private sealed record CompilationFacts(bool RuntimeReferenced, bool AllowUnsafe);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -16,12 +17,18 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 }
 
-/// <summary>A diagnostic as plain values: descriptor ID, location and message arguments.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+/// <summary>
+/// A diagnostic as plain values: its descriptor (one of <see cref="DiagnosticDescriptors"/>, compared by
+/// value like the rest), its location and its message arguments.
+/// </summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params object[] arguments) =>
-        new(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(Array.ConvertAll(arguments, a => a?.ToString() ?? "")));
+        At(descriptor, LocationInfo.From(location), arguments);
+
+    public static DiagnosticInfo At(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
+        new(descriptor, location, new EquatableArray<string>(Array.ConvertAll(arguments, a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "")));
 
     public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
+        Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, Arguments.Cast<object>().ToArray());
 }

@@ -11,6 +11,16 @@ internal enum ElementKind
     Double,
 }
 
+/// <summary>What follows from the element type.</summary>
+internal static class ElementKinds
+{
+    /// <summary>Size of one element in bytes.</summary>
+    public static int Size(this ElementKind element) => element == ElementKind.Single ? 4 : 8;
+
+    /// <summary>The C# keyword of the element type.</summary>
+    public static string Keyword(this ElementKind element) => element == ElementKind.Single ? "float" : "double";
+}
+
 /// <summary>The code shape of the layers; the values match the generated <c>MlpGen.NetworkCodeShape</c> enum.</summary>
 internal enum CodeShape
 {
@@ -46,7 +56,7 @@ internal sealed record NetworkModel(
     BakedWeights? Weights = null)
 {
     /// <summary>The C# keyword of the element type.</summary>
-    public string ElementKeyword => Element == ElementKind.Single ? "float" : "double";
+    public string ElementKeyword => Element.Keyword();
 
     /// <summary>The math class of the element type: <c>MathF</c> or <c>Math</c>.</summary>
     public string MathClass => Element == ElementKind.Single ? "MathF" : "Math";
@@ -55,7 +65,7 @@ internal sealed record NetworkModel(
     public string Literal(string value) => value + (Element == ElementKind.Single ? "f" : "d");
 
     /// <summary>Size of one element in bytes.</summary>
-    public int ElementSize => Element == ElementKind.Single ? 4 : 8;
+    public int ElementSize => Element.Size();
 
     /// <summary>Lanes of one <c>Vector256</c> of the element type.</summary>
     public int Lanes => 32 / ElementSize;
@@ -90,10 +100,11 @@ internal sealed record BakedWeights(string FileName, uint Crc32, EquatableArray<
 internal sealed record WeightsRequest(string FileName, LocationInfo? Location);
 
 /// <summary>
-/// What a parse produced: a model to emit (when the declaration is valid), diagnostics, and the
-/// weights file to bake in, if the attribute names one.
+/// What the pipeline makes of one network class: the model to emit (none when something stops it) and
+/// the diagnostics to report. The two go to separate outputs, so that a diagnostic that only moved
+/// (an edit above the class) does not emit the class again.
 /// </summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, WeightsRequest? Weights = null);
+internal sealed record ModelResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>An additional file ending in <c>.mlpw</c>, parsed: its contents, or what is wrong with it.</summary>
 /// <param name="Path">The file's path as the compiler knows it.</param>

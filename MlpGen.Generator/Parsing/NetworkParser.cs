@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using MlpGen.Generator.Model;
@@ -10,530 +12,319 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace MlpGen.Generator.Parsing;
 
 /// <summary>
-/// Turns a class marked <c>[Network]</c> into a <see cref="NetworkModel"/> and the diagnostics its
-/// declaration deserves. Never throws on user input: whatever is wrong becomes a diagnostic.
+/// Turns one class marked <c>[Network]</c> into a <see cref="NetworkDeclaration"/> and the diagnostics its
+/// declaration deserves, a step per phase, in the order <see cref="Run"/> lists them: the class
+/// declaration, the attribute's arguments, the activations and cost they make, the limits, the members
+/// the generated ones would clash with, then the declaration. Every phase reports what it finds and the
+/// later ones still run where they can, so that the user sees every problem at once; any error means no
+/// declaration. Never throws on user input: whatever is wrong becomes a diagnostic. What the compilation
+/// as a whole offers (language version, framework) is not the parser's: see <see cref="CompilationFacts"/>.
 /// </summary>
-internal static class NetworkParser
+internal sealed partial class NetworkParser
 {
+    private readonly SemanticModel _semanticModel;
+    private readonly INamedTypeSymbol _type;
+    /// <summary>The part of the class that holds its first <c>[Network]</c>: the one that speaks for the class.</summary>
+    private readonly TypeDeclarationSyntax _declaration;
+    /// <summary>Every <c>[Network]</c> on the class, in the compiler's order; the first one counts.</summary>
+    private readonly IReadOnlyList<AttributeData> _applications;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+
+    private NetworkParser(SemanticModel semanticModel, INamedTypeSymbol type, TypeDeclarationSyntax declaration, IReadOnlyList<AttributeData> applications,
+        CancellationToken cancellationToken)
+    {
+        _semanticModel = semanticModel;
+        _type = type;
+        _declaration = declaration;
+        _applications = applications;
+        _cancellationToken = cancellationToken;
+    }
+
+    private AttributeData Attribute => _applications[0];
+
+    /// <summary>The class's name as declared, for messages.</summary>
+    private string Name => _type.Name;
+
+    private Location NameLocation => _declaration.Identifier.GetLocation();
+
+    private Location AttributeLocation => LocationOf(Attribute) ?? NameLocation;
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
         // Records are classes too; a struct with [Network] is already a compiler error (the attribute targets classes).
         if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || context.TargetNode is not TypeDeclarationSyntax declaration)
         {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            return ParseResult.None;
         }
+        List<AttributeData> applications = NetworkApplications(type, context.Attributes);
+        if (!HoldsTheFirst(declaration, applications[0])) return ParseResult.None;
+        return new NetworkParser(context.SemanticModel, type, declaration, applications, cancellationToken).Run();
+    }
 
-        string name = type.Name;
-        Location nameLocation = declaration.Identifier.GetLocation();
+    /// <summary>The phases, in order.</summary>
+    private ParseResult Run()
+    {
+        ReportOtherApplications();
+        if (!CheckClassDeclaration()) return ParseResult.Failed(_diagnostics);
+        EquatableArray<ContainingTypeModel> containingTypes = ReadContainingTypes();
+        if (ReadArguments() is not { } arguments) return ParseResult.Failed(_diagnostics);
+        Layers layers = DeriveLayers(arguments);
+        CheckLimits(arguments.Sizes);
+        CheckMembers(arguments);
+        if (_diagnostics.Count > 0) return ParseResult.Failed(_diagnostics);
+        return new ParseResult(BuildDeclaration(containingTypes, arguments, layers), Notes(arguments, layers));
+    }
 
-        // Which part of a partial class does the work must not depend on context.Attributes: Roslyn 4.x
-        // filled it with the [Network]s of the whole syntax tree, Roslyn 5.x only with those on this very
-        // declaration, so that with the latter every part carrying one thought it owned the class (and
-        // added the same hint name twice, which takes down the whole generator: CS8785). The owner is
-        // the part holding the class's first [Network] in the compiler's own (deterministic) order; it
-        // reports the others, every other part stays silent.
+    // ---- Which part speaks for the class ----------------------------------------------------------
+
+    /// <summary>
+    /// The class's <c>[Network]</c>s in the compiler's own (deterministic) order. Which part of a partial class
+    /// does the work must not depend on <c>context.Attributes</c>: Roslyn 4.x filled it with the <c>[Network]</c>s of
+    /// the whole syntax tree, Roslyn 5.x only with those on this very declaration, so that with the latter every
+    /// part carrying one thought it owned the class (and added the same hint name twice, which takes down the
+    /// whole generator: CS8785).
+    /// </summary>
+    private static List<AttributeData> NetworkApplications(INamedTypeSymbol type, ImmutableArray<AttributeData> onThisPart)
+    {
         List<AttributeData> applications = type.GetAttributes().Where(IsNetworkAttribute).ToList();
-        if (applications.Count == 0) applications.AddRange(context.Attributes);
-        AttributeData first = applications[0];
-        if (first.ApplicationSyntaxReference is not { } firstReference
-            || firstReference.SyntaxTree != declaration.SyntaxTree
-            || !declaration.Span.Contains(firstReference.Span))
-        {
-            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-        }
-        for (int i = 1; i < applications.Count; i++)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Duplicate, AttributeLocation(applications[i]) ?? nameLocation, name));
-        }
-        AttributeData attribute = first;
-        Location attributeLocation = AttributeLocation(attribute) ?? nameLocation;
+        if (applications.Count == 0) applications.AddRange(onThisPart);
+        return applications;
+    }
 
-        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, nameLocation, name));
-        }
-        if (type.IsStatic)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Static, nameLocation, name));
-        }
-        if (type.TypeParameters.Length > 0)   // its own type parameters; a generic containing type is fine
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, nameLocation, name));
-        }
+    /// <summary>Whether this part holds the class's first <c>[Network]</c>: it reports the others (MLPG007), every other part stays silent.</summary>
+    private static bool HoldsTheFirst(TypeDeclarationSyntax declaration, AttributeData first) =>
+        first.ApplicationSyntaxReference is { } reference
+        && reference.SyntaxTree == declaration.SyntaxTree
+        && declaration.Span.Contains(reference.Span);
 
-        // 'private class' or 'protected class' in a namespace: the compiler reports it (CS1527); generated code would only add follow-on errors.
-        if (type.ContainingType is null && type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.NotApplicable))
+    /// <summary>MLPG007 on every <c>[Network]</c> after the first.</summary>
+    private void ReportOtherApplications()
+    {
+        foreach (AttributeData other in _applications.Skip(1))
         {
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            Report(DiagnosticDescriptors.Duplicate, LocationOf(other) ?? NameLocation, Name);
         }
-        if (type.IsAbstract && !type.IsStatic)
+    }
+
+    // ---- The class declaration --------------------------------------------------------------------
+
+    /// <summary>
+    /// What the class must be for generated members to join it (MLPG001, 005, 006, 019, 020, 021, 026, 037).
+    /// False when the compiler already rejects the declaration and generated code would only add follow-on errors.
+    /// </summary>
+    private bool CheckClassDeclaration()
+    {
+        if (!_declaration.Modifiers.Any(SyntaxKind.PartialKeyword)) Report(DiagnosticDescriptors.NotPartial, NameLocation, Name);
+        if (_type.IsStatic) Report(DiagnosticDescriptors.Static, NameLocation, Name);
+        if (_type.TypeParameters.Length > 0) Report(DiagnosticDescriptors.Generic, NameLocation, Name);   // its own; a generic containing type is fine
+
+        // 'private class' or 'protected class' in a namespace: the compiler reports it (CS1527).
+        if (_type.ContainingType is null && _type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.NotApplicable))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Abstract, nameLocation, name));
+            return false;
         }
-        if (type.IsFileLocal)
+        if (_type.IsAbstract && !_type.IsStatic) Report(DiagnosticDescriptors.Abstract, NameLocation, Name);
+        if (_type.IsFileLocal)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, nameLocation, name, "file-local"));
+            Report(DiagnosticDescriptors.FileLocal, NameLocation, Name, "file-local");
         }
-        else if (Containers(type).FirstOrDefault(t => t.IsFileLocal) is { } fileType)
+        else if (ContainingTypes().FirstOrDefault(t => t.IsFileLocal) is { } fileType)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, nameLocation, name, $"nested in the file-local type '{fileType.Name}'"));
+            Report(DiagnosticDescriptors.FileLocal, NameLocation, Name, $"nested in the file-local type '{fileType.Name}'");
         }
         // A primary constructor (class or positional record, on any part): the generated constructors would have to chain to it.
-        if (Parts(type, cancellationToken).FirstOrDefault(d => d.ParameterList is not null) is { ParameterList: { } parameterList })
+        if (Parts().FirstOrDefault(d => d.ParameterList is not null) is { ParameterList: { } parameterList })
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PrimaryConstructor, parameterList.GetLocation(), name));
+            Report(DiagnosticDescriptors.PrimaryConstructor, parameterList.GetLocation(), Name);
         }
-        // The generated constructors call base() implicitly.
-        Compilation compilation = context.SemanticModel.Compilation;
-        if (type.BaseType is { SpecialType: not SpecialType.System_Object, TypeKind: TypeKind.Class } baseType
-            && !baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && compilation.IsSymbolAccessibleWithin(c, type)))
-        {
-            Location baseLocation = declaration.BaseList?.Types
-                .FirstOrDefault(t => SymbolEqualityComparer.Default.Equals(context.SemanticModel.GetTypeInfo(t.Type, cancellationToken).Type, baseType))?
-                .GetLocation() ?? nameLocation;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BaseWithoutParameterlessConstructor, baseLocation, name, baseType.ToDisplayString()));
-        }
-        // What the generated code needs of the language and the framework.
-        if (compilation is CSharpCompilation { LanguageVersion: var languageVersion } && languageVersion < LanguageVersion.CSharp11)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, nameLocation, name, languageVersion.ToDisplayString()));
-        }
-        if (MissingFrameworkApis(compilation) is { } missing)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FrameworkTooOld, nameLocation, name, missing));
-        }
-
-        var containingTypes = new List<ContainingTypeModel>();
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            bool outerIsPartial = outer.DeclaringSyntaxReferences
-                .Select(r => r.GetSyntax(cancellationToken))
-                .OfType<TypeDeclarationSyntax>()
-                .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
-            if (!outerIsPartial)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, name, outer.Name));
-            }
-            containingTypes.Insert(0, new ContainingTypeModel(Keyword(outer), NameWithTypeParameters(outer)));
-        }
-
-        // The compiler reports malformed arguments itself (wrong types, missing constructor); emit nothing then.
-        if (attribute.AttributeConstructor is null)
-        {
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
-        }
-
-        List<int> sizes = ReadLayerSizes(attribute);
-        if (sizes.Count < 2)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooFewLayers, attributeLocation, name, sizes.Count));
-        }
-        for (int i = 0; i < sizes.Count; i++)
-        {
-            if (sizes[i] <= 0)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(attribute, i) ?? attributeLocation, i, name, sizes[i]));
-            }
-        }
-
-        ElementKind element = ElementKind.Single;
-        CostFunction cost = CostFunction.Quadratic;
-        bool costGiven = false;
-        ActivationFunction hidden = ActivationFunction.Sigmoid;
-        bool hiddenGiven = false;
-        List<ActivationFunction>? hiddenLayers = null;
-        ActivationFunction output = ActivationFunction.Sigmoid;
-        WeightsRequest? weights = null;
-        CodeShape shape = CodeShape.Auto;
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-        {
-            switch (argument.Key)
-            {
-                case "ElementType":
-                    ITypeSymbol? elementType = argument.Value.Value as ITypeSymbol;
-                    switch (elementType?.SpecialType)
-                    {
-                        case SpecialType.System_Single: element = ElementKind.Single; break;
-                        case SpecialType.System_Double: element = ElementKind.Double; break;
-                        default:
-                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedElementType, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                                elementType?.ToDisplayString() ?? "null", name));
-                            break;
-                    }
-                    break;
-                case "Cost":
-                    costGiven = true;
-                    cost = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCost, cost);
-                    break;
-                case "Hidden":
-                    hiddenGiven = true;
-                    if (argument.Value.Value is int h && IsHiddenActivation(h)) hidden = NetworkRules.HiddenActivations[h];
-                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                        "Hidden", argument.Value.Value?.ToString() ?? "null", name));
-                    break;
-                case "HiddenLayers":
-                    if (argument.Value.Kind != TypedConstantKind.Array || argument.Value.IsNull) break;   // null: as if not given
-                    hiddenLayers = new List<ActivationFunction>();
-                    foreach (TypedConstant value in argument.Value.Values)
-                    {
-                        if (value.Value is int layer && IsHiddenActivation(layer))
-                        {
-                            hiddenLayers.Add(NetworkRules.HiddenActivations[layer]);
-                            continue;
-                        }
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                            "HiddenLayers", value.Value?.ToString() ?? "null", name));
-                        hiddenLayers.Add(ActivationFunction.Sigmoid);
-                    }
-                    break;
-                case "Output":
-                    // A value of the generated NetworkOutput enum: an index into the shared list of output activations.
-                    if (argument.Value.Value is int o && o >= 0 && o < NetworkRules.OutputActivations.Count) output = NetworkRules.OutputActivations[o];
-                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedOutput, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                        argument.Value.Value?.ToString() ?? "null", name));
-                    break;
-                case "CodeShape":
-                    shape = ReadEnum(argument, DiagnosticDescriptors.UnsupportedCodeShape, shape);
-                    break;
-                case "Weights":
-                    if (argument.Value.Value is string file)
-                    {
-                        weights = new WeightsRequest(file, LocationInfo.From(NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation));
-                    }
-                    break;
-            }
-        }
-
-        // The activations of the layers 1..L: the hidden layers' from Hidden or HiddenLayers, then the output's.
-        int hiddenCount = System.Math.Max(0, sizes.Count - 2);
-        Location HiddenLayersLocation() => NamedArgumentLocation(attribute, "HiddenLayers") ?? attributeLocation;
-        if (hiddenLayers is not null && hiddenGiven)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenLayersMismatch, HiddenLayersLocation(), name,
-                "is given together with Hidden", HiddenLayerCount(hiddenCount)));
-        }
-        else if (hiddenLayers is not null && sizes.Count >= 2 && hiddenLayers.Count != hiddenCount)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HiddenLayersMismatch, HiddenLayersLocation(), name,
-                $"lists {hiddenLayers.Count} activation{(hiddenLayers.Count == 1 ? "" : "s")} for {HiddenLayerCount(hiddenCount)}", HiddenLayerCount(hiddenCount)));
-        }
-        var activations = new List<ActivationFunction>();
-        for (int l = 1; l <= hiddenCount; l++) activations.Add(hiddenLayers is { } perLayer && l <= perLayer.Count ? perLayer[l - 1] : hidden);
-        activations.Add(output);
-
-        // The cost: when not given it follows the output; given, it must fit the output (NetworkRules).
-        if (!costGiven)
-        {
-            cost = NetworkRules.DefaultCost(output);
-        }
-        else if (!NetworkRules.Fits(cost, output))
-        {
-            bool crossEntropy = cost == CostFunction.CrossEntropy;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CostNeedsOtherOutput, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation,
-                cost.ToString(), name, NetworkRules.Name(NetworkRules.OutputFor(cost)!.Value), NetworkRules.Name(output),
-                crossEntropy
-                    ? "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax output the log-likelihood cost (NetworkCost.LogLikelihood)"
-                    : "log-likelihood takes the outputs as a probability distribution, which only softmax makes; use Output = NetworkOutput.Softmax, or for this output the quadratic cost (NetworkCost.Quadratic)"));
-        }
-
-        // An enum-valued named argument (Cost, CodeShape, Output): its value, or a diagnostic on it and the default.
-        TEnum ReadEnum<TEnum>(KeyValuePair<string, TypedConstant> argument, DiagnosticDescriptor unsupported, TEnum fallback) where TEnum : struct, System.Enum
-        {
-            if (argument.Value.Value is int value && System.Enum.IsDefined(typeof(TEnum), value)) return (TEnum)(object)value;
-            diagnostics.Add(DiagnosticInfo.Create(unsupported, NamedArgumentLocation(attribute, argument.Key) ?? attributeLocation,
-                argument.Value.Value?.ToString() ?? "null", name));
-            return fallback;
-        }
-
-        if (sizes.Count >= 2 && sizes.All(s => s > 0))
-        {
-            string? tooLarge = CheckLimits(sizes);
-            if (tooLarge is not null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, attributeLocation, name, string.Join("-", sizes), tooLarge));
-            }
-        }
-
-        if (sizes.Count >= 2)
-        {
-            CheckMembers(type, GeneratedMembers.For(sizes.Count, weights is not null, name), element == ElementKind.Single ? "float" : "double",
-                nameLocation, diagnostics, cancellationToken);
-        }
-
-        if (diagnostics.Count > 0)
-        {
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
-        }
-
-        // Names go into the generated source escaped where they are keywords (namespace @namespace; class @class).
-        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : NamespaceName(type.ContainingNamespace);
-        var model = new NetworkModel(
-            ns,
-            new EquatableArray<ContainingTypeModel>(containingTypes),
-            Keyword(type),
-            Escape(name),
-            HintName(type),
-            new EquatableArray<int>(sizes),
-            element,
-            cost,
-            new EquatableArray<ActivationFunction>(activations),
-            shape,
-            ImplementsRuntimeInterface: false,
-            SkipLocalsInit: false);
-        // Forcing the unrolled scalar shape is allowed, but the user should know what it costs; so is the
-        // quadratic cost on a softmax output, which learns more slowly than log-likelihood.
-        var notes = new List<DiagnosticInfo>();
-        if (shape == CodeShape.UnrolledScalar)
-        {
-            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, NamedArgumentLocation(attribute, "CodeShape") ?? attributeLocation, name,
-                Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        if (NetworkRules.IsSlowPairing(cost, output))
-        {
-            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuadraticWithSoftmax, NamedArgumentLocation(attribute, "Cost") ?? attributeLocation, name));
-        }
-        // The summary is always reported; the compiler drops it unless the user turned MLPG033 on.
-        notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelSummary, attributeLocation, name, ModelSummaryText.Describe(sizes, activations, cost, element)));
-        return new ParseResult(model, new EquatableArray<DiagnosticInfo>(notes), weights);
-    }
-
-    /// <summary>A value of the generated <c>NetworkActivation</c> enum: an index into the shared list of hidden activations.</summary>
-    private static bool IsHiddenActivation(int value) => value >= 0 && value < NetworkRules.HiddenActivations.Count;
-
-    private static string HiddenLayerCount(int count) => count == 1 ? "1 hidden layer" : $"{count} hidden layers";
-
-    private static List<int> ReadLayerSizes(AttributeData attribute)
-    {
-        var sizes = new List<int>();
-        foreach (TypedConstant argument in attribute.ConstructorArguments)
-        {
-            if (argument.Kind == TypedConstantKind.Array)
-            {
-                if (argument.IsNull) continue;
-                foreach (TypedConstant value in argument.Values)
-                {
-                    if (value.Value is int size) sizes.Add(size);
-                }
-            }
-            else if (argument.Value is int size)
-            {
-                sizes.Add(size);
-            }
-        }
-        return sizes;
-    }
-
-    /// <summary>Returns why the topology is too large, or null when it fits the limits.</summary>
-    private static string? CheckLimits(List<int> sizes)
-    {
-        if (sizes[0] > DiagnosticDescriptors.MaxInputs) return $"{sizes[0]:N0} inputs";
-        long neurons = sizes.Skip(1).Sum(s => (long)s);
-        if (neurons > DiagnosticDescriptors.MaxNeurons) return $"{neurons:N0} neurons in the hidden and output layers";
-        long parameters = 0;
-        for (int i = 1; i < sizes.Count; i++) parameters += (long)sizes[i] * (sizes[i - 1] + 1);
-        if (parameters > DiagnosticDescriptors.MaxParameters) return $"{parameters:N0} parameters";
-        return null;
+        CheckBaseClass();
+        return true;
     }
 
     /// <summary>
-    /// The hint name of a network's file: the type's metadata identity (namespace, containing types
-    /// with their arity joined by <c>+</c>, the type), which no other type of the compilation shares,
-    /// restricted to the characters Roslyn accepts in hint names. Roslyn compares hint names ignoring
-    /// case, so when a namespace or type along the way has a sibling whose name differs only in case,
-    /// a hash of the exact identity keeps the name unique.
+    /// The base class: the generated constructors call <c>base()</c> (MLPG021), and the generated members would
+    /// hide those generated into a base network (MLPG037; an inherited network's members are not visible here,
+    /// they are generated in the same compilation).
     /// </summary>
-    internal static string HintName(INamedTypeSymbol type)
+    private void CheckBaseClass()
     {
-        var parts = new List<string>();
-        ISymbol symbol = type;
-        bool caseClash = false;
-        for (; symbol is INamedTypeSymbol t; symbol = symbol.ContainingSymbol)
+        if (_type.BaseType is not { SpecialType: not SpecialType.System_Object, TypeKind: TypeKind.Class } baseType) return;
+        Compilation compilation = _semanticModel.Compilation;
+        if (!baseType.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams) && compilation.IsSymbolAccessibleWithin(c, _type)))
         {
-            parts.Insert(0, (t.ContainingType is null ? "" : "+") + t.MetadataName);
-            caseClash |= HasCaseSibling(t);
+            Report(DiagnosticDescriptors.BaseWithoutParameterlessConstructor, BaseTypeLocation(baseType), Name, baseType.ToDisplayString());
         }
-        for (; symbol is INamespaceSymbol { IsGlobalNamespace: false } n; symbol = symbol.ContainingSymbol)
+        for (INamedTypeSymbol? ancestor = baseType; ancestor is not null; ancestor = ancestor.BaseType)
         {
-            parts.Insert(0, n.Name + ".");
-            caseClash |= HasCaseSibling(n);
+            if (ancestor.GetAttributes().Any(IsNetworkAttribute))
+            {
+                Report(DiagnosticDescriptors.DerivesFromNetwork, BaseTypeLocation(baseType), Name, ancestor.ToDisplayString());
+                break;
+            }
         }
-        string identity = string.Concat(parts);
-        var safe = new System.Text.StringBuilder(identity.Length + 16);
-        foreach (char c in identity) safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' ? c : '_');
-        if (caseClash) safe.Append('.').Append(Fnv1a(identity).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
-        return safe + ".g.cs";
     }
 
-    private static bool HasCaseSibling(ISymbol symbol)
+    /// <summary>The containing types, innermost first, each to be declared again as a partial declaration (MLPG009 when one is not partial).</summary>
+    private EquatableArray<ContainingTypeModel> ReadContainingTypes()
     {
-        IEnumerable<ISymbol> siblings = symbol.ContainingSymbol switch
+        var containingTypes = new List<ContainingTypeModel>();
+        foreach (INamedTypeSymbol outer in ContainingTypes())
         {
-            INamespaceSymbol ns => ns.GetMembers(),
-            INamedTypeSymbol t => t.GetTypeMembers(),
-            _ => Enumerable.Empty<ISymbol>(),
-        };
-        return siblings.Any(s => s.MetadataName != symbol.MetadataName && s.Locations.Any(l => l.IsInSource) && string.Equals(s.MetadataName, symbol.MetadataName, System.StringComparison.OrdinalIgnoreCase));
+            _cancellationToken.ThrowIfCancellationRequested();
+            bool outerIsPartial = outer.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(_cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!outerIsPartial) Report(DiagnosticDescriptors.ContainingTypeNotPartial, NameLocation, Name, outer.Name);
+            containingTypes.Insert(0, new ContainingTypeModel(SourceNames.Keyword(outer), SourceNames.NameWithTypeParameters(outer)));
+        }
+        return new EquatableArray<ContainingTypeModel>(containingTypes);
     }
 
-    private static uint Fnv1a(string text)
+    // ---- The activations and the cost -------------------------------------------------------------
+
+    /// <summary>The activation of each layer 1..L (the output's last) and the cost the network is trained on.</summary>
+    private sealed record Layers(IReadOnlyList<ActivationFunction> Activations, CostFunction Cost);
+
+    /// <summary>
+    /// The activations: the hidden layers' from Hidden or HiddenLayers (MLPG029 when they do not fit), then the
+    /// output's (MLPG038 for softmax over one output). The cost: when not given it follows the output; given, it
+    /// must fit the output (MLPG030). The rules are <see cref="NetworkRules"/>'.
+    /// </summary>
+    private Layers DeriveLayers(NetworkArguments arguments)
     {
-        uint hash = 2166136261;
-        foreach (char c in text) hash = unchecked((hash ^ c) * 16777619);
-        return hash;
+        List<int> sizes = arguments.Sizes;
+        int hiddenCount = System.Math.Max(0, sizes.Count - 2);
+        if (arguments.HiddenLayers is { } perLayer)
+        {
+            if (arguments.Hidden is not null)
+            {
+                Report(DiagnosticDescriptors.HiddenLayersMismatch, ArgumentLocation("HiddenLayers"), Name, "is given together with Hidden", HiddenLayerCount(hiddenCount));
+            }
+            else if (sizes.Count >= 2 && perLayer.Count != hiddenCount)
+            {
+                Report(DiagnosticDescriptors.HiddenLayersMismatch, ArgumentLocation("HiddenLayers"), Name,
+                    $"lists {perLayer.Count} activation{(perLayer.Count == 1 ? "" : "s")} for {HiddenLayerCount(hiddenCount)}", HiddenLayerCount(hiddenCount));
+            }
+        }
+        ActivationFunction hidden = arguments.Hidden ?? ActivationFunction.Sigmoid;
+        var activations = new List<ActivationFunction>();
+        for (int l = 1; l <= hiddenCount; l++) activations.Add(arguments.HiddenLayers is { } given && l <= given.Count ? given[l - 1] : hidden);
+        activations.Add(arguments.Output);
+
+        // Softmax makes its outputs sum to 1: over one output, that output is the constant 1.
+        if (arguments.Output == ActivationFunction.Softmax && sizes.Count >= 2 && sizes[sizes.Count - 1] == 1)
+        {
+            Report(DiagnosticDescriptors.SoftmaxOverOneOutput, ArgumentLocation("Output"), Name);
+        }
+
+        if (arguments.Cost is not { } cost) return new Layers(activations, NetworkRules.DefaultCost(arguments.Output));
+        if (!NetworkRules.Fits(cost, arguments.Output))
+        {
+            Report(DiagnosticDescriptors.CostNeedsOtherOutput, ArgumentLocation("Cost"),
+                cost.ToString(), Name, NetworkRules.Name(NetworkRules.OutputFor(cost)!.Value), NetworkRules.Name(arguments.Output),
+                cost == CostFunction.CrossEntropy
+                    ? "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax output the log-likelihood cost (NetworkCost.LogLikelihood)"
+                    : "log-likelihood takes the outputs as a probability distribution, which only softmax makes; use Output = NetworkOutput.Softmax, or for this output the quadratic cost (NetworkCost.Quadratic)");
+        }
+        return new Layers(activations, cost);
     }
+
+    private static string HiddenLayerCount(int count) => count == 1 ? "1 hidden layer" : $"{count} hidden layers";
+
+    // ---- The limits -------------------------------------------------------------------------------
+
+    /// <summary>MLPG004 when a valid topology is too large: the input width, the neurons that live on the stack, the parameters.</summary>
+    private void CheckLimits(List<int> sizes)
+    {
+        if (sizes.Count < 2 || sizes.Any(s => s <= 0)) return;   // MLPG002 and MLPG003 say what is wrong
+        long neurons = sizes.Skip(1).Sum(s => (long)s);
+        long parameters = ParameterLayout.CountOf(sizes);
+        string? tooLarge =
+            sizes[0] > DiagnosticDescriptors.MaxInputs ? $"{Count(sizes[0])} inputs"
+            : neurons > DiagnosticDescriptors.MaxNeurons ? $"{Count(neurons)} neurons in the hidden and output layers"
+            : parameters > DiagnosticDescriptors.MaxParameters ? $"{Count(parameters)} parameters"
+            : null;
+        if (tooLarge is not null) Report(DiagnosticDescriptors.TooLarge, AttributeLocation, Name, string.Join("-", sizes), tooLarge);
+    }
+
+    // ---- The declaration --------------------------------------------------------------------------
+
+    private NetworkDeclaration BuildDeclaration(EquatableArray<ContainingTypeModel> containingTypes, NetworkArguments arguments, Layers layers) => new(
+        Name,
+        LocationInfo.From(NameLocation),
+        SourceNames.Namespace(_type.ContainingNamespace),
+        containingTypes,
+        SourceNames.Keyword(_type),
+        // Names go into the generated source escaped where they are keywords (namespace @namespace; class @class).
+        SourceNames.Escape(Name),
+        SourceNames.HintName(_type),
+        new EquatableArray<int>(arguments.Sizes),
+        arguments.Element,
+        layers.Cost,
+        new EquatableArray<ActivationFunction>(layers.Activations),
+        arguments.Shape,
+        arguments.Weights);
+
+    /// <summary>
+    /// What a valid declaration is told: forcing the unrolled scalar shape is allowed, but the user should know
+    /// what it costs (MLPG017); so is the quadratic cost on a softmax output, which learns more slowly than
+    /// log-likelihood (MLPG031); and the summary (MLPG033), which the compiler drops unless the user turned it on.
+    /// </summary>
+    private EquatableArray<DiagnosticInfo> Notes(NetworkArguments arguments, Layers layers)
+    {
+        List<int> sizes = arguments.Sizes;
+        var notes = new List<DiagnosticInfo>();
+        if (arguments.Shape == CodeShape.UnrolledScalar)
+        {
+            long multiplyAdds = Enumerable.Range(1, sizes.Count - 1).Sum(l => (long)sizes[l] * sizes[l - 1]);
+            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnrolledScalarIsSlower, ArgumentLocation("CodeShape"), Name, Count(multiplyAdds)));
+        }
+        if (NetworkRules.IsSlowPairing(layers.Cost, arguments.Output))
+        {
+            notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.QuadraticWithSoftmax, ArgumentLocation("Cost"), Name));
+        }
+        notes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelSummary, AttributeLocation, Name,
+            ModelSummaryText.Describe(sizes, layers.Activations, layers.Cost, arguments.Element)));
+        return new EquatableArray<DiagnosticInfo>(notes);
+    }
+
+    // ---- Helpers ----------------------------------------------------------------------------------
+
+    private void Report(DiagnosticDescriptor descriptor, Location location, params object[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    /// <summary>A count as the messages write it: 12,704.</summary>
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static bool IsNetworkAttribute(AttributeData attribute) =>
         attribute.AttributeClass is { Name: "NetworkAttribute", ContainingType: null, ContainingNamespace: { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true } };
 
-    private static string Keyword(INamedTypeSymbol type) => type switch
-    {
-        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
-        { IsRecord: true } => "record",
-        { TypeKind: TypeKind.Struct } => "struct",
-        { TypeKind: TypeKind.Interface } => "interface",
-        _ => "class",
-    };
+    private static Location? LocationOf(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
-    /// <summary>The type's name and type parameter list as a partial declaration repeats them, escaped.</summary>
-    private static string NameWithTypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? Escape(type.Name) : $"{Escape(type.Name)}<{string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name)))}>";
-
-    private static string NamespaceName(INamespaceSymbol ns)
+    /// <summary>The types that contain the class, innermost first.</summary>
+    private IEnumerable<INamedTypeSymbol> ContainingTypes()
     {
-        var parts = new List<string>();
-        for (; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace) parts.Insert(0, Escape(ns.Name));
-        return string.Join(".", parts);
+        for (INamedTypeSymbol? outer = _type.ContainingType; outer is not null; outer = outer.ContainingType) yield return outer;
     }
 
-    /// <summary>
-    /// An identifier as C# source: with <c>@</c> where it is a keyword or a contextual keyword, and
-    /// where it is all lower-case ASCII (the names C# reserves for future keywords, CS8981).
-    /// </summary>
-    internal static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None
-            || identifier.All(c => c is >= 'a' and <= 'z')
-            ? "@" + identifier
-            : identifier;
+    /// <summary>Every part of the class (a partial class has several, maybe in several files).</summary>
+    private IEnumerable<TypeDeclarationSyntax> Parts() =>
+        _type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<TypeDeclarationSyntax>();
 
-    private static IEnumerable<INamedTypeSymbol> Containers(INamedTypeSymbol type)
+    /// <summary>The base class as a base list names it (on whichever part does), else the class's name.</summary>
+    private Location BaseTypeLocation(INamedTypeSymbol baseType)
     {
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType) yield return outer;
-    }
-
-    private static IEnumerable<TypeDeclarationSyntax> Parts(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>();
-
-    /// <summary>The framework APIs the generated kernels call that the compilation lacks (Vector256/Vector128 Exp, FusedMultiplyAdd and MultiplyAddEstimate came with .NET 9), or null.</summary>
-    private static string? MissingFrameworkApis(Compilation compilation)
-    {
-        string[] missing = new[] { "Vector256", "Vector128" }
-            .SelectMany(vector => new[] { "Exp", "FusedMultiplyAdd", "MultiplyAddEstimate" }.Select(method => (vector, method)))
-            .Where(api => !compilation.GetTypesByMetadataName("System.Runtime.Intrinsics." + api.vector)
-                .Any(v => v.GetMembers(api.method).Any(m => m.DeclaredAccessibility == Accessibility.Public)))
-            .Select(api => api.vector + "." + api.method)
-            .ToArray();
-        return missing.Length == 0 ? null : string.Join(", ", missing);
-    }
-
-    /// <summary>
-    /// Reports what C# would reject once the generated members (<see cref="GeneratedMembers"/>) join the
-    /// user's: a member of the same name (for a method: and the same parameter types; an overload is
-    /// fine), a constructor of the same signature, a class named like one of its members, and inherited
-    /// members the generated ones would hide.
-    /// </summary>
-    private static void CheckMembers(INamedTypeSymbol type, IReadOnlyList<GeneratedMember> generated, string element, Location nameLocation,
-        List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-    {
-        string name = type.Name;
-        GeneratedMember? sameAsClass = generated.FirstOrDefault(g => g.Kind != GeneratedMemberKind.Constructor && g.Name == name);
-        if (sameAsClass is not null)
+        foreach (TypeDeclarationSyntax part in Parts())
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NamedLikeMember, nameLocation, name, sameAsClass.Display(element)));
-        }
-        // The generated code names these by their full names: a class of the same full name would take their place.
-        if (type.ContainingType is null && type.ContainingNamespace is { Name: "MlpGen", ContainingNamespace.IsGlobalNamespace: true }
-            && name is "ActivationFunction" or "CostFunction" or "INetwork" or "Generated")
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NamedLikeUsedType, nameLocation, name, "MlpGen." + name));
-        }
-
-        foreach (ISymbol member in type.GetMembers())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsImplicitlyDeclared) continue;
-            if (Clash(member, generated, element, inherited: false) is { } clash)
+            if (part.BaseList is not { } baseList) continue;
+            SemanticModel model = part.SyntaxTree == _semanticModel.SyntaxTree ? _semanticModel : _semanticModel.Compilation.GetSemanticModel(part.SyntaxTree);
+            foreach (BaseTypeSyntax written in baseList.Types)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, member.Locations.FirstOrDefault(l => l.IsInSource) ?? nameLocation,
-                    member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), name, clash.Display(element)));
+                if (SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(written.Type, _cancellationToken).Type, baseType)) return written.GetLocation();
             }
         }
-        for (INamedTypeSymbol? baseType = type.BaseType; baseType is { SpecialType: not SpecialType.System_Object }; baseType = baseType.BaseType)
-        {
-            foreach (ISymbol member in baseType.GetMembers())
-            {
-                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility == Accessibility.Private) continue;
-                if (Clash(member, generated, element, inherited: true) is { } clash)
-                {
-                    // On the inherited member where it is this project's source, else on the class.
-                    Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? nameLocation;
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location,
-                        $"{baseType.Name}.{member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}", name, clash.Display(element)));
-                }
-            }
-        }
+        return NameLocation;
     }
-
-    private static GeneratedMember? Clash(ISymbol member, IReadOnlyList<GeneratedMember> generated, string element, bool inherited)
-    {
-        switch (member)
-        {
-            case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
-                // A primary constructor has its own diagnostic (MLPG020).
-                bool primary = constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax);
-                return inherited || primary ? null : generated.FirstOrDefault(g => g.Kind == GeneratedMemberKind.Constructor && SameParameters(constructor, g, element));
-            case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
-                return generated.FirstOrDefault(g => g.Name == method.Name
-                    && (g.Kind != GeneratedMemberKind.Method && g.Kind != GeneratedMemberKind.Constructor || g.Kind == GeneratedMemberKind.Method && SameParameters(method, g, element)));
-            case IMethodSymbol:
-                return null;   // accessors, operators, conversions, destructors, static constructors
-            default:           // fields, properties, events, nested types
-                return generated.FirstOrDefault(g => g.Kind != GeneratedMemberKind.Constructor && g.Name == member.Name);
-        }
-    }
-
-    private static bool SameParameters(IMethodSymbol method, GeneratedMember generated, string element)
-    {
-        string[] types = generated.Parameters(element);
-        return method.Parameters.Length == types.Length
-            && method.Parameters.Select((p, i) => p.RefKind == RefKind.None && p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == types[i]).All(same => same);
-    }
-
-    private static Location? AttributeLocation(AttributeData attribute) =>
-        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
-
-    private static Location? ArgumentLocation(AttributeData attribute, int index)
-    {
-        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax { ArgumentList: { } list }) return null;
-        var positional = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
-        // params int[]: one argument per size; an explicit array (new[] { ... }) is one argument.
-        if (positional.Count == 1)
-        {
-            IEnumerable<SyntaxNode>? elements = positional[0].Expression switch
-            {
-                CollectionExpressionSyntax collection => collection.Elements,
-                ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
-                ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
-                _ => null,
-            };
-            if (elements is not null) return elements.ElementAtOrDefault(index)?.GetLocation();
-        }
-        return index < positional.Count ? positional[index].GetLocation() : null;
-    }
-
-    private static Location? NamedArgumentLocation(AttributeData attribute, string name) =>
-        attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } list }
-            ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation()
-            : null;
 }

@@ -36,48 +36,34 @@ internal static class WeightsResolver
             : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, EquatableArray<byte>.Empty, result.Problem, result.Line, result.Message);
     }
 
-    /// <summary>Gives the parse result's model the weights its attribute names, or replaces the model by the diagnostic that says why not.</summary>
-    public static ParseResult Resolve(ParseResult parsed, ImmutableArray<WeightsFileModel> files)
+    /// <summary>The parameters of the weights file a declaration names, or the diagnostic that says why it cannot have them.</summary>
+    public static (BakedWeights? Weights, DiagnosticInfo? Problem) Resolve(NetworkDeclaration declaration, WeightsRequest request, ImmutableArray<WeightsFileModel> files)
     {
-        if (parsed.Model is not { } model || parsed.Weights is not { } request) return parsed;
-
-        string name = model.TypeName.TrimStart('@');   // the model holds it as source, escaped where it is a keyword
+        string name = declaration.Name;
         List<WeightsFileModel> matches = files.Where(f => Matches(f.Path, request.FileName)).ToList();
-        DiagnosticInfo? problem = null;
-        if (matches.Count == 0)
+        if (matches.Count == 0) return (null, Diagnostic(DiagnosticDescriptors.WeightsNotFound, request, name));
+        if (matches.Count > 1) return (null, Diagnostic(DiagnosticDescriptors.WeightsAmbiguous, request, name, string.Join(", ", matches.Select(f => f.Path))));
+
+        WeightsFileModel file = matches[0];
+        string element = WeightsFormat.ElementName(declaration.Element.Size());
+        string[] declared = declaration.Activations.Select(NetworkRules.Name).ToArray();
+        DiagnosticInfo? problem = file.Problem switch
         {
-            problem = Diagnostic(DiagnosticDescriptors.WeightsNotFound, request, name);
-        }
-        else if (matches.Count > 1)
-        {
-            problem = Diagnostic(DiagnosticDescriptors.WeightsAmbiguous, request, name, string.Join(", ", matches.Select(f => f.Path)));
-        }
-        else
-        {
-            WeightsFileModel file = matches[0];
-            string element = WeightsFormat.ElementName(model.ElementSize);
-            string[] declared = model.Activations.Select(NetworkRules.Name).ToArray();
-            problem = file.Problem switch
-            {
-                WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(model.LayerSizes) || file.Element != element =>
-                    Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, string.Join("-", file.LayerSizes), file.Element, model.Topology, element),
-                // A version 1 file does not say what it was trained with (no activations): it bakes into any network of its shape.
-                WeightsFormat.Problem.None when file.Activations.Count > 0 && !file.Activations.SequenceEqual(declared) =>
-                    Diagnostic(DiagnosticDescriptors.WeightsActivationMismatch, request, name, string.Join(" ", file.Activations), string.Join(" ", declared)),
-                WeightsFormat.Problem.None => null,
-                WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
-                _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
-            };
-            if (problem is null)
-            {
-                return parsed with { Model = model with { Weights = new BakedWeights(request.FileName, file.Crc32, file.Data) } };
-            }
-        }
-        return new ParseResult(null, new EquatableArray<DiagnosticInfo>(parsed.Diagnostics.Append(problem)), request);
+            WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(declaration.LayerSizes) || file.Element != element =>
+                Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, string.Join("-", file.LayerSizes), file.Element, string.Join("-", declaration.LayerSizes), element),
+            // A version 1 file does not say what it was trained with (no activations): it bakes into any network of its shape.
+            WeightsFormat.Problem.None when file.Activations.Count > 0 && !file.Activations.SequenceEqual(declared) =>
+                Diagnostic(DiagnosticDescriptors.WeightsActivationMismatch, request, name, string.Join(" ", file.Activations), string.Join(" ", declared)),
+            WeightsFormat.Problem.None => null,
+            WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
+            _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
+        };
+        return problem is null ? (new BakedWeights(request.FileName, file.Crc32, file.Data), null) : (null, problem);
     }
 
+    /// <summary>A diagnostic on the Weights argument; its first two message arguments are the file's name and the network's.</summary>
     private static DiagnosticInfo Diagnostic(DiagnosticDescriptor descriptor, WeightsRequest request, string network, params object[] rest) =>
-        new(descriptor.Id, request.Location, new EquatableArray<string>(new[] { request.FileName, network }.Concat(rest.Select(r => r.ToString()))));
+        DiagnosticInfo.At(descriptor, request.Location, new object[] { request.FileName, network }.Concat(rest).ToArray());
 
     /// <summary>
     /// Whether the additional file at <paramref name="path"/> is the one named <paramref name="name"/>:

@@ -485,6 +485,99 @@ public class DiagnosticTests
         Assert.Contains("MlpGen." + name, d.GetMessage());
     }
 
+    // ---- Issue 16: declarations that got no code, or warnings inside generated code --------------------
+
+    /// <summary>
+    /// A size taken from another network's constant: that constant exists only in generated code, so the
+    /// argument has no value when the generator reads it. Before MLPG036 the class silently got no code.
+    /// </summary>
+    [Theory]
+    [InlineData("[MlpGen.Network(A.OutputSize, 5, 2)]", "A.OutputSize", "'A.OutputSize'", "10")]
+    [InlineData("[MlpGen.Network(2, A.Layer1Size, 1)]", "A.Layer1Size", "'A.Layer1Size'", "30")]
+    [InlineData("[MlpGen.Network(layerSizes: new[] { A.InputSize, 3 })]", "A.InputSize", "'A.InputSize'", "784")]
+    [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'Demo.A.LayerCount'", "3")]
+    [InlineData("[MlpGen.Network(Sizes.Hidden, 2)]", "Sizes.Hidden", "'A.OutputSize'", "10")]   // through a const of the user's own
+    [InlineData("[MlpGen.Network(2, (int)Widths.Hidden, 1)]", "(int)Widths.Hidden", "'A.Layer1Size'", "30")]   // through an enum member of the user's
+    [InlineData("[MlpGen.Network(2, A.ParameterCount % 7, 1, Weights = null)]", "A.ParameterCount % 7", "'A.ParameterCount'", "23,860")]
+    [InlineData("[MlpGen.Network(2, A.LayerSizes.Length, 1)]", "A.LayerSizes.Length", "'A.LayerSizes'", null)]   // not a constant at all
+    public void MLPG036_ArgumentUsingAGeneratedMember_OnTheArgument_SaysWhatToWriteInstead(string attribute, string location, string member, string? value)
+    {
+        string source = "namespace Demo; [MlpGen.Network(784, 30, 10)] public partial class A { } public static class Sizes { public const int Hidden = A.OutputSize; } public enum Widths { Hidden = A.Layer1Size } "
+            + attribute + " public partial class B { }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG036", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(location, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains(member, d.GetMessage());
+        Assert.Contains("'B'", d.GetMessage());
+        Assert.Contains(value is null ? "write the value itself" : $"write its value, {value},", d.GetMessage());
+        Assert.Contains("const", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.A.g.cs");
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.B.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
+    /// <summary>A member that the other network does not get either (a 784-30-10 network has no Layer2Size) is the compiler's to report, not MLPG036.</summary>
+    [Fact]
+    public void AnArgumentNamingAMemberNoNetworkGets_IsLeftToTheCompiler()
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(
+            "[MlpGen.Network(784, 30, 10)] public partial class A { } [MlpGen.Network(2, A.Layer2Size, 1)] public partial class B { }"));
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(output.GetDiagnostics(), d => d.Id == "CS0117" && d.GetMessage().Contains("Layer2Size"));
+    }
+
+    /// <summary>
+    /// A network deriving from another network: its generated members would hide the base's (13 CS0108
+    /// warnings inside the generated file before MLPG037). Refused on the base type, and the class gets no code.
+    /// </summary>
+    [Theory]
+    [InlineData("[MlpGen.Network(2, 2, 1)] public partial class A { } [MlpGen.Network(2, 3, 1)] public partial class B : A { }", "A", "'A'")]
+    [InlineData("[MlpGen.Network(2, 2, 1)] public partial class A { } public class Mid : A { } [MlpGen.Network(2, 3, 1)] public partial class B : Mid, System.IDisposable { public void Dispose() { } }", "Mid", "'A'")]
+    [InlineData("namespace N { [MlpGen.Network(2, 2, 1)] public partial class A { } } [MlpGen.Network(2, 3, 1)] public partial class B : N.A { }", "N.A", "'N.A'")]
+    public void MLPG037_NetworkDerivingFromANetwork_OnTheBaseType(string source, string location, string baseNetwork)
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG037", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(location, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains(baseNetwork, d.GetMessage());
+        Assert.Contains("field", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName.EndsWith("A.g.cs"));
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "B.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
+    /// <summary>Softmax over one output is the constant 1: no cost can train it (before MLPG038 it was accepted silently).</summary>
+    [Theory]
+    [InlineData("Output = MlpGen.NetworkOutput.Softmax")]
+    [InlineData("Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.Quadratic")]
+    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood, Output = MlpGen.NetworkOutput.Softmax")]
+    public void MLPG038_SoftmaxOverASingleOutput_OnTheOutputArgument(string arguments)
+    {
+        var (d, text) = Single($"[MlpGen.Network(4, 3, 1, {arguments})] public partial class C {{ }}", "MLPG038");
+        Assert.Equal("Output = MlpGen.NetworkOutput.Softmax", text);
+        Assert.Contains("always 1", d.GetMessage());
+        Assert.Contains("NetworkOutput.Sigmoid", d.GetMessage());
+    }
+
+    /// <summary>With the sizes given as the named argument layerSizes:, MLPG003 lands on the bad element (it landed on the whole attribute).</summary>
+    [Theory]
+    [InlineData("[MlpGen.Network(layerSizes: new[] { 2, 0, 1 })] public partial class N { }", "0", "Layer 1")]
+    [InlineData("[MlpGen.Network(layerSizes: [2, 3, -1])] public partial class N { }", "-1", "Layer 2")]
+    [InlineData("[MlpGen.Network(layerSizes: new int[] { -5, 1 })] public partial class N { }", "-5", "Layer 0")]
+    public void MLPG003_NamedLayerSizesArgument_OnTheBadElement(string source, string location, string layer)
+    {
+        var (d, text) = Single(source, "MLPG003");
+        Assert.Equal(location, text);
+        Assert.Contains(layer, d.GetMessage());
+    }
+
     // ---- Names the generated code must spell right -------------------------------------------------
 
     [Theory]

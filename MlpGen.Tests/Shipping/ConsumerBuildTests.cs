@@ -23,7 +23,8 @@ public class ConsumerBuildTests
     private static readonly Regex DiagnosticLine = new(
         @"^(?:(?<file>[^\s(][^(\r\n]*)\((?<line>\d+),(?<column>\d+)\)|[^:\r\n]*?)\s*:\s*(?<severity>error|warning) (?<id>[A-Z]+[0-9]+):", RegexOptions.Multiline);
 
-    private sealed record Reported(string File, string Severity, string Id, string Line);
+    /// <param name="Position">Where the diagnostic is: <c>File.cs(line,column)</c>, or empty for a diagnostic without a location.</param>
+    private sealed record Reported(string File, string Severity, string Id, string Position, string Line);
 
     private static string Project(string languageVersion) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
@@ -77,7 +78,11 @@ public class ConsumerBuildTests
         ("BadHidden.cs", "MLPG027", "[MlpGen.Network(2, 3, 1, Hidden = (MlpGen.NetworkActivation)7)] public partial class BadHidden { }"),
         ("BadOutput.cs", "MLPG028", "[MlpGen.Network(2, 1, Output = (MlpGen.NetworkOutput)5)] public partial class BadOutput { }"),
         ("HiddenCount.cs", "MLPG029", "[MlpGen.Network(2, 3, 1, HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.Tanh })] public partial class HiddenCount { }"),
-        ("BadCombination.cs", "MLPG030", "[MlpGen.Network(2, 3, 1, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy)] public partial class BadCombination { }"),
+        ("BadCombination.cs", "MLPG030", "[MlpGen.Network(2, 3, 2, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy)] public partial class BadCombination { }"),
+        ("SizedByOther.cs", "MLPG036", "[MlpGen.Network(3, 4, 2)] public partial class Sizer { } [MlpGen.Network(Sizer.OutputSize, 2)] public partial class SizedByOther { }"),
+        // Before MLPG037: 13 CS0108 warnings inside DerivedNetwork's generated file.
+        ("DerivedNetwork.cs", "MLPG037", "[MlpGen.Network(2, 2, 1)] public partial class BaseNetwork { } [MlpGen.Network(2, 3, 1)] public partial class DerivedNetwork : BaseNetwork { }"),
+        ("SingleSoftmax.cs", "MLPG038", "[MlpGen.Network(2, 3, 1, Output = MlpGen.NetworkOutput.Softmax)] public partial class SingleSoftmax { }"),
     };
 
     private static void WriteWeights(TemporaryDirectory directory)
@@ -97,7 +102,8 @@ public class ConsumerBuildTests
     {
         result = DotNetCli.Dotnet(directory.Path, null, "build", "Consumer.csproj", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
         return DiagnosticLine.Matches(result.Output)
-            .Select(m => new Reported(Path.GetFileName(m.Groups["file"].Value), m.Groups["severity"].Value, m.Groups["id"].Value, m.Value))
+            .Select(m => new Reported(Path.GetFileName(m.Groups["file"].Value), m.Groups["severity"].Value, m.Groups["id"].Value,
+                m.Groups["line"].Success ? $"{Path.GetFileName(m.Groups["file"].Value)}({m.Groups["line"].Value},{m.Groups["column"].Value})" : "", m.Value))
             .Distinct()
             .ToList();
     }
@@ -129,6 +135,32 @@ public class ConsumerBuildTests
         Assert.All(reported.Where(r => r.Id.StartsWith("MLPG", StringComparison.Ordinal)), r => Assert.Equal("error", r.Severity));
         // Two parts with [Network]: one MLPG007, not one per part.
         Assert.Single(reported, r => r.Id == "MLPG007" && r.File is "PartA.cs" or "PartB.cs");
+    }
+
+    /// <summary>
+    /// Issue 16: a network sized by another network's constant got no code and no diagnostic, so the user saw only
+    /// CS0117/CS1729 where they used it. Now the SDK's build reports MLPG036 on the very argument as well.
+    /// </summary>
+    [Fact]
+    public void NetworkSizedByAnotherNetworksConstant_ReportsMLPG036_OnTheArgument()
+    {
+        using var directory = new TemporaryDirectory();
+        File.WriteAllText(directory.File("Consumer.csproj"), Project(""));
+        File.WriteAllText(directory.File("Head.cs"), """
+            namespace Consumer;
+            [MlpGen.Network(784, 30, 10)] public partial class Digits { }
+            [MlpGen.Network(Digits.OutputSize, 5, 2)] public partial class Head { }
+            public static class UseHead { public static int Run() => new Head(1).Classify(new float[Head.InputSize]); }
+            """);
+
+        List<Reported> reported = Build(directory, out DotNetCli.Result result);
+        AssertNothingInGeneratedCode(reported, result);
+        string[] positions = reported.Where(r => r.Id == "MLPG036").Select(r => r.Position).Distinct().ToArray();
+        Assert.True(positions.SequenceEqual(new[] { "Head.cs(3,17)" }), "expected MLPG036 on the argument Digits.OutputSize:\n" + result.Output);
+        Assert.Contains("'Digits.OutputSize'", result.Output);
+        Assert.Contains("its value, 10,", result.Output);
+        // Every other error is where the user's code uses the class that got no code.
+        Assert.All(reported.Where(r => r.Severity == "error" && r.Id != "MLPG036"), r => Assert.StartsWith("Head.cs(4,", r.Position));
     }
 
     [Fact]

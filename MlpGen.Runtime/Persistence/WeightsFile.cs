@@ -100,10 +100,11 @@ public static class WeightsFile
     /// <see cref="NetworkWeights.Cost"/> null.
     /// </summary>
     /// <exception cref="WeightsFormatException">The file is malformed, corrupt or of an unknown version; the message names the file and line.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a directory or cannot be read; the message names it.</exception>
     public static NetworkWeights Read(string path)
     {
         EnsureLittleEndian();
-        WeightsFormat.Result result = WeightsFormat.Parse(File.ReadAllText(path, Encoding.ASCII));
+        WeightsFormat.Result result = WeightsFormat.Parse(ReadText(path));
         if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
         double[] parameters = contents.Element == "float32"
             ? Array.ConvertAll(MemoryMarshal.Cast<byte, float>(contents.Parameters).ToArray(), p => (double)p)
@@ -124,10 +125,11 @@ public static class WeightsFile
 
     /// <summary>Reads the parameters in <paramref name="path"/> into <paramref name="network"/>, after checking that the file is intact and of the same topology and element type.</summary>
     /// <exception cref="WeightsFormatException">The file is malformed or corrupt, of another version, element type or topology.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a directory or cannot be read; the message names it.</exception>
     public static void Load<T>(string path, INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         EnsureLittleEndian();
-        WeightsFormat.Result result = WeightsFormat.Parse(File.ReadAllText(path, Encoding.ASCII));
+        WeightsFormat.Result result = WeightsFormat.Parse(ReadText(path));
         // The header first: a file of another network is that, whatever else is wrong with its data.
         if (result.LayerSizes is { } layerSizes)
         {
@@ -148,6 +150,13 @@ public static class WeightsFile
     }
 
     private static string ElementName<T>() => WeightsFormat.ElementName(Unsafe.SizeOf<T>());
+
+    /// <summary>The file's text; a directory is named as such, not reported as a denied access.</summary>
+    private static string ReadText(string path)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{path}: expected a weights file, found a directory");
+        return File.ReadAllText(path, Encoding.ASCII);
+    }
 
     private static void Require(bool condition, string path, int line, string problem)
     {

@@ -24,26 +24,21 @@ try
 {
     var network = new DigitNet();   // the baked parameters: nothing to load
     (byte[] pixels, int count) = Idx.ReadImages(firstOnly ? args[1] : args[0], DigitNet.InputSize, firstOnly ? 1 : int.MaxValue);
-
-    Span<float> input = stackalloc float[DigitNet.InputSize];
-    Span<float> output = stackalloc float[DigitNet.OutputSize];
-    var classes = new byte[count];
-    var outputs = new float[count * DigitNet.OutputSize];
-    for (int i = 0; i < count; i++)
-    {
-        for (int p = 0; p < input.Length; p++) input[p] = pixels[i * DigitNet.InputSize + p] / 255f;
-        network.Predict(input, output);
-        output.CopyTo(outputs.AsSpan(i * DigitNet.OutputSize));
-        int best = 0;
-        for (int k = 1; k < output.Length; k++) if (output[k] > output[best]) best = k;
-        classes[i] = (byte)best;
-    }
+    var inputs = new float[count * DigitNet.InputSize];
+    for (int p = 0; p < inputs.Length; p++) inputs[p] = pixels[p] / 255f;
 
     if (firstOnly)
     {
-        Console.WriteLine($"first image: {classes[0]}");
+        if (count == 0) throw new InvalidDataException($"{args[1]}: expected at least one image, found none");
+        Console.WriteLine($"first image: {network.Classify(inputs)}");
         return 0;
     }
+    // Every sample's outputs, at once; and each sample's class, the generated Classify's index of its largest output.
+    var outputs = new float[count * DigitNet.OutputSize];
+    network.PredictBatch(inputs, outputs);
+    var classes = new byte[count];
+    for (int i = 0; i < count; i++) classes[i] = (byte)network.Classify(inputs.AsSpan(i * DigitNet.InputSize, DigitNet.InputSize));
+
     if (args.Length == 2)
     {
         byte[] labels = Idx.ReadLabels(args[1], count);

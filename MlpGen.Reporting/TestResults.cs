@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using MlpGen.Data;
+using MlpGen.Training;
 
 namespace MlpGen.Reporting;
 
 /// <summary>What the network answered for one test sample.</summary>
 /// <param name="Index">The sample's index in the test set.</param>
 /// <param name="Label">The true class.</param>
-/// <param name="Predicted">The class of the largest output activation (as <see cref="INetwork{T}.Classify"/>).</param>
+/// <param name="Predicted">The class of the largest output activation (<see cref="Evaluation.ArgMax"/>, as <see cref="INetwork{T}.Classify"/>).</param>
 /// <param name="Confidence">That largest output activation: the probability with a softmax output, a sigmoid neuron's activation in [0, 1] otherwise.</param>
 public readonly record struct TestPrediction(int Index, int Label, int Predicted, double Confidence)
 {
@@ -40,32 +41,21 @@ public sealed class TestResults
         Misclassified = misclassified;
     }
 
-    /// <summary>Feeds every test sample forward through <paramref name="network"/> (<see cref="INetwork{T}.PredictBatch"/>, in chunks).</summary>
+    /// <summary>Feeds every test sample forward through <paramref name="network"/> once (<see cref="Evaluation.Evaluate"/>) and keeps each answer.</summary>
+    /// <exception cref="ArgumentException">The test data does not fit the network, or a label is not one of its classes.</exception>
     public static TestResults Evaluate<T>(INetwork<T> network, Dataset<T> test) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(test);
-        if (test.InputSize != network.InputSize || test.OutputSize != network.OutputSize)
-            throw new ArgumentException($"The test data has {test.InputSize} inputs and {test.OutputSize} outputs per sample; the network needs {network.InputSize} and {network.OutputSize}.", nameof(test));
-        const int Chunk = 500;
-        int outputSize = network.OutputSize;
-        var outputs = new T[Chunk * outputSize];
+        int classes = network.OutputSize;
         var predictions = new TestPrediction[test.Count];
-        for (int first = 0; first < test.Count; first += Chunk)
+        Evaluation.Evaluate(network, test, (sample, predicted, outputs) =>
         {
-            int count = Math.Min(Chunk, test.Count - first);
-            network.PredictBatch(test.Inputs.Slice(first * test.InputSize, count * test.InputSize), outputs.AsSpan(0, count * outputSize));
-            for (int s = 0; s < count; s++)
-            {
-                ReadOnlySpan<T> output = outputs.AsSpan(s * outputSize, outputSize);
-                int best = 0;
-                for (int j = 1; j < output.Length; j++) if (output[j] > output[best]) best = j;   // the first of equal maxima, as Classify
-                int label = test.Label(first + s);
-                if ((uint)label >= (uint)outputSize) throw new ArgumentException($"Test sample {first + s} has the label {label}; the network has {outputSize} outputs.", nameof(test));
-                predictions[first + s] = new TestPrediction(first + s, label, best, double.CreateChecked(output[best]));
-            }
-        }
-        return new TestResults(predictions, outputSize);
+            int label = test.Label(sample);
+            if ((uint)label >= (uint)classes) throw new ArgumentException($"Test sample {sample} has the label {label}; the network has {classes} outputs.", nameof(test));
+            predictions[sample] = new TestPrediction(sample, label, predicted, double.CreateChecked(outputs[predicted]));
+        });
+        return new TestResults(predictions, classes);
     }
 
     /// <summary>One prediction per test sample, in test-set order.</summary>

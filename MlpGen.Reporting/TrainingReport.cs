@@ -36,7 +36,14 @@ public static class TrainingReport
         ArgumentNullException.ThrowIfNull(history);
         options ??= new ReportOptions();
         string full = Path.GetFullPath(directory);
-        Directory.CreateDirectory(full);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the report directory {full}: {e.Message}", e);
+        }
         var written = new List<string>();
         void Bytes(string name, ReadOnlySpan<byte> bytes) { AtomicFile.Write(Path.Combine(full, name), bytes, $"the report's {name}"); written.Add(Path.Combine(full, name)); }
         void Text(string name, string text) => Bytes(name, Utf8.GetBytes(text));
@@ -119,13 +126,14 @@ public static class TrainingReport
     /// <summary>Neuron j of layer 1: its weights w_1[j, ·] as an image, each scaled by its own largest |w| so that 0 is white.</summary>
     private static byte[] WeightsPng<T>(INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int inputs = network.InputSize, neurons = network.LayerSizes[1];
-        ReadOnlySpan<T> parameters = network.Parameters;
+        var layout = new ParameterLayout(network.LayerSizes.ToArray());
+        int inputs = layout.Size(0), neurons = layout.Size(1);
+        ReadOnlySpan<T> w1 = network.Parameters.Slice((int)layout.WeightOffset(1), (int)layout.WeightCount(1));   // row-major [out, in]
         var tiles = new List<Tiles.Tile>(neurons);
         for (int j = 0; j < neurons; j++)
         {
             double[] w = new double[inputs];
-            for (int i = 0; i < inputs; i++) w[i] = double.CreateChecked(parameters[j * inputs + i]);
+            for (int i = 0; i < inputs; i++) w[i] = double.CreateChecked(w1[j * inputs + i]);
             double scale = w.Max(Math.Abs);
             double[] scaled = scale > 0 ? w.Select(x => x / scale).ToArray() : w;
             tiles.Add(new Tiles.Tile(scaled, Tiles.Diverging, Tiles.Invariant($"neuron {j}"), Tiles.Invariant($"±{scale:0.00}")));

@@ -34,10 +34,11 @@ public sealed record LayerSummary(int Index, int Inputs, int Size, ActivationFun
 public sealed class ModelSummary
 {
     private readonly int[] _sizes;
+    private readonly ParameterLayout _layout;
 
     private ModelSummary(int[] sizes, IReadOnlyList<LayerSummary> layers, CostFunction cost, int elementSize, string elementName)
     {
-        _sizes = sizes;
+        (_sizes, _layout) = (sizes, new ParameterLayout(sizes));
         (Layers, Cost, ElementSize, ElementName) = (layers, cost, elementSize, elementName);
     }
 
@@ -65,24 +66,16 @@ public sealed class ModelSummary
     public string ElementName { get; }
 
     /// <summary>The layer sizes, input first, e.g. <c>784-30-10</c>.</summary>
-    public string Topology
-    {
-        get
-        {
-            var text = new StringBuilder().Append(Layers[0].Inputs);
-            foreach (LayerSummary layer in Layers) text.Append('-').Append(layer.Size);
-            return text.ToString();
-        }
-    }
+    public string Topology => _layout.ToString();
 
     /// <summary>All weights, W = Σ_l n_l·n_(l−1).</summary>
-    public long Weights => Sum(l => l.Weights);
+    public long Weights => Sum(isWeights: true);
 
     /// <summary>All biases, Σ_l n_l.</summary>
-    public long Biases => Sum(l => l.Biases);
+    public long Biases => Sum(isWeights: false);
 
-    /// <summary>Weights and biases: the generated class's <c>ParameterCount</c>.</summary>
-    public long Parameters => Weights + Biases;
+    /// <summary>Weights and biases: the generated class's <c>ParameterCount</c> (<see cref="ParameterLayout.Count"/>).</summary>
+    public long Parameters => _layout.Count;
 
     /// <summary>Bytes the parameters take (<see cref="Parameters"/>·<see cref="ElementSize"/>), as in memory and in a weights file's body.</summary>
     public long ParameterBytes => Parameters * ElementSize;
@@ -104,9 +97,9 @@ public sealed class ModelSummary
         text.AppendLine(Invariant($"{"Layer",-6} {"Shape",-12} {"Activation",-18} {"Weights",10} {"Biases",8} {"Parameters",11}"));
         foreach (LayerSummary layer in Layers)
         {
-            text.AppendLine(Invariant($"{layer.Index,-6} {$"{layer.Inputs} → {layer.Size}",-12} {Name(layer.Activation),-18} {layer.Weights,10:N0} {layer.Biases,8:N0} {layer.Parameters,11:N0}"));
+            text.AppendLine(Invariant($"{layer.Index,-6} {$"{layer.Inputs} → {layer.Size}",-12} {NetworkRules.Name(layer.Activation),-18} {layer.Weights,10:N0} {layer.Biases,8:N0} {layer.Parameters,11:N0}"));
         }
-        text.AppendLine(Invariant($"{"Total",-6} {Topology,-12} {Name(Cost) + " cost",-18} {Weights,10:N0} {Biases,8:N0} {Parameters,11:N0}"));
+        text.AppendLine(Invariant($"{"Total",-6} {Topology,-12} {NetworkRules.Name(Cost) + " cost",-18} {Weights,10:N0} {Biases,8:N0} {Parameters,11:N0}"));
         text.Append(Invariant($"{ParameterBytes:N0} bytes of {ElementName} parameters; {InferenceFlopsPerSample:N0} FLOPs per sample to infer"));
         if (miniBatch is { } m) text.Append(Invariant($", {TrainingFlopsPerSample(m):N0} to train at mini-batch {m}"));
         return text.Append('.').ToString();
@@ -115,26 +108,11 @@ public sealed class ModelSummary
     /// <inheritdoc/>
     public override string ToString() => ToText();
 
-    /// <summary>The lower-case name of an activation, as the sample's command line spells it: sigmoid, tanh, relu, leaky-relu, softmax, identity.</summary>
-    public static string Name(ActivationFunction activation) => activation switch
-    {
-        ActivationFunction.ReLU => "relu",
-        ActivationFunction.LeakyReLU => "leaky-relu",
-        _ => activation.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>The lower-case name of a cost: quadratic, cross-entropy, log-likelihood.</summary>
-    public static string Name(CostFunction cost) => cost switch
-    {
-        CostFunction.CrossEntropy => "cross-entropy",
-        CostFunction.LogLikelihood => "log-likelihood",
-        _ => "quadratic",
-    };
-
-    private long Sum(Func<LayerSummary, long> part)
+    /// <summary>The length of the layout's weight matrices, or of its bias vectors.</summary>
+    private long Sum(bool isWeights)
     {
         long total = 0;
-        foreach (LayerSummary layer in Layers) total += part(layer);
+        foreach (ParameterSegment segment in _layout.Segments()) total += segment.IsWeights == isWeights ? segment.Length : 0;
         return total;
     }
 

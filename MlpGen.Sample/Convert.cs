@@ -21,24 +21,7 @@ internal static class ConvertCommand
         var input = new Argument<string>("IN") { Description = "The network to read: .onnx (an MLP exported by torch.onnx.export), .json (network2.py's save) or .mlpw." };
         var output = new Argument<string>("OUT") { Description = "The file to write: .onnx, .json or .mlpw, by extension." };
         var command = new Command("convert", "Converts a network between ONNX, network2.py JSON and MlpGen weights files (by extension).") { input, output };
-        command.SetAction(parse =>
-        {
-            try
-            {
-                return Run(parse.GetValue(input)!, parse.GetValue(output)!);
-            }
-            catch (SampleError e)
-            {
-                Console.Error.WriteLine(e.Message);
-                return e.ExitCode;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // ModelFormatException and WeightsFormatException name the file, where and what; others the file and why.
-                Console.Error.WriteLine(e.Message);
-                return SampleError.FailureExitCode;
-            }
-        });
+        command.SetAction(parse => SampleError.Run(() => Run(parse.GetValue(input)!, parse.GetValue(output)!)));
         return command;
     }
 
@@ -75,13 +58,12 @@ internal static class ConvertCommand
 
     private static string Describe(NetworkWeights network)
     {
-        string cost = network.Cost is { } c ? WeightsFile.CostName(c) : "unspecified";
         string activations = "activations unknown (version 1 weights), ";
         if (network.Activations is { } known)
         {
-            string hidden = string.Join(", ", known.Take(known.Count - 1).Select(WeightsFile.ActivationName).Distinct());
-            activations = $"{(hidden.Length > 0 ? hidden + " hidden, " : "")}{WeightsFile.ActivationName(known[^1])} output, ";
+            string hidden = string.Join(", ", NetworkRules.Names(known)[..^1].Distinct());
+            activations = $"{(hidden.Length > 0 ? hidden + " hidden, " : "")}{NetworkRules.Name(known[^1])} output, ";
         }
-        return $"{network.Topology}, {activations}cost {cost}, {(network.Element == WeightsElement.Float32 ? "float32" : "float64")}, {network.ParameterCount:N0} parameters";
+        return $"{network.Topology}, {activations}cost {network.CostName}, {network.ElementName}, {network.ParameterCount:N0} parameters";
     }
 }

@@ -53,69 +53,75 @@ namespace MlpGen.Sample;
 [Network(784, 100, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.CrossEntropy)] internal sealed partial class Digits100LeakyReluSigmoidCrossEntropy { }
 [Network(784, 100, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100LeakyReluSoftmaxLogLikelihood { }
 
-/// <summary>The choices that name one of the sample's networks.</summary>
-internal readonly record struct NetworkChoice(string Topology, string Hidden, string Output, string Cost);
+/// <summary>
+/// What one of the sample's networks is, as an instance reports it (<see cref="INetwork{T}.LayerSizes"/>,
+/// <see cref="INetwork{T}.Activations"/>, <see cref="INetwork{T}.CostFunction"/>), and what the command line chooses.
+/// </summary>
+/// <param name="Topology">The layer sizes, input first: <c>784-30-10</c>.</param>
+/// <param name="Hidden">The activation of the hidden layers (every network here has one for all of them).</param>
+/// <param name="Output">The activation of the output layer.</param>
+/// <param name="Cost">The cost it is trained on.</param>
+internal readonly record struct NetworkChoice(string Topology, ActivationFunction Hidden, ActivationFunction Output, CostFunction Cost)
+{
+    /// <summary>What <paramref name="network"/> reports about itself.</summary>
+    public static NetworkChoice Of(INetwork<float> network)
+    {
+        ReadOnlySpan<ActivationFunction> activations = network.Activations;
+        return new NetworkChoice(new ParameterLayout(network.LayerSizes.ToArray()).ToString(), activations[0], activations[^1], network.CostFunction);
+    }
 
-/// <summary>Creates the network the command line asks for.</summary>
+    /// <summary><c>784-100-10 (relu hidden, softmax output, log-likelihood cost)</c>.</summary>
+    public override string ToString() =>
+        $"{Topology} ({NetworkRules.Name(Hidden)} hidden, {NetworkRules.Name(Output)} output, {NetworkRules.Name(Cost)} cost)";
+}
+
+/// <summary>
+/// The networks declared above, found as the classes of this assembly that implement <see cref="INetwork{T}"/> and
+/// keyed by what an instance of each reports, so that each is declared once, by its attribute. The command line's
+/// choices are what they have, in the order of <see cref="NetworkRules"/> (topologies smallest first).
+/// </summary>
 internal static class Networks
 {
-    public static readonly string[] Topologies = { "784-16-16-10", "784-30-10", "784-100-10" };
+    /// <summary>How to create a declared network, and how many parameters it has.</summary>
+    private sealed record Declaration(Func<int, INetwork<float>> Create, int ParameterCount);
 
-    public static readonly string[] HiddenActivations = { "sigmoid", "tanh", "relu", "leaky-relu" };
+    private static readonly Lazy<Dictionary<NetworkChoice, Declaration>> Declared = new(Discover);
 
-    public static readonly string[] Outputs = { "sigmoid", "softmax" };
+    /// <summary>The topologies, smallest first: <c>784-16-16-10</c>, <c>784-30-10</c>, <c>784-100-10</c>.</summary>
+    public static string[] Topologies => Declared.Value.OrderBy(d => d.Value.ParameterCount).Select(d => d.Key.Topology).Distinct().ToArray();
 
-    public static readonly string[] Costs = { "quadratic", "cross-entropy", "log-likelihood" };
+    /// <summary>The hidden layers' activations the networks have.</summary>
+    public static ActivationFunction[] HiddenActivations => NetworkRules.HiddenActivations.Where(a => Declared.Value.Keys.Any(k => k.Hidden == a)).ToArray();
 
-    /// <summary>Every declared network, by its choices; the constructor draws the initial parameters from the seed.</summary>
-    private static readonly Dictionary<NetworkChoice, Func<int, INetwork<float>>> Factories = new()
+    /// <summary>The output activations the networks have.</summary>
+    public static ActivationFunction[] Outputs => NetworkRules.OutputActivations.Where(a => Declared.Value.Keys.Any(k => k.Output == a)).ToArray();
+
+    /// <summary>The costs the networks are trained on.</summary>
+    public static CostFunction[] Costs => NetworkRules.Costs.Where(c => Declared.Value.Keys.Any(k => k.Cost == c)).ToArray();
+
+    /// <summary>Whether a network of these choices is declared.</summary>
+    public static bool Exists(NetworkChoice choice) => Declared.Value.ContainsKey(choice);
+
+    /// <summary>The output and cost pairs the networks have, for the error message of a pair they do not: <c>sigmoid with quadratic, …</c>.</summary>
+    public static string OutputCostPairs => string.Join(", ",
+        from output in Outputs
+        from cost in Costs
+        where Declared.Value.Keys.Any(k => k.Output == output && k.Cost == cost)
+        select $"{NetworkRules.Name(output)} with {NetworkRules.Name(cost)}");
+
+    /// <summary>The network of <paramref name="choice"/>, its parameters drawn from <paramref name="seed"/> by its constructor.</summary>
+    public static INetwork<float> Create(NetworkChoice choice, int seed) => Declared.Value[choice].Create(seed);
+
+    private static Dictionary<NetworkChoice, Declaration> Discover()
     {
-        [new("784-16-16-10", "sigmoid", "sigmoid", "quadratic")] = seed => new Digits16x16SigmoidSigmoidQuadratic(seed),
-        [new("784-16-16-10", "sigmoid", "sigmoid", "cross-entropy")] = seed => new Digits16x16SigmoidSigmoidCrossEntropy(seed),
-        [new("784-16-16-10", "sigmoid", "softmax", "log-likelihood")] = seed => new Digits16x16SigmoidSoftmaxLogLikelihood(seed),
-        [new("784-16-16-10", "tanh", "sigmoid", "quadratic")] = seed => new Digits16x16TanhSigmoidQuadratic(seed),
-        [new("784-16-16-10", "tanh", "sigmoid", "cross-entropy")] = seed => new Digits16x16TanhSigmoidCrossEntropy(seed),
-        [new("784-16-16-10", "tanh", "softmax", "log-likelihood")] = seed => new Digits16x16TanhSoftmaxLogLikelihood(seed),
-        [new("784-16-16-10", "relu", "sigmoid", "quadratic")] = seed => new Digits16x16ReluSigmoidQuadratic(seed),
-        [new("784-16-16-10", "relu", "sigmoid", "cross-entropy")] = seed => new Digits16x16ReluSigmoidCrossEntropy(seed),
-        [new("784-16-16-10", "relu", "softmax", "log-likelihood")] = seed => new Digits16x16ReluSoftmaxLogLikelihood(seed),
-        [new("784-16-16-10", "leaky-relu", "sigmoid", "quadratic")] = seed => new Digits16x16LeakyReluSigmoidQuadratic(seed),
-        [new("784-16-16-10", "leaky-relu", "sigmoid", "cross-entropy")] = seed => new Digits16x16LeakyReluSigmoidCrossEntropy(seed),
-        [new("784-16-16-10", "leaky-relu", "softmax", "log-likelihood")] = seed => new Digits16x16LeakyReluSoftmaxLogLikelihood(seed),
-        [new("784-30-10", "sigmoid", "sigmoid", "quadratic")] = seed => new Digits30SigmoidSigmoidQuadratic(seed),
-        [new("784-30-10", "sigmoid", "sigmoid", "cross-entropy")] = seed => new Digits30SigmoidSigmoidCrossEntropy(seed),
-        [new("784-30-10", "sigmoid", "softmax", "log-likelihood")] = seed => new Digits30SigmoidSoftmaxLogLikelihood(seed),
-        [new("784-30-10", "tanh", "sigmoid", "quadratic")] = seed => new Digits30TanhSigmoidQuadratic(seed),
-        [new("784-30-10", "tanh", "sigmoid", "cross-entropy")] = seed => new Digits30TanhSigmoidCrossEntropy(seed),
-        [new("784-30-10", "tanh", "softmax", "log-likelihood")] = seed => new Digits30TanhSoftmaxLogLikelihood(seed),
-        [new("784-30-10", "relu", "sigmoid", "quadratic")] = seed => new Digits30ReluSigmoidQuadratic(seed),
-        [new("784-30-10", "relu", "sigmoid", "cross-entropy")] = seed => new Digits30ReluSigmoidCrossEntropy(seed),
-        [new("784-30-10", "relu", "softmax", "log-likelihood")] = seed => new Digits30ReluSoftmaxLogLikelihood(seed),
-        [new("784-30-10", "leaky-relu", "sigmoid", "quadratic")] = seed => new Digits30LeakyReluSigmoidQuadratic(seed),
-        [new("784-30-10", "leaky-relu", "sigmoid", "cross-entropy")] = seed => new Digits30LeakyReluSigmoidCrossEntropy(seed),
-        [new("784-30-10", "leaky-relu", "softmax", "log-likelihood")] = seed => new Digits30LeakyReluSoftmaxLogLikelihood(seed),
-        [new("784-100-10", "sigmoid", "sigmoid", "quadratic")] = seed => new Digits100SigmoidSigmoidQuadratic(seed),
-        [new("784-100-10", "sigmoid", "sigmoid", "cross-entropy")] = seed => new Digits100SigmoidSigmoidCrossEntropy(seed),
-        [new("784-100-10", "sigmoid", "softmax", "log-likelihood")] = seed => new Digits100SigmoidSoftmaxLogLikelihood(seed),
-        [new("784-100-10", "tanh", "sigmoid", "quadratic")] = seed => new Digits100TanhSigmoidQuadratic(seed),
-        [new("784-100-10", "tanh", "sigmoid", "cross-entropy")] = seed => new Digits100TanhSigmoidCrossEntropy(seed),
-        [new("784-100-10", "tanh", "softmax", "log-likelihood")] = seed => new Digits100TanhSoftmaxLogLikelihood(seed),
-        [new("784-100-10", "relu", "sigmoid", "quadratic")] = seed => new Digits100ReluSigmoidQuadratic(seed),
-        [new("784-100-10", "relu", "sigmoid", "cross-entropy")] = seed => new Digits100ReluSigmoidCrossEntropy(seed),
-        [new("784-100-10", "relu", "softmax", "log-likelihood")] = seed => new Digits100ReluSoftmaxLogLikelihood(seed),
-        [new("784-100-10", "leaky-relu", "sigmoid", "quadratic")] = seed => new Digits100LeakyReluSigmoidQuadratic(seed),
-        [new("784-100-10", "leaky-relu", "sigmoid", "cross-entropy")] = seed => new Digits100LeakyReluSigmoidCrossEntropy(seed),
-        [new("784-100-10", "leaky-relu", "softmax", "log-likelihood")] = seed => new Digits100LeakyReluSoftmaxLogLikelihood(seed),
-    };
-
-    /// <summary>The cost a network is trained on when --cost is not given: the attribute's own default for the output.</summary>
-    public static string DefaultCost(string output) => output == "softmax" ? "log-likelihood" : "quadratic";
-
-    /// <summary>Whether a network with these choices is declared (every topology and hidden activation has the same outputs and costs).</summary>
-    public static bool Exists(string output, string cost) => Factories.Keys.Any(k => k.Output == output && k.Cost == cost);
-
-    /// <summary>The output and cost pairs the networks have, for the error message of a pair they do not.</summary>
-    public static string OutputCostPairs => string.Join(", ", Factories.Keys.Select(k => $"{k.Output} with {k.Cost}").Distinct());
-
-    public static INetwork<float> Create(NetworkChoice choice, int seed) => Factories[choice](seed);
+        var declared = new Dictionary<NetworkChoice, Declaration>();
+        foreach (Type type in typeof(Networks).Assembly.GetTypes())
+        {
+            if (!type.IsClass || type.IsAbstract || !typeof(INetwork<float>).IsAssignableFrom(type)) continue;
+            INetwork<float> Create(int seed) => (INetwork<float>)Activator.CreateInstance(type, seed)!;   // the generated constructor Net(int seed)
+            INetwork<float> instance = Create(0);
+            declared.Add(NetworkChoice.Of(instance), new Declaration(Create, instance.ParameterCount));
+        }
+        return declared;
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using MlpGen.Data;
+using MlpGen.Persistence;
 
 namespace MlpGen.Sample;
 
@@ -20,8 +21,9 @@ internal static class Preflight
     }
 
     /// <summary>
-    /// The weights file can be written: the path is not a directory, its directory exists, and a file can be
-    /// created there (checked the way the weights are saved: a temporary file beside the target, then deleted).
+    /// The weights file can be written: the path is not a directory, its directory exists, a file that is there is
+    /// not read-only (<see cref="AtomicFile.IsReadOnly"/>: the save would refuse it, as <c>cp</c> does), and a file
+    /// can be created there (checked the way the weights are saved: a temporary file beside the target, then deleted).
     /// <paramref name="source"/> names the path in the messages: <c>--weights</c>, or <c>OUT</c> of <c>convert</c>.
     /// </summary>
     public static void CheckOutputPath(string path, string source = "--weights")
@@ -32,6 +34,7 @@ internal static class Preflight
         string parent = Path.GetDirectoryName(full)!;
         if (File.Exists(parent)) throw SampleError.Usage($"{source}: {parent} is a file, not a directory.");
         if (!Directory.Exists(parent)) throw SampleError.Usage($"{source}: the directory {parent} does not exist.");
+        if (AtomicFile.IsReadOnly(full)) throw SampleError.Usage($"{source}: {full} is read-only; make it writable or choose another file.");
         string probe = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace MlpGen.Sample;
 
@@ -16,4 +17,27 @@ internal sealed class SampleError(int exitCode, string message) : Exception(mess
     public static SampleError Usage(string message) => new(UsageExitCode, message);
 
     public static SampleError Failure(string message) => new(FailureExitCode, message);
+
+    /// <summary>
+    /// Runs a command: a <see cref="SampleError"/> ends it with its line and exit code; a file that cannot be read or
+    /// written (an IdxFormatException, WeightsFormatException or ModelFormatException names the file, where and what;
+    /// a failed save or download the file and why) with its message and exit code 1. No stack trace either way.
+    /// </summary>
+    public static int Run(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (SampleError e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return FailureExitCode;
+        }
+    }
 }

@@ -53,11 +53,11 @@ internal sealed class TrainingConsole : IProgress<EpochReport>, IProgress<EpochP
         table.AddColumn(new TableColumn("Parameters").RightAligned());
         foreach (LayerSummary layer in summary.Layers)
         {
-            table.AddRow(Text(layer.Index.ToString(CultureInfo.InvariantCulture)), Text($"{layer.Inputs} → {layer.Size}"), Text(ModelSummary.Name(layer.Activation)),
+            table.AddRow(Text(layer.Index.ToString(CultureInfo.InvariantCulture)), Text($"{layer.Inputs} → {layer.Size}"), Text(NetworkRules.Name(layer.Activation)),
                 Text(N(layer.Weights)), Text(N(layer.Biases)), Text(N(layer.Parameters)));
         }
         table.AddEmptyRow();
-        table.AddRow(Text("Total"), Text(summary.Topology), Text(ModelSummary.Name(summary.Cost) + " cost"), Text(N(summary.Weights)), Text(N(summary.Biases)), Text(N(summary.Parameters)));
+        table.AddRow(Text("Total"), Text(summary.Topology), Text(NetworkRules.Name(summary.Cost) + " cost"), Text(N(summary.Weights)), Text(N(summary.Biases)), Text(N(summary.Parameters)));
         _console.Write(table);
         _console.WriteLine(Invariant($"{N(summary.Parameters)} parameters, {N(summary.ParameterBytes)} bytes of {summary.ElementName}; FLOPs per sample: {N(summary.InferenceFlopsPerSample)} to infer, {N((long)Math.Round(summary.TrainingFlopsPerSample(miniBatch)))} to train at mini-batch {miniBatch}."));
         _console.WriteLine();

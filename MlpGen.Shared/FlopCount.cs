@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+#if MLPGEN_GENERATOR
+using MlpGen.Generator.Rules;
+#endif
 
 namespace MlpGen;
 
@@ -17,12 +20,12 @@ namespace MlpGen;
 /// </summary>
 internal static class FlopCount
 {
-    /// <summary>W = Σ_l n_l·n_(l−1), the number of weights (one multiply-add each in a feedforward pass).</summary>
+    /// <summary>W = Σ_l n_l·n_(l−1), the number of weights (<see cref="ParameterLayout.WeightCount"/>; one multiply-add each in a feedforward pass).</summary>
     public static long Weights(IReadOnlyList<int> sizes)
     {
-        if (sizes is null) throw new ArgumentNullException(nameof(sizes));
+        var layout = new ParameterLayout(sizes);
         long weights = 0;
-        for (int l = 1; l < sizes.Count; l++) weights += (long)sizes[l] * sizes[l - 1];
+        for (int l = 1; l <= layout.Layers; l++) weights += layout.WeightCount(l);
         return weights;
     }
 
@@ -33,8 +36,9 @@ internal static class FlopCount
     public static double TrainingPerSample(IReadOnlyList<int> sizes, int miniBatch)
     {
         if (miniBatch <= 0) throw new ArgumentOutOfRangeException(nameof(miniBatch), miniBatch, "The mini-batch must be positive.");
+        var layout = new ParameterLayout(sizes);
         long weights = Weights(sizes);
-        long transposed = sizes.Count > 1 ? weights - (long)sizes[1] * sizes[0] : 0;   // Wᵀδ is not needed for the first layer
+        long transposed = weights - layout.WeightCount(1);   // Wᵀδ is not needed for the first layer
         return 2.0 * (weights + transposed + weights) + 2.0 * weights / miniBatch;
     }
 }

@@ -30,7 +30,7 @@ public sealed class ParameterLayout
             if (layerSizes[i] < 1) throw new ArgumentException($"Layer {i} has size {layerSizes[i]}; every layer has at least one neuron.", nameof(layerSizes));
             _sizes[i] = layerSizes[i];
         }
-        for (int l = 1; l < _sizes.Length; l++) _offsets[l] = _offsets[l - 1] + ParametersOf(l);
+        for (int l = 1; l < _sizes.Length; l++) _offsets[l] = checked(_offsets[l - 1] + ParametersOf(_sizes[l - 1], _sizes[l]));
     }
 
     /// <summary>L, the number of weight layers.</summary>
@@ -52,12 +52,25 @@ public sealed class ParameterLayout
     public long BiasOffset(int layer) => WeightOffset(layer) + WeightCount(layer);
 
     /// <summary>The parameters of a network of these layer sizes, without building a layout.</summary>
-    public static long CountOf(IReadOnlyList<int> layerSizes)
+    /// <exception cref="OverflowException">More than <see cref="long.MaxValue"/> parameters.</exception>
+    public static long CountOf(IReadOnlyList<int> layerSizes) =>
+        TryCountOf(layerSizes, long.MaxValue, out long count) ? count : throw new OverflowException($"A {string.Join("-", layerSizes)} network has more than {long.MaxValue} parameters.");
+
+    /// <summary>
+    /// The parameters of a network of these layer sizes, Σ_l n_l·(n_(l−1) + 1), when there are at most
+    /// <paramref name="limit"/> of them; false for more (a topology read from a file may claim any number).
+    /// </summary>
+    public static bool TryCountOf(IReadOnlyList<int> layerSizes, long limit, out long count)
     {
         if (layerSizes is null) throw new ArgumentNullException(nameof(layerSizes));
-        long count = 0;
-        for (int l = 1; l < layerSizes.Count; l++) count += (long)layerSizes[l] * (layerSizes[l - 1] + 1);
-        return count;
+        count = 0;
+        for (int l = 1; l < layerSizes.Count; l++)
+        {
+            long layer = ParametersOf(layerSizes[l - 1], layerSizes[l]);   // < 2^62 for sizes below 2^31
+            if (layer > limit - count) return false;                         // count + layer > limit, without overflowing
+            count += layer;
+        }
+        return true;
     }
 
     /// <summary>The weight matrices and bias vectors in layout order: W_1, b_1, W_2, b_2, …</summary>
@@ -73,7 +86,8 @@ public sealed class ParameterLayout
     /// <summary>The topology as people write it: <c>784-16-16-10</c>.</summary>
     public override string ToString() => string.Join("-", _sizes);
 
-    private long ParametersOf(int layer) => (long)_sizes[layer] * (_sizes[layer - 1] + 1);
+    /// <summary>n_out·(n_in + 1): the weights and biases of one layer.</summary>
+    private static long ParametersOf(int inputs, int outputs) => (long)outputs * (inputs + 1L);
 
     private int Check(int layer)
     {

@@ -160,13 +160,13 @@ internal static class WeightsFormat
     /// <summary>More parameters than any network can have; a topology beyond it is taken as a corrupt line (and its byte count cannot overflow).</summary>
     private const long MaxParameters = long.MaxValue / 16;
 
-    /// <summary>The text of a weights file holding <paramref name="parameters"/> (little-endian bytes).</summary>
-    /// <remarks><paramref name="activations"/> has one name per layer after the input (<see cref="HiddenActivationNames"/>, <see cref="OutputActivationNames"/>), <paramref name="cost"/> is one of <see cref="CostNames"/>.</remarks>
     /// <summary>
-    /// The text of a weights file: version 2 with <paramref name="activations"/> and <paramref name="cost"/>; version 1
-    /// (no activations or cost lines) when <paramref name="activations"/> is null, for weights read from a version 1
-    /// file, whose activations nobody knows: writing them as version 2 would claim activations they may not have had.
+    /// The text of a weights file holding <paramref name="parameters"/> (little-endian bytes): version 2 with
+    /// <paramref name="activations"/> and <paramref name="cost"/>; version 1 (no activations or cost lines) when
+    /// <paramref name="activations"/> is null, for weights read from a version 1 file, whose activations nobody knows:
+    /// writing them as version 2 would claim activations they may not have had.
     /// </summary>
+    /// <remarks><paramref name="activations"/> has one name per layer after the input (<see cref="HiddenActivationNames"/>, <see cref="OutputActivationNames"/>), <paramref name="cost"/> is one of <see cref="CostNames"/>.</remarks>
     public static string Format(int[] layerSizes, string element, byte[] parameters, string[]? activations, string? cost)
     {
         var text = new StringBuilder();
@@ -190,131 +190,195 @@ internal static class WeightsFormat
         return text.ToString();
     }
 
-    /// <summary>Parses and checks a weights text: every line, the parameter count against the topology, the data length and the checksum.</summary>
+    /// <summary>
+    /// Parses and checks a weights text: the header (<see cref="ReadHeader"/>: every line up to <c>data</c>, the
+    /// parameter count against the topology), then the data (<see cref="ReadData"/>: its length against the header),
+    /// then the checksum.
+    /// </summary>
     public static Result Parse(string text)
     {
-        string[] lines = text.Replace("\r\n", "\n").Split('\n');
-        string Line(int number) => number <= lines.Length ? lines[number - 1] : "";
-        string Found(int number) => number <= lines.Length && lines[number - 1].Length > 0
-            ? "'" + (lines[number - 1].Length > 40 ? lines[number - 1].Substring(0, 40) + "…" : lines[number - 1]) + "'"
-            : "nothing (truncated)";
-        int[]? headerSizes = null; // lines 2 and 3 (and 6), once they are well formed: every failure after them carries them
-        string? headerElement = null;
-        string[]? headerActivations = null;
-        Result Failure(Problem problem, int number, string message) => headerSizes is null
-            ? Result.Failure(problem, number, message)
-            : Result.Failure(problem, number, message, headerSizes, headerElement!, headerActivations);
-        Result Malformed(int number, string message) => Failure(Problem.Malformed, number, message);
-
-        if (!Line(1).StartsWith("MLPW ", StringComparison.Ordinal))
+        var lines = new Lines(text);
+        var header = new Header();
+        if (ReadHeader(lines, header) is { } headerProblem) return headerProblem;
+        if (ReadData(lines, header, out byte[] parameters) is { } dataProblem) return dataProblem;
+        uint actual = Crc32.Compute(parameters);
+        if (actual != header.Crc)
         {
-            return Result.Failure(Problem.NotWeightsFile, 1, $"expected 'MLPW {Version}' (an MlpGen weights file), found {Found(1)}");
+            return header.Failure(Problem.ChecksumMismatch, 5,
+                $"checksum mismatch: the file records CRC-32 {header.Crc:x8}, its data gives {actual:x8} (the file is corrupt)");
         }
-        int version = Line(1) == "MLPW 1" ? 1 : Line(1) == "MLPW 2" ? 2 : 0;
-        if (version == 0)
+        return Result.Success(new Contents(header.LayerSizes!, header.Element!, header.Crc, parameters, header.Activations, header.Cost));
+    }
+
+    /// <summary>The lines of a weights text, numbered from 1 as the messages number them; past the end, a line is empty.</summary>
+    private sealed class Lines
+    {
+        private readonly string[] _lines;
+
+        public Lines(string text)
         {
-            return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version 1 or 2, found {Found(1)}");
+            _lines = text.Replace("\r\n", "\n").Split('\n');
+            TextLength = text.Length;
         }
 
-        string[] names = version == 1
-            ? new[] { "topology", "element", "parameters", "crc32" }
-            : new[] { "topology", "element", "parameters", "crc32", "activations", "cost" };
+        public int Count => _lines.Length;
+
+        /// <summary>The characters of the whole text: more than its base64 data can decode to.</summary>
+        public int TextLength { get; }
+
+        public string this[int number] => number <= _lines.Length ? _lines[number - 1] : "";
+
+        /// <summary>What a message says was found on line <paramref name="number"/>: its start, quoted, or that the text ended.</summary>
+        public string Found(int number)
+        {
+            string line = this[number];
+            if (line.Length == 0) return "nothing (truncated)";
+            return "'" + (line.Length > 40 ? line.Substring(0, 40) + "…" : line) + "'";
+        }
+    }
+
+    /// <summary>
+    /// What the header has said so far. Once lines 2 and 3 are well formed (and, in version 2, line 6), every later
+    /// failure carries them, so that a reader can first check that the file is of its network.
+    /// </summary>
+    private sealed class Header
+    {
+        public int Version;
+        public int[]? LayerSizes;
+        public string? Element;
+        public long ParameterCount;
+        public uint Crc;
+        public string[]? Activations;
+        public string? Cost;
+
+        /// <summary>The line that says <c>data</c>, after the fields of the version.</summary>
+        public int DataLine => FieldNames(Version).Length + 2;
+
+        public Result Failure(Problem problem, int line, string message) => LayerSizes is null
+            ? Result.Failure(problem, line, message)
+            : Result.Failure(problem, line, message, LayerSizes, Element!, Activations);
+
+        public Result Malformed(int line, string message) => Failure(Problem.Malformed, line, message);
+    }
+
+    /// <summary>The fields of lines 2, 3, … in a file of format <paramref name="version"/>.</summary>
+    private static string[] FieldNames(int version) => version == 1
+        ? new[] { "topology", "element", "parameters", "crc32" }
+        : new[] { "topology", "element", "parameters", "crc32", "activations", "cost" };
+
+    /// <summary>Lines 1 to <c>data</c>: the magic and version, then each field line by name, then each field's value in order.</summary>
+    private static Result? ReadHeader(Lines lines, Header header)
+    {
+        if (!lines[1].StartsWith("MLPW ", StringComparison.Ordinal))
+        {
+            return Result.Failure(Problem.NotWeightsFile, 1, $"expected 'MLPW {Version}' (an MlpGen weights file), found {lines.Found(1)}");
+        }
+        header.Version = lines[1] == "MLPW 1" ? 1 : lines[1] == "MLPW 2" ? 2 : 0;
+        if (header.Version == 0) return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version 1 or 2, found {lines.Found(1)}");
+
+        // Every field line must be there, by name, before any value is judged.
+        string[] names = FieldNames(header.Version);
         var fields = new string[names.Length];
         for (int i = 0; i < names.Length; i++)
         {
-            string line = Line(i + 2);
-            if (!line.StartsWith(names[i] + " ", StringComparison.Ordinal)) return Malformed(i + 2, $"expected '{names[i]} …', found {Found(i + 2)}");
+            string line = lines[i + 2];
+            if (!line.StartsWith(names[i] + " ", StringComparison.Ordinal)) return header.Malformed(i + 2, $"expected '{names[i]} …', found {lines.Found(i + 2)}");
             fields[i] = line.Substring(names[i].Length + 1);
         }
-        string topology = fields[0], element = fields[1], countText = fields[2], crcText = fields[3];
-        int dataLine = names.Length + 2;
 
+        if (ReadTopology(fields[0], fields[1], header) is { } topologyProblem) return topologyProblem;
+        if (!long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count != header.ParameterCount)
+        {
+            return header.Malformed(4, $"expected {header.ParameterCount} parameters for the topology {fields[0]}, found '{fields[2]}'");
+        }
+        if (fields[3].Length != 8 || !uint.TryParse(fields[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out header.Crc))
+        {
+            return header.Malformed(5, $"expected 8 hexadecimal digits, found '{fields[3]}'");
+        }
+        if (header.Version == 2 && ReadActivationsAndCost(fields[4], fields[5], header) is { } namesProblem) return namesProblem;
+        if (lines[header.DataLine] != "data") return header.Malformed(header.DataLine, $"expected 'data', found {lines.Found(header.DataLine)}");
+        return null;
+    }
+
+    /// <summary>Lines 2 and 3: at least two layer sizes of at least 1, their parameter count (<see cref="ParameterLayout"/>), the element.</summary>
+    private static Result? ReadTopology(string topology, string element, Header header)
+    {
         string[] sizeTexts = topology.Split('-');
         var sizes = new int[sizeTexts.Length];
         for (int i = 0; i < sizes.Length; i++)
         {
             if (!int.TryParse(sizeTexts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
-                return Malformed(2, $"expected layer sizes of at least 1 separated by '-', found '{topology}'");
+                return header.Malformed(2, $"expected layer sizes of at least 1 separated by '-', found '{topology}'");
             }
         }
-        if (sizes.Length < 2) return Malformed(2, $"expected at least two layer sizes, found '{topology}'");
-        if (element != "float32" && element != "float64") return Malformed(3, $"expected 'float32' or 'float64', found '{element}'");
+        if (sizes.Length < 2) return header.Malformed(2, $"expected at least two layer sizes, found '{topology}'");
+        if (element != "float32" && element != "float64") return header.Malformed(3, $"expected 'float32' or 'float64', found '{element}'");
+        if (!ParameterLayout.TryCountOf(sizes, MaxParameters, out header.ParameterCount))
+        {
+            return header.Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found '{topology}'");
+        }
+        header.LayerSizes = sizes;
+        header.Element = element;
+        return null;
+    }
 
-        long expectedCount = 0;
-        for (int l = 1; l < sizes.Length; l++)
+    /// <summary>Lines 6 and 7 of version 2: one activation per layer after the input, legal where it is (<see cref="NetworkRules"/>), and the cost.</summary>
+    private static Result? ReadActivationsAndCost(string activationsText, string cost, Header header)
+    {
+        string[] activations = activationsText.Split(' ');
+        int layers = header.LayerSizes!.Length - 1;
+        string expected = $"{layers} activations separated by spaces: {string.Join(", ", HiddenActivationNames)} for hidden layers, {string.Join(", ", OutputActivationNames)} for the output layer";
+        if (activations.Length != layers) return header.Malformed(6, $"expected {expected}, found '{activationsText}'");
+        for (int i = 0; i < activations.Length; i++)
         {
-            expectedCount += sizes[l] * (sizes[l - 1] + 1L); // each term < 2^62, the sum so far <= MaxParameters: no overflow
-            if (expectedCount > MaxParameters) return Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found '{topology}'");
+            string[] allowed = i == activations.Length - 1 ? OutputActivationNames : HiddenActivationNames;
+            if (Array.IndexOf(allowed, activations[i]) < 0) return header.Malformed(6, $"expected {expected}, found '{activationsText}'");
         }
-        headerSizes = sizes;
-        headerElement = element;
-        if (!long.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count != expectedCount)
-        {
-            return Malformed(4, $"expected {expectedCount} parameters for the topology {topology}, found '{countText}'");
-        }
-        if (crcText.Length != 8 || !uint.TryParse(crcText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint crc))
-        {
-            return Malformed(5, $"expected 8 hexadecimal digits, found '{crcText}'");
-        }
-        string[]? activations = null;
-        string? cost = null;
-        if (version == 2)
-        {
-            activations = fields[4].Split(' ');
-            string expected = $"{sizes.Length - 1} activations separated by spaces: {string.Join(", ", HiddenActivationNames)} for hidden layers, {string.Join(", ", OutputActivationNames)} for the output layer";
-            if (activations.Length != sizes.Length - 1) return Malformed(6, $"expected {expected}, found '{fields[4]}'");
-            for (int i = 0; i < activations.Length; i++)
-            {
-                string[] allowed = i == activations.Length - 1 ? OutputActivationNames : HiddenActivationNames;
-                if (Array.IndexOf(allowed, activations[i]) < 0) return Malformed(6, $"expected {expected}, found '{fields[4]}'");
-            }
-            headerActivations = activations;
-            cost = fields[5];
-            if (Array.IndexOf(CostNames, cost) < 0) return Malformed(7, $"expected one of {string.Join(", ", CostNames)}, found '{cost}'");
-        }
-        if (Line(dataLine) != "data") return Malformed(dataLine, $"expected 'data', found {Found(dataLine)}");
+        header.Activations = activations;
+        if (Array.IndexOf(CostNames, cost) < 0) return header.Malformed(7, $"expected one of {string.Join(", ", CostNames)}, found '{cost}'");
+        header.Cost = cost;
+        return null;
+    }
 
-        long expectedBytes = expectedCount * ElementSize(element);
+    /// <summary>The base64 lines after <c>data</c> up to <c>end</c>: exactly the bytes the header's parameters take, and nothing after <c>end</c>.</summary>
+    private static Result? ReadData(Lines lines, Header header, out byte[] parameters)
+    {
+        parameters = Array.Empty<byte>();
+        string element = header.Element!;
+        long expectedBytes = header.ParameterCount * ElementSize(element);
         // The base64 text bounds the data, so a header that claims a huge topology allocates nothing big.
-        var data = new MemoryStream((int)Math.Min(expectedBytes, text.Length));
-        int number = dataLine + 1;
-        for (; number <= lines.Length && lines[number - 1] != "end"; number++)
+        var data = new MemoryStream((int)Math.Min(expectedBytes, lines.TextLength));
+        int number = header.DataLine + 1;
+        for (; number <= lines.Count && lines[number] != "end"; number++)
         {
             byte[] chunk;
             try
             {
-                chunk = Convert.FromBase64String(lines[number - 1]);
+                chunk = Convert.FromBase64String(lines[number]);
             }
             catch (FormatException)
             {
-                return Malformed(number, $"expected base64 data or 'end', found {Found(number)}");
+                return header.Malformed(number, $"expected base64 data or 'end', found {lines.Found(number)}");
             }
             data.Write(chunk, 0, chunk.Length);
         }
-        if (number > lines.Length) return Malformed(number, "expected 'end' after the data, found the end of the file (truncated)");
+        if (number > lines.Count) return header.Malformed(number, "expected 'end' after the data, found the end of the file (truncated)");
         if (data.Length != expectedBytes)
         {
             string other = element == "float32" ? "float64" : "float32";
-            if (data.Length == expectedCount * ElementSize(other))
+            if (data.Length == header.ParameterCount * ElementSize(other))
             {
-                return Malformed(3, $"the data holds {expectedCount} {other} values ({data.Length} bytes), but line 3 says element {element} (which would be {expectedBytes} bytes)");
+                return header.Malformed(3, $"the data holds {header.ParameterCount} {other} values ({data.Length} bytes), but line 3 says element {element} (which would be {expectedBytes} bytes)");
             }
-            return Malformed(number,
-                $"expected {expectedBytes} bytes of data ({expectedCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
+            return header.Malformed(number,
+                $"expected {expectedBytes} bytes of data ({header.ParameterCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
         }
-        for (int rest = number + 1; rest <= lines.Length; rest++)
+        for (int rest = number + 1; rest <= lines.Count; rest++)
         {
-            if (lines[rest - 1].Length != 0) return Malformed(rest, $"expected nothing after 'end', found {Found(rest)}");
+            if (lines[rest].Length != 0) return header.Malformed(rest, $"expected nothing after 'end', found {lines.Found(rest)}");
         }
-
-        byte[] parameters = data.ToArray();
-        uint actual = Crc32.Compute(parameters);
-        if (actual != crc)
-        {
-            return Failure(Problem.ChecksumMismatch, 5,
-                $"checksum mismatch: the file records CRC-32 {crc:x8}, its data gives {actual:x8} (the file is corrupt)");
-        }
-        return Result.Success(new Contents(sizes, element, crc, parameters, activations, cost));
+        parameters = data.ToArray();
+        return null;
     }
 }

@@ -69,6 +69,15 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The class label of sample <paramref name="index"/>.</summary>
     public int Label(int index) => _labels[index];
 
+    /// <summary>Throws unless each sample has as many inputs and desired outputs as <paramref name="network"/>; <paramref name="parameterName"/> names the data in the exception.</summary>
+    internal void CheckFits(INetwork<T> network, string parameterName)
+    {
+        if (InputSize == network.InputSize && OutputSize == network.OutputSize) return;
+        throw new ArgumentException(
+            $"The data has {InputSize} inputs and {OutputSize} outputs per sample; the network {string.Join("-", network.LayerSizes.ToArray())} needs {network.InputSize} and {network.OutputSize}.",
+            parameterName);
+    }
+
     /// <summary>A copy of <paramref name="count"/> samples from <paramref name="start"/>.</summary>
     public Dataset<T> Slice(int start, int count)
     {

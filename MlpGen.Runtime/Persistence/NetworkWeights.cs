@@ -24,41 +24,57 @@ public sealed class NetworkWeights
 {
     /// <summary>
     /// Checks that the parts describe one network: at least two positive layer sizes, one activation per layer after the
-    /// input (the hidden ones sigmoid, tanh, ReLU or leaky ReLU; the output sigmoid, softmax or identity), and the number
-    /// of parameters the topology has. <paramref name="activations"/> is null when they are not known (a version 1
+    /// input, each legal where it is (<see cref="NetworkRules.IsLegal"/>), and the number of parameters the topology has
+    /// (<see cref="ParameterLayout"/>). <paramref name="activations"/> is null when they are not known (a version 1
     /// weights file records none); <paramref name="cost"/> is then null too. For <see cref="WeightsElement.Float32"/>,
     /// <paramref name="parameters"/> are floats widened to double.
     /// </summary>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says how.</exception>
     public NetworkWeights(IReadOnlyList<int> layerSizes, IReadOnlyList<ActivationFunction>? activations, CostFunction? cost, WeightsElement element, double[] parameters)
     {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        ArgumentNullException.ThrowIfNull(parameters);
         if (layerSizes.Count < 2 || layerSizes.Any(s => s <= 0))
             throw new ArgumentException($"A network needs at least two layer sizes of at least 1; found {string.Join("-", layerSizes)}.", nameof(layerSizes));
         if (activations is null && cost is not null)
             throw new ArgumentException($"Weights of unknown activations (version 1) record no cost either; found {cost}.", nameof(cost));
-        if (activations is not null && activations.Count != layerSizes.Count - 1)
-            throw new ArgumentException($"A {string.Join("-", layerSizes)} network has {layerSizes.Count - 1} activations (one per layer after the input); found {activations.Count}.", nameof(activations));
-        for (int i = 0; i < (activations?.Count ?? 0); i++)
-        {
-            bool output = i == activations!.Count - 1;
-            bool supported = output
-                ? activations[i] is ActivationFunction.Sigmoid or ActivationFunction.Softmax or ActivationFunction.Identity
-                : activations[i] is ActivationFunction.Sigmoid or ActivationFunction.Tanh or ActivationFunction.ReLU or ActivationFunction.LeakyReLU;
-            if (!supported)
-                throw new ArgumentException(output
-                    ? $"The output layer's activation is sigmoid, softmax or identity in MlpGen; found {activations[i]}."
-                    : $"A hidden layer's activation is sigmoid, tanh, ReLU or leaky ReLU in MlpGen; layer {i + 1} has {activations[i]}.", nameof(activations));
-        }
-        long count = 0;
-        for (int l = 1; l < layerSizes.Count; l++) count += (long)layerSizes[l] * (layerSizes[l - 1] + 1);
-        if (parameters.LongLength != count)
-            throw new ArgumentException($"A {string.Join("-", layerSizes)} network has {count} parameters; found {parameters.LongLength}.", nameof(parameters));
+        Layout = new ParameterLayout(layerSizes);
+        if (activations is not null) CheckActivations(activations, Layout);
+        if (parameters.LongLength != Layout.Count)
+            throw new ArgumentException($"A {Layout} network has {Layout.Count} parameters; found {parameters.LongLength}.", nameof(parameters));
         LayerSizes = layerSizes.ToArray();
         Activations = activations?.ToArray();
         Cost = cost;
         Element = element;
         Parameters = parameters;
     }
+
+    private static void CheckActivations(IReadOnlyList<ActivationFunction> activations, ParameterLayout layout)
+    {
+        int layers = layout.Layers;
+        if (activations.Count != layers)
+            throw new ArgumentException($"A {layout} network has {layers} activations (one per layer after the input); found {activations.Count}.", nameof(activations));
+        for (int l = 1; l <= layers; l++)
+        {
+            if (NetworkRules.IsLegal(activations[l - 1], l, layers)) continue;
+            throw new ArgumentException(l == layers
+                ? $"The output layer's activation is {Prose(NetworkRules.OutputActivations)} in MlpGen; found {NameOf(activations[l - 1])}."
+                : $"A hidden layer's activation is {Prose(NetworkRules.HiddenActivations)} in MlpGen; layer {l} has {NameOf(activations[l - 1])}.", nameof(activations));
+        }
+    }
+
+    /// <summary>"sigmoid, tanh, relu or leaky-relu".</summary>
+    private static string Prose(IReadOnlyList<ActivationFunction> activations)
+    {
+        string[] names = NetworkRules.Names(activations);
+        return string.Join(", ", names[..^1]) + " or " + names[^1];
+    }
+
+    /// <summary>The activation's name, or its number when it is none of the enum's.</summary>
+    private static string NameOf(ActivationFunction activation) => Enum.IsDefined(activation) ? NetworkRules.Name(activation) : activation.ToString();
+
+    /// <summary>Where each weight and bias lives in <see cref="Parameters"/> (for each layer l, W_l row-major [out, in], then b_l).</summary>
+    public ParameterLayout Layout { get; }
 
     /// <summary>The layer sizes, input first.</summary>
     public IReadOnlyList<int> LayerSizes { get; }
@@ -80,26 +96,28 @@ public sealed class NetworkWeights
     public double[] Parameters { get; }
 
     /// <summary>The topology as people write it: <c>784-16-16-10</c>.</summary>
-    public string Topology => string.Join("-", LayerSizes);
+    public string Topology => Layout.ToString();
 
     /// <summary>The number of weights and biases.</summary>
     public int ParameterCount => Parameters.Length;
 
-    /// <summary>Offset of layer <paramref name="layer"/>'s (1..L) weight matrix in <see cref="Parameters"/>; its biases follow the matrix.</summary>
-    public int WeightOffset(int layer)
-    {
-        int offset = 0;
-        for (int l = 1; l < layer; l++) offset += LayerSizes[l] * (LayerSizes[l - 1] + 1);
-        return offset;
-    }
+    /// <summary>Where layer <paramref name="layer"/>'s (1..L) weight matrix starts in <see cref="Parameters"/>: <see cref="Layout"/>'s <see cref="ParameterLayout.WeightOffset"/>, which new code should call.</summary>
+    /// <remarks>Kept for MlpGen.Interop until it calls <see cref="Layout"/> itself (the converters' own change); remove it then.</remarks>
+    public int WeightOffset(int layer) => checked((int)Layout.WeightOffset(layer));
 
     /// <summary>The activations as the weights file and the sample name them, e.g. <c>relu relu softmax</c>; <c>unknown (version 1)</c> when they are not known.</summary>
-    public string ActivationNames => Activations is null ? UnknownActivations : string.Join(" ", Activations.Select(WeightsFile.ActivationName));
+    public string ActivationNames => Activations is null ? UnknownActivations : string.Join(" ", NetworkRules.Names(Activations));
 
     /// <summary>What <see cref="ActivationNames"/> says for weights whose activations are not known.</summary>
     public const string UnknownActivations = "unknown (version 1)";
 
     /// <summary>A one-line description: topology, activations, cost, element, parameter count.</summary>
     public override string ToString() =>
-        $"{Topology}, activations {ActivationNames}, cost {(Cost is { } c ? WeightsFile.CostName(c) : WeightsFormat.UnspecifiedCost)}, {(Element == WeightsElement.Float32 ? "float32" : "float64")}, {ParameterCount:N0} parameters";
+        $"{Topology}, activations {ActivationNames}, cost {CostName}, {ElementName}, {ParameterCount:N0} parameters";
+
+    /// <summary>The cost as the weights file names it: quadratic, cross-entropy, log-likelihood, or <c>unspecified</c> when it is not known.</summary>
+    public string CostName => Cost is { } cost ? NetworkRules.Name(cost) : WeightsFormat.UnspecifiedCost;
+
+    /// <summary>The element as the weights file names it: <c>float32</c> or <c>float64</c>.</summary>
+    public string ElementName => WeightsFormat.ElementName(Element == WeightsElement.Float32 ? sizeof(float) : sizeof(double));
 }

@@ -86,7 +86,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     /// One pass over the samples in <paramref name="order"/>, in mini-batches (the last may be smaller). After each
     /// mini-batch's step the calling thread reports the samples trained so far to <paramref name="samplesDone"/>.
     /// </summary>
-    public void Run(int[] order, double eta, CancellationToken cancellationToken, IProgress<int>? samplesDone = null)
+    public void Run(int[] order, double eta, IProgress<int>? samplesDone, CancellationToken cancellationToken)
     {
         _order = order;
         _eta = eta;

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Numerics;
 using System.Text;
-using MlpGen.Data;
 
 namespace MlpGen.Training;
 
@@ -76,12 +74,9 @@ public sealed record EpochReport(int Epoch, int? Correct, int? Total, TimeSpan E
         if (correct is { } c) line.Append(cost is null ? "" : ",").Append(CultureInfo.InvariantCulture, $" accuracy {c} / {total}");
     }
 
-    /// <summary>The report of an epoch with the test data evaluated (when given); the monitored values are added with <c>with</c>.</summary>
-    internal static EpochReport Create<T>(int epoch, TimeSpan elapsed, INetwork<T> network, Dataset<T>? test)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        test is null
-            ? new EpochReport(epoch, null, null, elapsed)
-            : new EpochReport(epoch, Evaluation.CountCorrect(network, test), test.Count, elapsed);
+    /// <summary>The report of an epoch trained at <paramref name="eta"/>, with the test accuracy when the test data was evaluated; the monitored values are added with <c>with</c>.</summary>
+    internal static EpochReport Of(int epoch, TimeSpan elapsed, double eta, EvaluationResult? test) =>
+        new(epoch, test?.Correct, test?.Count, elapsed) { Eta = eta };
 
     /// <summary>Records the report and sends it to <paramref name="progress"/>.</summary>
     internal static EpochReport Publish(EpochReport report, List<EpochReport> reports, IProgress<EpochReport>? progress)

@@ -27,7 +27,10 @@ public static class GradientDescent
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         LearningRate.Check<T>(eta, nameof(eta));
-        Sgd.CheckShapes(network, training, test);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(training);
+        training.CheckFits(network, nameof(training));
+        test?.CheckFits(network, nameof(test));
         if (training.Count == 0) throw new ArgumentException("The training data is empty.", nameof(training));
 
         var gradient = new T[network.ParameterCount];
@@ -43,7 +46,8 @@ public static class GradientDescent
             Array.Clear(gradient);
             network.Backpropagate(training.Inputs, training.Targets, gradient);
             step.Apply(network.Parameters, gradients, state, eta, training.Count);
-            EpochReport.Publish(EpochReport.Create(epoch, Stopwatch.GetElapsedTime(start), network, test) with { Eta = eta }, reports, progress);
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            EpochReport.Publish(EpochReport.Of(epoch, elapsed, eta, test is null ? null : Evaluation.Evaluate(network, test)), reports, progress);
         }
         return reports;
     }

@@ -5,75 +5,47 @@ using MlpGen.Data;
 namespace MlpGen.Training;
 
 /// <summary>
-/// Cost and accuracy of a network on a data set, from <see cref="INetwork{T}.PredictBatch"/> in chunks into one
-/// buffer allocated up front: the total cost is network2.py's total_cost, the mean of the per-sample cost
-/// (<see cref="INetwork{T}.Cost"/>, summed per chunk and then in double) plus the regularisation term over the
-/// weights with n the training set's size; the accuracy counts argmax hits as <see cref="INetwork{T}.Classify"/>.
+/// What <see cref="Sgd"/> measures after each epoch, as <see cref="SgdOptions"/> asks: each data set that is watched
+/// goes forward once (<see cref="Evaluation.Evaluate"/>), whatever is read from it (accuracy, cost or both). The test
+/// set whenever it is given (its accuracy is always reported); the training set when its cost or accuracy is
+/// monitored; the validation set when its cost or accuracy is. A cost is network2.py's total_cost: the mean cost per
+/// sample plus the regularisation term over the weights, with n the training set's size.
 /// </summary>
 internal sealed class Monitor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int Chunk = 500;
     private readonly INetwork<T> _network;
-    private readonly Regularization _regularization;
-    private readonly int _trainingCount;
-    private readonly T[] _outputs;
+    private readonly ParameterLayout _layout;
+    private readonly SgdOptions _options;
+    private readonly Dataset<T> _training;
+    private readonly Dataset<T>? _validation, _test;
 
-    public Monitor(INetwork<T> network, Regularization regularization, int trainingCount)
+    public Monitor(INetwork<T> network, ParameterLayout layout, SgdOptions options, Dataset<T> training, Dataset<T>? validation, Dataset<T>? test)
     {
-        (_network, _regularization, _trainingCount) = (network, regularization, trainingCount);
-        _outputs = new T[Chunk * network.OutputSize];
+        (_network, _layout, _options) = (network, layout, options);
+        (_training, _validation, _test) = (training, validation, test);
     }
 
-    /// <summary>The total cost (when <paramref name="cost"/>) and the number classified correctly (when <paramref name="accuracy"/>).</summary>
-    public (double? Cost, int? Correct) Measure(Dataset<T> data, bool cost, bool accuracy)
+    /// <summary>Whether the validation accuracy is measured (and so early stopping, the plateau schedule and the restore of the best epoch can follow it).</summary>
+    public bool WatchesValidation => _validation is not null && _options.MonitorValidationAccuracy;
+
+    /// <summary>The report of epoch <paramref name="epoch"/>, trained in <paramref name="elapsed"/> at learning rate <paramref name="eta"/>.</summary>
+    public EpochReport Measure(int epoch, TimeSpan elapsed, double eta)
     {
-        if (!cost && !accuracy) return (null, null);
-        int outputSize = data.OutputSize, inputSize = data.InputSize, correct = 0;
-        double total = 0;
-        for (int first = 0; first < data.Count; first += Chunk)
+        SgdOptions o = _options;
+        EvaluationResult? training = o.MonitorTrainingCost || o.MonitorTrainingAccuracy ? Evaluation.Evaluate(_network, _training) : null;
+        EvaluationResult? validation = o.MonitorValidationCost || WatchesValidation ? Evaluation.Evaluate(_network, _validation!) : null;
+        EvaluationResult? test = _test is null ? null : Evaluation.Evaluate(_network, _test);
+        bool anyCost = o.MonitorTrainingCost || o.MonitorValidationCost || (o.MonitorTestCost && test is not null);
+        double penalty = anyCost ? o.Regularization.Cost<T>(_network.Parameters, _layout, _training.Count) : 0;
+        return EpochReport.Of(epoch, elapsed, eta, test) with
         {
-            int count = Math.Min(Chunk, data.Count - first);
-            Span<T> outputs = _outputs.AsSpan(0, count * outputSize);
-            _network.PredictBatch(data.Inputs.Slice(first * inputSize, count * inputSize), outputs);
-            if (cost) total += double.CreateChecked(_network.Cost(outputs, data.Targets.Slice(first * outputSize, count * outputSize)));
-            if (accuracy)
-            {
-                for (int s = 0; s < count; s++)
-                {
-                    if (ArgMax(outputs.Slice(s * outputSize, outputSize)) == data.Label(first + s)) correct++;
-                }
-            }
-        }
-        double? meanCost = cost ? total / data.Count + RegularizationCost() : null;
-        return (meanCost, accuracy ? correct : null);
-    }
-
-    /// <summary>The regulariser's term: 0.5·(λ/n)·Σw² for L2, (λ/n)·Σ|w| for L1, over the weights (not the biases).</summary>
-    public double RegularizationCost()
-    {
-        if (_regularization.Kind == RegularizationKind.None) return 0;
-        ReadOnlySpan<int> sizes = _network.LayerSizes;
-        ReadOnlySpan<T> p = _network.Parameters;
-        double squares = 0, magnitudes = 0;
-        int offset = 0;
-        for (int l = 1; l < sizes.Length; l++)
-        {
-            int weights = sizes[l] * sizes[l - 1];
-            foreach (T w in p.Slice(offset, weights))
-            {
-                double x = double.CreateChecked(w);
-                squares += x * x;
-                magnitudes += Math.Abs(x);
-            }
-            offset += weights + sizes[l];
-        }
-        return _regularization.Cost(squares, magnitudes, _trainingCount);
-    }
-
-    private static int ArgMax(ReadOnlySpan<T> output)
-    {
-        int best = 0;
-        for (int i = 1; i < output.Length; i++) if (output[i] > output[best]) best = i;
-        return best;
+            TestCost = o.MonitorTestCost ? test?.Cost + penalty : null,
+            TrainingCost = o.MonitorTrainingCost ? training!.Value.Cost + penalty : null,
+            TrainingCorrect = o.MonitorTrainingAccuracy ? training!.Value.Correct : null,
+            TrainingTotal = o.MonitorTrainingAccuracy ? training!.Value.Count : null,
+            ValidationCost = o.MonitorValidationCost ? validation!.Value.Cost + penalty : null,
+            ValidationCorrect = WatchesValidation ? validation!.Value.Correct : null,
+            ValidationTotal = WatchesValidation ? validation!.Value.Count : null,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -30,11 +31,15 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 {
     private enum Rule { Sgd, Momentum, Nesterov, Adam }
 
+    /// <summary>The regularisation term of the gradient: none, (λ/n)·w or (λ/n)·sign(w).</summary>
+    private enum RegularizationKind { None, L2, L1 }
+
     private readonly Rule _rule;
     private readonly double _mu, _beta1, _beta2, _epsilon;
-    private readonly Regularization _regularization;
+    private readonly RegularizationKind _penalty;
+    private readonly double _lambda;
     private readonly int _trainingCount;
-    private readonly (int Start, int Length, bool Weights)[] _segments;
+    private readonly ParameterSegment[] _segments;
     private readonly int _parameterCount;
 
     /// <summary>The optimiser state of one worker.</summary>
@@ -45,6 +50,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         public long Steps;
     }
 
+    /// <summary>The step of <paramref name="optimizer"/> with <paramref name="regularization"/> for a network of these layer sizes, trained on <paramref name="trainingCount"/> samples.</summary>
     public OptimizerStep(ReadOnlySpan<int> layerSizes, Optimizer optimizer, Regularization regularization, int trainingCount)
     {
         (_rule, _mu, _beta1, _beta2, _epsilon) = optimizer switch
@@ -55,23 +61,21 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
             Optimizer.AdamOptimizer o => (Rule.Adam, 0.0, o.Beta1, o.Beta2, o.Epsilon),
             _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Unknown optimiser."),
         };
-        _regularization = regularization;
-        _trainingCount = trainingCount;
-        var segments = new (int, int, bool)[2 * (layerSizes.Length - 1)];
-        int offset = 0;
-        for (int l = 1; l < layerSizes.Length; l++)
+        (_penalty, _lambda) = regularization switch
         {
-            int weights = layerSizes[l] * layerSizes[l - 1];
-            segments[2 * (l - 1)] = (offset, weights, true);
-            segments[2 * (l - 1) + 1] = (offset + weights, layerSizes[l], false);
-            offset += weights + layerSizes[l];
-        }
-        _segments = segments;
-        _parameterCount = offset;
+            Regularization.NoRegularization => (RegularizationKind.None, 0.0),
+            Regularization.L2Regularization r => (RegularizationKind.L2, r.Lambda),
+            Regularization.L1Regularization r => (RegularizationKind.L1, r.Lambda),
+            _ => throw new ArgumentOutOfRangeException(nameof(regularization), regularization, "Unknown regularisation."),
+        };
+        _trainingCount = trainingCount;
+        var layout = new ParameterLayout(layerSizes.ToArray());
+        _segments = layout.Segments().ToArray();
+        _parameterCount = checked((int)layout.Count);
     }
 
     /// <summary>True when the step is the plain fused SGD step of the generated <c>TrainMiniBatch</c>.</summary>
-    public bool IsPlainSgd => _rule == Rule.Sgd && _regularization.Kind == RegularizationKind.None;
+    public bool IsPlainSgd => _rule == Rule.Sgd && _penalty == RegularizationKind.None;
 
     /// <summary>A fresh state for one worker (zero velocity and moments, no steps).</summary>
     public State CreateState() => new(_parameterCount, _rule != Rule.Sgd, _rule == Rule.Adam);
@@ -96,9 +100,9 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
             InverseM = T.One / T.CreateChecked(m),
             Eta = etaT,
             Mu = T.CreateChecked(_mu),
-            Lambda = T.CreateChecked(_regularization.Lambda / _trainingCount),
-            Decay = T.CreateChecked(1 - eta * (_regularization.Lambda / _trainingCount)),
-            Shrink = T.CreateChecked(eta * (_regularization.Lambda / _trainingCount)),
+            Lambda = T.CreateChecked(_lambda / _trainingCount),
+            Decay = T.CreateChecked(1 - eta * (_lambda / _trainingCount)),
+            Shrink = T.CreateChecked(eta * (_lambda / _trainingCount)),
         };
         if (_rule == Rule.Adam)
         {
@@ -116,9 +120,10 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         {
             state.Steps++;
         }
-        foreach ((int start, int length, bool weights) in _segments)
+        foreach (ParameterSegment segment in _segments)
         {
-            RegularizationKind kind = weights ? _regularization.Kind : RegularizationKind.None;
+            int start = (int)segment.Offset, length = (int)segment.Length;
+            RegularizationKind kind = segment.IsWeights ? _penalty : RegularizationKind.None;   // the biases are never penalised
             switch (kind)
             {
                 case RegularizationKind.L2: Segment<L2Penalty>(p, gradients, state, start, length, c); break;

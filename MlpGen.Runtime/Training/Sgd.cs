@@ -42,16 +42,16 @@ public sealed record SgdOptions
     /// <summary>Stop when the validation accuracy has not improved for this many epochs (null: never). Needs validation data.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
-    /// <summary>Report the total cost on the training data after each epoch (costs a forward pass over it).</summary>
+    /// <summary>Report the total cost on the training data after each epoch (costs a forward pass over it, the one <see cref="MonitorTrainingAccuracy"/> also reads).</summary>
     public bool MonitorTrainingCost { get; init; }
 
-    /// <summary>Report the accuracy on the training data after each epoch (costs a forward pass over it).</summary>
+    /// <summary>Report the accuracy on the training data after each epoch (costs a forward pass over it, the one <see cref="MonitorTrainingCost"/> also reads).</summary>
     public bool MonitorTrainingAccuracy { get; init; }
 
     /// <summary>Report the total cost on the validation data after each epoch.</summary>
     public bool MonitorValidationCost { get; init; }
 
-    /// <summary>Report the total cost on the test data after each epoch, when test data is given (as <see cref="MonitorTrainingCost"/>; the test accuracy is always reported).</summary>
+    /// <summary>Report the total cost on the test data after each epoch, when test data is given (as <see cref="MonitorTrainingCost"/>), read from the forward pass that measures the test accuracy (always reported): no pass of its own.</summary>
     public bool MonitorTestCost { get; init; }
 
     /// <summary>
@@ -63,6 +63,17 @@ public sealed record SgdOptions
 
     /// <summary>For tests: the order of the training samples in each epoch instead of the seeded shuffle.</summary>
     internal Func<int, int[]>? EpochOrder { get; init; }
+
+    /// <summary>
+    /// The setting that needs validation data, by its property name, or null when none does: <see cref="EarlyStoppingPatience"/>
+    /// and a schedule that watches the validation accuracy (<see cref="LearningRateSchedule.HalveOnPlateau"/>) follow it,
+    /// <see cref="MonitorValidationCost"/> measures on it. <see cref="Sgd.Train"/> refuses such settings without validation data.
+    /// </summary>
+    public string? SettingNeedingValidation =>
+        EarlyStoppingPatience is not null ? nameof(EarlyStoppingPatience)
+        : Schedule?.WatchesValidation == true ? nameof(Schedule)
+        : MonitorValidationCost ? nameof(MonitorValidationCost)
+        : null;
 
     internal void Validate<T>(bool hasValidation) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -77,21 +88,19 @@ public sealed record SgdOptions
         Regularization.Validate();
         Schedule.Validate();
         if (EarlyStoppingPatience is { } patience) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(patience, nameof(EarlyStoppingPatience));
-        bool needsValidation = EarlyStoppingPatience is not null || Schedule is LearningRateSchedule.HalveOnPlateauSchedule;
-        if (needsValidation && !hasValidation)
-            throw new ArgumentException("Early stopping and the HalveOnPlateau schedule watch the validation accuracy: pass validation data (e.g. training.Split(10_000)).", "validation");
-        if (needsValidation && !MonitorValidationAccuracy)
-            throw new ArgumentException("Early stopping and the HalveOnPlateau schedule need MonitorValidationAccuracy.", nameof(MonitorValidationAccuracy));
-        if ((MonitorValidationCost) && !hasValidation)
-            throw new ArgumentException("MonitorValidationCost needs validation data.", "validation");
+        if (!hasValidation && SettingNeedingValidation is { } setting)
+            throw new ArgumentException($"{setting} needs validation data: pass it to Sgd.Train (e.g. training.Split(10_000)).", "validation");
+        if ((EarlyStoppingPatience is not null || Schedule.WatchesValidation) && !MonitorValidationAccuracy)
+            throw new ArgumentException("Early stopping and the HalveOnPlateau schedule watch the validation accuracy: they need MonitorValidationAccuracy.", nameof(MonitorValidationAccuracy));
     }
 }
 
 /// <summary>
 /// Mini-batch stochastic gradient descent as in network.py and network2.py: each epoch shuffles the training
 /// data (seeded), cuts it into mini-batches of m samples (the last may be smaller), and takes one step of the
-/// <see cref="SgdOptions.Optimizer"/> per mini-batch; after each epoch it evaluates the test data (when given),
-/// the validation data and the monitored values, and applies the schedule and early stopping.
+/// <see cref="SgdOptions.Optimizer"/> per mini-batch at the η its <see cref="SgdOptions.Schedule"/> gives; after each
+/// epoch it measures what is monitored (each data set forward once), keeps the parameters of the best epoch by
+/// validation accuracy, and stops early when the patience runs out or the schedule ends training.
 /// With <see cref="SgdOptions.DegreeOfParallelism"/> above 1, each step is computed by that many threads.
 /// </summary>
 public static class Sgd
@@ -109,95 +118,57 @@ public static class Sgd
         SgdOptions options,
         Dataset<T>? test = null,
         IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default,
         Dataset<T>? validation = null,
-        IProgress<EpochProgress>? epochProgress = null)
+        IProgress<EpochProgress>? epochProgress = null,
+        CancellationToken cancellationToken = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate<T>(validation is not null);
-        CheckShapes(network, training, test);
-        if (validation is not null) CheckShape(network, validation, nameof(validation));
+        training.CheckFits(network, nameof(training));
+        test?.CheckFits(network, nameof(test));
+        validation?.CheckFits(network, nameof(validation));
 
-        int m = options.MiniBatchSize;
+        // Allocated before the workers' gradient buffers (DataParallelEpoch), as it always was: an epoch's speed depends
+        // by up to ~10 % on where those large arrays land, i.e. on their alignment (the epoch benchmarks show it).
         var order = new int[training.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var random = new Random(options.Seed);
         var reports = new List<EpochReport>(options.Epochs);
+        var layout = new ParameterLayout(network.LayerSizes.ToArray());
+        var monitor = new Monitor<T>(network, layout, options, training, validation, test);
+        LearningRateSchedule.State schedule = options.Schedule.Start(options.Eta);
+        BestEpoch<T>? best = monitor.WatchesValidation ? new BestEpoch<T>(network) : null;
         var step = new OptimizerStep<T>(network.LayerSizes, options.Optimizer, options.Regularization, training.Count);
-        var monitor = new Monitor<T>(network, options.Regularization, training.Count);
         // More threads than samples in a mini-batch would have nothing to do.
-        using var epochs = new DataParallelEpoch<T>(network, training, m, Math.Min(options.DegreeOfParallelism, m), step);
-
-        bool watch = validation is not null && options.MonitorValidationAccuracy;
-        var plateau = options.Schedule as LearningRateSchedule.HalveOnPlateauSchedule;
-        double eta = options.Eta;
-        int bestCorrect = -1, sinceImprovement = 0, sinceChange = 0, halvings = 0;
-        int? bestEpoch = null;
-        T[]? bestParameters = watch ? new T[network.ParameterCount] : null;
+        using var epochs = new DataParallelEpoch<T>(network, training, options.MiniBatchSize, Math.Min(options.DegreeOfParallelism, options.MiniBatchSize), step);
         bool stoppedEarly = false;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             long start = Stopwatch.GetTimestamp();
-            double epochEta = options.Schedule is LearningRateSchedule.StepDecaySchedule decay ? decay.EtaAt(options.Eta, epoch) : eta;
+            double eta = schedule.EtaOf(epoch);
             int[] epochOrder = order;
             if (options.EpochOrder is { } fixedOrder) epochOrder = fixedOrder(epoch);
             else random.Shuffle(order);
-            epochs.Run(epochOrder, epochEta, cancellationToken, epochProgress is null ? null : new SamplesDone(epochProgress, epoch, training.Count));
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-
-            (double? trainingCost, int? trainingCorrect) = monitor.Measure(training, options.MonitorTrainingCost, options.MonitorTrainingAccuracy);
-            (double? validationCost, int? validationCorrect) = validation is null ? (null, null) : monitor.Measure(validation, options.MonitorValidationCost, watch);
-            double? testCost = test is null ? null : monitor.Measure(test, options.MonitorTestCost, accuracy: false).Cost;
-            EpochReport report = EpochReport.Create(epoch, elapsed, network, test) with
-            {
-                Eta = epochEta,
-                TestCost = testCost,
-                TrainingCost = trainingCost,
-                TrainingCorrect = trainingCorrect,
-                TrainingTotal = trainingCorrect is null ? null : training.Count,
-                ValidationCost = validationCost,
-                ValidationCorrect = validationCorrect,
-                ValidationTotal = validationCorrect is null ? null : validation!.Count,
-            };
+            epochs.Run(epochOrder, eta, epochProgress is null ? null : new SamplesDone(epochProgress, epoch, training.Count), cancellationToken);
+            EpochReport report = monitor.Measure(epoch, Stopwatch.GetElapsedTime(start), eta);
             EpochReport.Publish(report, reports, progress);
 
-            if (!watch) continue;
-            if (validationCorrect!.Value > bestCorrect)
-            {
-                (bestCorrect, bestEpoch, sinceImprovement, sinceChange) = (validationCorrect.Value, epoch, 0, 0);
-                network.Parameters.CopyTo(bestParameters);
-                continue;
-            }
-            sinceImprovement++;
-            sinceChange++;
-            if (options.EarlyStoppingPatience is { } patience && sinceImprovement >= patience)
+            if (best is null) continue;
+            bool improved = best.Consider(epoch, report.ValidationCorrect!.Value);
+            bool outOfPatience = options.EarlyStoppingPatience is { } patience && best.EpochsSinceImprovement >= patience;
+            if (outOfPatience || !schedule.Continue(improved))
             {
                 stoppedEarly = epoch < options.Epochs - 1;
                 break;
             }
-            if (plateau is not null && sinceChange >= plateau.Patience)
-            {
-                sinceChange = 0;
-                if (++halvings >= plateau.MaxHalvings)
-                {
-                    stoppedEarly = epoch < options.Epochs - 1;
-                    break;
-                }
-                eta /= 2;
-            }
         }
 
-        bool restored = false;
-        if (bestEpoch is { } best && best != reports.Count - 1)
-        {
-            bestParameters.CopyTo(network.Parameters);
-            restored = true;
-        }
-        return new TrainingHistory(reports, bestEpoch, stoppedEarly, restored);
+        bool restored = best is not null && best.RestoreUnlessLast(reports.Count - 1);
+        return new TrainingHistory(reports, best?.Epoch, stoppedEarly, restored);
     }
 
     /// <summary>Turns the samples trained so far in an epoch into an <see cref="EpochProgress"/>.</summary>
@@ -206,22 +177,35 @@ public static class Sgd
         public void Report(int value) => progress.Report(new EpochProgress(epoch, value, total));
     }
 
-    /// <summary>Throws unless the training and test data fit the network's input and output sizes.</summary>
-    internal static void CheckShapes<T>(INetwork<T> network, Dataset<T> training, Dataset<T>? test)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The epoch of the highest validation accuracy so far (the first, on ties), a copy of its parameters, and the epochs since it.</summary>
+    private sealed class BestEpoch<T>(INetwork<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckShape(network, training, nameof(training));
-        if (test is not null) CheckShape(network, test, nameof(test));
-    }
+        private readonly T[] _parameters = new T[network.ParameterCount];
+        private int _correct = -1;
 
-    internal static void CheckShape<T>(INetwork<T> network, Dataset<T> data, string parameter)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (data.InputSize != network.InputSize || data.OutputSize != network.OutputSize)
+        public int? Epoch { get; private set; }
+
+        public int EpochsSinceImprovement { get; private set; }
+
+        /// <summary>Takes in the validation accuracy after <paramref name="epoch"/>; true when it is the best so far (its parameters are kept).</summary>
+        public bool Consider(int epoch, int correct)
         {
-            throw new ArgumentException(
-                $"The data has {data.InputSize} inputs and {data.OutputSize} outputs per sample; the network {string.Join("-", network.LayerSizes.ToArray())} needs {network.InputSize} and {network.OutputSize}.",
-                parameter);
+            if (correct <= _correct)
+            {
+                EpochsSinceImprovement++;
+                return false;
+            }
+            (_correct, Epoch, EpochsSinceImprovement) = (correct, epoch, 0);
+            network.Parameters.CopyTo(_parameters);
+            return true;
+        }
+
+        /// <summary>Gives the network the best epoch's parameters back, unless that epoch is <paramref name="lastEpoch"/> (whose parameters it has); true when it did.</summary>
+        public bool RestoreUnlessLast(int lastEpoch)
+        {
+            if (Epoch is not { } epoch || epoch == lastEpoch) return false;
+            _parameters.CopyTo(network.Parameters);
+            return true;
         }
     }
 }

@@ -37,7 +37,7 @@ public class InitializationTests
     private static Initializer[] InitializersOfTheConstructor(ReadOnlySpan<ActivationFunction> activations)
     {
         bool standardNormal = true;
-        for (int l = 1; l <= activations.Length; l++) standardNormal &= Initialization.DefaultFor(activations, l) == Initializer.StandardNormal;
+        for (int l = 1; l <= activations.Length; l++) standardNormal &= NetworkRules.DefaultInitializer(activations.ToArray(), l) == Initializer.StandardNormal;
         return standardNormal ? new[] { Initializer.Default, Initializer.StandardNormal } : new[] { Initializer.Default };
     }
 
@@ -81,7 +81,7 @@ public class InitializationTests
     [InlineData(new[] { ActivationFunction.Sigmoid }, new[] { Initializer.StandardNormal })]
     public void DefaultRule_FollowsTheActivationEachLayerFeeds(ActivationFunction[] activations, Initializer[] expected)
     {
-        for (int l = 1; l <= activations.Length; l++) Assert.Equal(expected[l - 1], Initialization.DefaultFor(activations, l));
+        for (int l = 1; l <= activations.Length; l++) Assert.Equal(expected[l - 1], NetworkRules.DefaultInitializer(activations, l));
     }
 
     [Fact]

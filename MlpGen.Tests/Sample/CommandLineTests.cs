@@ -139,6 +139,42 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(new[] { "a-file" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
     }
 
+    /// <summary>Issue 16, item 6: a read-only weights file is refused before training (it was replaced, and the user became its owner).</summary>
+    [Fact]
+    public void AReadOnlyWeightsFile_IsRefusedBeforeTraining_AndKept()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string weights = _temporary.File("w.mlpw");
+        File.WriteAllText(weights, "the user's own weights\n");
+        File.SetUnixFileMode(weights, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);   // chmod 444
+        AssertFailsWith(Run("--data", TestData.MnistDirectory, "-e", "1", "--weights", weights), 2,
+            $"--weights: {weights} is read-only; make it writable or choose another file.");
+        Assert.Equal("the user's own weights\n", File.ReadAllText(weights));
+        Assert.Equal(new[] { "w.mlpw" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>
+    /// Issue 16, item 8: a save that fails after training says so once ("Cannot save the weights to X: Cannot save the weights
+    /// to X: …" before; with this failure, a stack trace). The process may write at most 32 KiB to a file (ulimit -f), the
+    /// weights need about 70: the write fails as on a full disk.
+    /// </summary>
+    [Fact]
+    public void ASaveThatFailsAfterTraining_IsOneLineNamingTheFileOnce_AndLeavesNothing()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string weights = _temporary.File("w.mlpw");
+        var environment = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" };   // its double mapping is a file too
+        DotNetCli.Result result = DotNetCli.Run("bash", _temporary.Path, environment,
+            "-c", "trap '' XFSZ; ulimit -f 32; exec dotnet \"$0\" \"$@\"", SampleDll, "--data", TestData.MnistDirectory, "-e", "1", "-o", weights);
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.Matches(@"(?m)^Epoch 0 : ", result.Output);
+        string[] lines = result.Output.Split(Environment.NewLine);
+        Assert.Equal($"Cannot save the weights to {weights}: File too large", Assert.Single(lines, l => l.Contains("Cannot save")));   // stderr, so in no fixed place among the stdout lines
+        Assert.DoesNotContain("Final accuracy", result.Output);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temporary.Path));
+    }
+
     [Fact]
     public void OneEpochOnTheTestDigits_PrintsTheEpochAndSavesTheWeights()
     {

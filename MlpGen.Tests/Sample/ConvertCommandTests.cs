@@ -61,6 +61,18 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains("\"cost\":\"CrossEntropyCost\"", File.ReadAllText(json));
     }
 
+    /// <summary>Issue 16, item 6: convert does not replace a read-only output (it did, by the rename).</summary>
+    [Fact]
+    public void AReadOnlyOutput_IsRefused_AndKept()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string output = _temporary.File("out.mlpw");
+        File.WriteAllText(output, "kept\n");
+        File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);   // chmod 444
+        AssertFailsWith(Convert(Fixture("sigmoid-gemm-fixed.onnx"), output), 2, $"OUT: {output} is read-only; make it writable or choose another file.", "out.mlpw");
+        Assert.Equal("kept\n", File.ReadAllText(output));
+    }
+
     [Fact]
     public void AConvNet_IsOneLineAndExitCode1_AndNoOutput()
     {

@@ -7,6 +7,7 @@ using MlpGen.Data;
 using MlpGen.Persistence;
 using MlpGen.Tests.Infrastructure;
 using MlpGen.Tests.Numerics;
+using MlpGen.Training;
 using Xunit;
 
 namespace MlpGen.Tests.Shipping;
@@ -37,17 +38,12 @@ public class InferenceSampleTests
         Dataset<float> test = TestData.Test;
         var classes = new byte[test.Count];
         var outputs = new float[test.Count * 10];
-        int correct = 0;
-        for (int i = 0; i < test.Count; i++)
+        EvaluationResult result = Evaluation.Evaluate(network, test, (sample, predicted, output) =>
         {
-            Span<float> output = outputs.AsSpan(i * 10, 10);
-            network.Predict(test.Input(i), output);
-            int best = 0;
-            for (int k = 1; k < 10; k++) if (output[k] > output[best]) best = k;
-            classes[i] = (byte)best;
-            if (best == test.Label(i)) correct++;
-        }
-        return ($"accuracy {correct} / {test.Count}",
+            classes[sample] = (byte)predicted;
+            output.CopyTo(outputs.AsSpan(sample * 10, 10));
+        });
+        return ($"accuracy {result.Correct} / {result.Count}",
             $"classes sha256 {Convert.ToHexStringLower(SHA256.HashData(classes))}",
             $"outputs sha256 {Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(outputs.AsSpan())))}");
     }

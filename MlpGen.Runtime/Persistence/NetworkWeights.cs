@@ -101,10 +101,6 @@ public sealed class NetworkWeights
     /// <summary>The number of weights and biases.</summary>
     public int ParameterCount => Parameters.Length;
 
-    /// <summary>Where layer <paramref name="layer"/>'s (1..L) weight matrix starts in <see cref="Parameters"/>: <see cref="Layout"/>'s <see cref="ParameterLayout.WeightOffset"/>, which new code should call.</summary>
-    /// <remarks>Kept for MlpGen.Interop until it calls <see cref="Layout"/> itself (the converters' own change); remove it then.</remarks>
-    public int WeightOffset(int layer) => checked((int)Layout.WeightOffset(layer));
-
     /// <summary>The activations as the weights file and the sample name them, e.g. <c>relu relu softmax</c>; <c>unknown (version 1)</c> when they are not known.</summary>
     public string ActivationNames => Activations is null ? UnknownActivations : string.Join(" ", NetworkRules.Names(Activations));
 

@@ -116,10 +116,6 @@ public static class WeightsFile
             contents.Element == "float32" ? WeightsElement.Float32 : WeightsElement.Float64, parameters);
     }
 
-    /// <summary>The name of a cost in a weights file: <see cref="NetworkRules.Name(CostFunction)"/>, which new code should call.</summary>
-    /// <remarks>Kept for MlpGen.Interop until it calls <see cref="NetworkRules"/> itself (the converters' own change); remove it then.</remarks>
-    public static string CostName(CostFunction cost) => NetworkRules.Name(cost);
-
     private static ActivationFunction ParseActivation(string name) =>
         NetworkRules.TryParseActivation(name, out ActivationFunction activation) ? activation : throw new ArgumentException($"Not an activation: '{name}'.", nameof(name));
 

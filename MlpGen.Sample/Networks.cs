@@ -8,7 +8,7 @@ namespace MlpGen.Sample;
 // The networks this sample can train: every (topology, hidden activation, output and cost) the command line
 // offers, one attribute each. The generator writes the feedforward and backpropagation code of each class at
 // compile time; the names read Digits<hidden sizes><hidden activation><output><cost>.
-// Digits16x16SigmoidSigmoidQuadratic is the network of the MlpGen README (network.py's sigmoid neurons and
+// Digits16x16SigmoidSigmoidQuadratic is the network of the README's quick start (network.py's sigmoid neurons and
 // quadratic cost), Digits30SigmoidSigmoidQuadratic the network of Nielsen's book, chapter 1.
 
 // 784-16-16-10

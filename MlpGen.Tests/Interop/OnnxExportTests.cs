@@ -94,8 +94,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     public void ExportedDoubleLeakyRelu_IsRefusedByOnnxRuntime_WhichHasNoDoubleKernelForIt()
     {
         // Measured with ONNX Runtime 1.31 (CPU): LeakyRelu has float kernels only. The export is valid ONNX (LeakyRelu
-        // takes double), and imports back; the README says that ONNX Runtime cannot run it. Should a later ONNX Runtime
-        // run it, this test fails and the README's line goes.
+        // takes double), and imports back; docs/interop.md says that ONNX Runtime cannot run it. Should a later ONNX Runtime
+        // run it, this test fails and that line of docs/interop.md goes.
         var network = new ExportLeakyReluIdentityDouble(3);
         using var directory = new TemporaryDirectory();
         string weights = directory.File("net.mlpw"), onnx = directory.File("net.onnx");

@@ -152,15 +152,12 @@ internal static class HelperEmitter
                 EmitElementWise(w, plan,
                     $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
                     "private", "Sigmoid", parameters, "z",
-                    setup: width =>
-                    {
-                        Reference();
-                        Constant(width, "one", $"{Vocabulary.VectorOf(width, t)}.One");
-                    },
+                    setup: _ => Reference(),
                     vector: width =>
                     {
+                        string v = Vocabulary.VectorOf(width, t);
                         Load(width);
-                        w.Assign($"{Vocabulary.VectorOf(width, t)} a", $"one / (one + {Vocabulary.Vector(width)}.Exp(-x))");
+                        w.Assign($"{v} a", $"{v}.One / ({v}.One + {Vocabulary.Vector(width)}.Exp(-x))");
                         Store(width, "a");
                     },
                     scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
@@ -174,10 +171,7 @@ internal static class HelperEmitter
                     "private", "Tanh", parameters, "z",
                     setup: width =>
                     {
-                        string v = Vocabulary.VectorOf(width, t);
                         Reference();
-                        Constant(width, "one", $"{v}.One");
-                        Constant(width, "zero", $"{v}.Zero");
                         Constant(width, "minusTwo", $"{Vocabulary.Vector(width)}.Create({m.Literal("-2")})");
                     },
                     vector: width =>
@@ -185,8 +179,10 @@ internal static class HelperEmitter
                         string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                         Load(width);
                         w.Assign($"{v} e", $"{vector}.Exp({vector}.Abs(x) * minusTwo)");
-                        w.Line($"{v} magnitude = (one - e) / (one + e);   // tanh |z|");
-                        w.Assign($"{v} a", $"{vector}.ConditionalSelect({vector}.LessThan(x, zero), -magnitude, magnitude)");
+                        w.Line("// tanh |z| = (1 − e^(−2|z|)) / (1 + e^(−2|z|)), then the sign of z.");
+                        w.Assign($"{v} magnitude", $"({v}.One - e) / ({v}.One + e)");
+                        w.Assign($"{v} negative", $"{vector}.LessThan(x, {v}.Zero)");
+                        w.Assign($"{v} a", $"{vector}.ConditionalSelect(negative, -magnitude, magnitude)");
                         Store(width, "a");
                     },
                     $"{t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i]));",
@@ -197,15 +193,11 @@ internal static class HelperEmitter
                 EmitElementWise(w, plan,
                     $"a = ReLU(z) = max(0, z) in place, {lanes} at a time, then the rest one by one.",
                     "private", "ReLU", parameters, "z",
-                    setup: width =>
-                    {
-                        Reference();
-                        Constant(width, "zero", $"{Vocabulary.VectorOf(width, t)}.Zero");
-                    },
+                    setup: _ => Reference(),
                     vector: width =>
                     {
                         Load(width);
-                        Store(width, $"{Vocabulary.Vector(width)}.Max(x, zero)");
+                        Store(width, $"{Vocabulary.Vector(width)}.Max(x, {Vocabulary.VectorOf(width, t)}.Zero)");
                     },
                     scalar: $"z[i] = {math}.Max(z[i], 0);");
                 break;
@@ -216,14 +208,15 @@ internal static class HelperEmitter
                     setup: width =>
                     {
                         Reference();
-                        Constant(width, "zero", $"{Vocabulary.VectorOf(width, t)}.Zero");
                         Constant(width, "slope", $"{Vocabulary.Vector(width)}.Create(LeakyReLUSlope)");
                     },
                     vector: width =>
                     {
                         string vector = Vocabulary.Vector(width);
                         Load(width);
-                        w.Assign($"{Vocabulary.VectorOf(width, t)} a", $"{vector}.ConditionalSelect({vector}.GreaterThan(x, zero), x, x * slope)");
+                        string v = Vocabulary.VectorOf(width, t);
+                        w.Assign($"{v} positive", $"{vector}.GreaterThan(x, {v}.Zero)");
+                        w.Assign($"{v} a", $"{vector}.ConditionalSelect(positive, x, x * slope)");
                         Store(width, "a");
                     },
                     scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
@@ -290,10 +283,9 @@ internal static class HelperEmitter
                 }
                 Bound whole = Bound.WholeSteps(n, plan.Output.Out, lanes);
                 w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
-                w.Comment("// ", whole.Value == n
-                    ? $"max z: lane by lane over the {Vocabulary.Count(n / lanes, "whole vector")}, then across the lanes."
-                    : $"max z: lane by lane over the {Vocabulary.Count(whole.Value / lanes, "whole vector")} (up to {whole.Text}), "
-                      + "then across the lanes and the scalar tail.");
+                w.Line(whole.Value == n
+                    ? "// max z: lane by lane over the whole vectors, then across the lanes."
+                    : "// max z: lane by lane over the whole vectors, then across the lanes and the scalar tail.");
                 w.Line($"{v} lanesMax = {vector}.LoadUnsafe(ref r);");
                 string Load(LoopIndex i) => i.Offset() == "0" ? $"{vector}.LoadUnsafe(ref r)" : $"{vector}.LoadUnsafe(ref r, {i.Offset()})";
                 string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
@@ -336,57 +328,50 @@ internal static class HelperEmitter
         string name = Vocabulary.DerivativeKernel(activation);
         string[] parameters = { $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.SpanOf(t)} delta" };
 
-        // Each path: references to a and δ, the constants of the derivative; per vector, x = a and d = δ loaded, the new δ stored.
-        Action<SimdWidth> Setup(params string[] constants) => width =>
+        // Each path: references to a and δ (and the slope of leaky ReLU); per vector, x = a and d = δ loaded, the new δ stored.
+        Action<SimdWidth> Setup(bool slope = false) => width =>
         {
             w.Line($"ref {t} ra = ref {Vocabulary.Reference("a.Slice(0, delta.Length)")};");
             w.Line($"ref {t} rd = ref {Vocabulary.Reference("delta")};");
-            foreach (string constant in constants)
-            {
-                w.Line(constant switch
-                {
-                    "one" => $"{Vocabulary.VectorOf(width, t)} one = {Vocabulary.VectorOf(width, t)}.One;",
-                    "zero" => $"{Vocabulary.VectorOf(width, t)} zero = {Vocabulary.VectorOf(width, t)}.Zero;",
-                    _ => $"{Vocabulary.VectorOf(width, t)} slope = {Vocabulary.Vector(width)}.Create(LeakyReLUSlope);",
-                });
-            }
+            if (slope) w.Line($"{Vocabulary.VectorOf(width, t)} slope = {Vocabulary.Vector(width)}.Create(LeakyReLUSlope);");
         };
-        Action<SimdWidth> Vector(Func<string, string> product) => width =>
+        Action<SimdWidth> Vector(Func<string, string, string> product, bool positive = false) => width =>
         {
             string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
             w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref ra, {I})");
             w.Assign($"{v} d", $"{vector}.LoadUnsafe(ref rd, {I})");
-            w.Assign($"{v} product", product(vector));
+            if (positive) w.Assign($"{v} positive", $"{vector}.GreaterThan(x, {v}.Zero)");   // where a > 0, exactly where z > 0
+            w.Assign($"{v} product", product(vector, v));
             w.Line($"{vector}.StoreUnsafe(product, ref rd, {I});");
         };
         switch (activation)
         {
             case ActivationFunction.Sigmoid:
                 EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", "private", name, parameters, "delta",
-                    setup: Setup("one"),
-                    vector: Vector(_ => "d * x * (one - x)"),
+                    setup: Setup(),
+                    vector: Vector((_, v) => $"d * x * ({v}.One - x)"),
                     scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
                 break;
             case ActivationFunction.Tanh:
                 EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", "private", name, parameters, "delta",
-                    setup: Setup("one"),
-                    vector: Vector(_ => "d * (one - x * x)"),
+                    setup: Setup(),
+                    vector: Vector((_, v) => $"d * ({v}.One - x * x)"),
                     scalar: $"delta[i] *= {one} - a[i] * a[i];");
                 break;
             case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ ReLU'(z), where ReLU'(z) = 1 where a = ReLU(z) &gt; 0, else 0. At z = 0 exactly (a = 0) the derivative is taken as 0, as PyTorch does.",
                     "private", name, parameters, "delta",
-                    setup: Setup("zero"),
-                    vector: Vector(vector => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, zero), d, zero)"),
+                    setup: Setup(),
+                    vector: Vector((vector, v) => $"{vector}.ConditionalSelect(positive, d, {v}.Zero)", positive: true),
                     scalar: "delta[i] = a[i] > 0 ? delta[i] : 0;");
                 break;
             case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ LeakyReLU'(z), where LeakyReLU'(z) = 1 where a = LeakyReLU(z) &gt; 0 (exactly where z &gt; 0), else LeakyReLUSlope (at z = 0 too).",
                     "private", name, parameters, "delta",
-                    setup: Setup("one", "zero", "slope"),
-                    vector: Vector(vector => $"d * {vector}.ConditionalSelect({vector}.GreaterThan(x, zero), one, slope)"),
+                    setup: Setup(slope: true),
+                    vector: Vector((vector, v) => $"d * {vector}.ConditionalSelect(positive, {v}.One, slope)", positive: true),
                     scalar: $"delta[i] *= a[i] > 0 ? {one} : LeakyReLUSlope;");
                 break;
             default:

@@ -41,7 +41,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Summary($"z{l} = W{l}·a{l - 1} + b{l} with SIMD multiply-adds ({nOut}×{nIn} = {Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): "
             + $"rows in blocks of {RowsPerBlock}, each row's dot product in one accumulator ({RowsPerBlock} independent multiply-add chains "
             + $"sharing each input load): {string.Join("; ", NetworkPlan.Widths.Select(width => Steps(plan, layer, width)))}.");
-        w.Line(Vocabulary.Hot);
+        w.Line(Vocabulary.HotLayer);
         using (w.Method($"private static void Layer{l}", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} input", $"{Vocabulary.SpanOf(t)} z"))
         {
             Vocabulary.SimdOrScalar(w,
@@ -75,7 +75,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line();
         w.Summary($"Layer{l} for {g} samples (inputs and outputs one after another): rows in blocks of {GroupRowsPerBlock} × {g} samples, "
             + $"the same additions per row and sample as Layer{l}.");
-        w.Line(Vocabulary.Hot);
+        w.Line(Vocabulary.HotLayer);
         using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z"))
         {
             Vocabulary.SimdOrScalar(w,
@@ -223,7 +223,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line();
         w.Summary($"result = W{l}ᵀ·δ{l} ({Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): result[k] = Σ_j W{l}[j, k]·δ{l}[j], vectorised along k, "
             + $"each step running {VectorsPerColumnStep} accumulators down the {Vocabulary.Count(layer.OutputSize, "row")} of W{l}.");
-        w.Line(Vocabulary.Hot);
+        w.Line(Vocabulary.HotLayer);
         using (w.Method($"private static void Layer{l}Transposed", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} delta", $"{Vocabulary.SpanOf(t)} result"))
         {
             w.Line($"ref {t} w = ref {Vocabulary.Reference($"p.Slice({layer.W}, {layer.Out} * {layer.In})")};");
@@ -276,7 +276,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Summary($"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples. Column blocks of {VectorsPerColumnStep} vectors go "
             + "outermost, so the samples' inputs in a block stay in L1 while every row of the gradient takes them: each block of a "
             + "gradient row is loaded once, takes the contributions of every sample, and is stored once.");
-        w.Line(Vocabulary.Hot);
+        w.Line(Vocabulary.HotLayer);
         using (w.Method($"private static void Layer{l}Gradient", $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.ReadOnlySpanOf(t)} delta", "int count", $"{Vocabulary.SpanOf(t)} g"))
         {
             w.Line($"ref {t} gw = ref {Vocabulary.Reference($"g.Slice({layer.W}, {layer.Out} * {layer.In})")};");

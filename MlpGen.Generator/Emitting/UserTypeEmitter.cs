@@ -219,9 +219,16 @@ internal static class UserTypeEmitter
         {
             w.Line($"{span} output = stackalloc {t}[OutputSize];");
             w.Line("Predict(input, output);");
-            w.Line("int best = 0;");
-            w.ForLine("i", Bound.Number(1), Bound.Size(m.OutputSize, "OutputSize"), 1, i => $"if (output[{i}] > output[best]) best = {i};");
-            w.Line("return best;");
+            if (m.OutputSize == 1)
+            {
+                w.Line("return 0;   // the one output is the only class");
+            }
+            else
+            {
+                w.Line("int best = 0;");
+                w.ForLine("i", Bound.Number(1), Bound.Size(m.OutputSize, "OutputSize"), 1, i => $"if (output[{i}] > output[best]) best = {i};");
+                w.Line("return best;");
+            }
         }
         w.Line();
         w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: "

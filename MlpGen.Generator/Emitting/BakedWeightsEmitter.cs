@@ -23,14 +23,12 @@ internal static class BakedWeightsEmitter
         for (int i = 0; i < data.Length; i++) data[i] = weights.Data[i];
 
         w.Line();
-        w.Line("/// <summary>");
-        w.Line($"/// The trained parameters of {plan.FullName} ({m.Topology}, {t}), baked in from");
-        w.Line($"/// <c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
-        w.Line("/// </summary>");
+        w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from "
+            + $"<c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
         using (w.Block($"file static class {plan.WeightsClass}"))
         {
             w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
-            w.Line($"public static ReadOnlySpan<{t}> Parameters => new {t}[]");
+            w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => new {t}[]");
             using (w.Block("", closing: "};"))
             {
                 foreach (LayerPlan layer in plan.Layers)

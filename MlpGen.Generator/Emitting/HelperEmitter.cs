@@ -11,6 +11,9 @@ namespace MlpGen.Generator.Emitting;
 /// </summary>
 internal static class HelperEmitter
 {
+    /// <summary>The element offset of the loop's index i in a vector load or store (see <see cref="LoopIndex.Offset"/>).</summary>
+    private const string I = "(uint)i";
+
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
@@ -23,56 +26,72 @@ internal static class HelperEmitter
         EmitOutputError(w, plan);
 
         EmitElementWise(w, plan,
-            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add, on every path, so that every path and the runtime's own step give the same bits).",
-            $"Descend(Span<{t}> p, ReadOnlySpan<{t}> g, {t} rate)", "p",
-            setup: V => new[]
+            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add, on every path, "
+            + "so that every path and the runtime's own step give the same bits).",
+            "public", "Descend", new[] { $"{Vocabulary.SpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} g", $"{t} rate" }, "p",
+            setup: width =>
             {
-                $"ref {t} rp = ref MemoryMarshal.GetReference(p);",
-                $"ref {t} rg = ref MemoryMarshal.GetReference(g.Slice(0, p.Length));",
-                $"{V}<{t}> step = {V}.Create(-rate);",
+                w.Line($"ref {t} rp = ref {Vocabulary.Reference("p")};");
+                w.Line($"ref {t} rg = ref {Vocabulary.Reference("g.Slice(0, p.Length)")};");
+                w.Line($"{Vocabulary.VectorOf(width, t)} step = {Vocabulary.Vector(width)}.Create(-rate);");
             },
-            vector: V => new[] { $"{V}.FusedMultiplyAdd({V}.LoadUnsafe(ref rg, (nuint)i), step, {V}.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);" },
-            scalar: $"p[i] = {m.MathClass}.FusedMultiplyAdd(g[i], -rate, p[i]);",
-            visibility: "public");
+            vector: width =>
+            {
+                string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
+                w.Assign($"{v} gradient", $"{vector}.LoadUnsafe(ref rg, {I})");
+                w.Assign($"{v} parameter", $"{vector}.LoadUnsafe(ref rp, {I})");
+                w.Assign($"{v} updated", $"{vector}.FusedMultiplyAdd(gradient, step, parameter)");
+                w.Line($"{vector}.StoreUnsafe(updated, ref rp, {I});");
+            },
+            scalar: $"p[i] = {Vocabulary.MathOf(plan)}.FusedMultiplyAdd(g[i], -rate, p[i]);");
 
         EmitInitialization(w, plan);
 
         w.Line();
-        w.Line("/// <summary>The index into a pinned array at which its elements are 64-byte aligned.</summary>");
-        using (w.Block($"public static int AlignedStart({t}[] pinned)"))
+        w.Summary("The index into a pinned array at which its elements are 64-byte aligned.");
+        using (w.Method("public static int AlignedStart", $"{t}[] pinned"))
         {
-            w.Line("long misalignment = (long)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
+            w.Line($"long misalignment = (long){Vocabulary.Marshal}.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
             w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
         }
 
         w.Line();
-        w.Line("/// <summary>Throws when a span does not hold exactly the expected number of values.</summary>");
-        using (w.Block("public static void CheckLength(int actual, int expected, string what, string parameter)"))
+        w.Summary("Throws when a span does not hold exactly the expected number of values; <paramref name=\"name\"/> is the span's parameter.");
+        using (w.Method("public static void CheckLength", "int actual", "int expected", "string name"))
         {
-            w.Line("if (actual != expected)");
-            w.Line($"    throw new ArgumentException($\"The {{what}} must hold exactly {{expected}} values for the {m.Topology} network, but holds {{actual}}.\", parameter);");
+            Throw(w, "actual != expected", $"$\"The {{name}} must hold exactly {{expected}} values for the {m.Topology} network, but holds {{actual}}.\"", "name");
         }
 
         w.Line();
-        w.Line("/// <summary>Checks that inputs hold whole samples and the targets (or outputs) hold one output layer per sample; returns the number of samples.</summary>");
-        using (w.Block("public static int CheckBatch(int inputs, int outputs, string what = \"targets\")"))
+        w.Summary("Checks that inputs hold whole samples and the targets (or outputs) hold one output layer per sample; returns the number of samples.");
+        using (w.Method("public static int CheckBatch", "int inputs", "int outputs", "string what = \"targets\""))
         {
-            w.Line("if (inputs % N0 != 0)");
-            w.Line($"    throw new ArgumentException($\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\", nameof(inputs));");
+            Throw(w, "inputs % N0 != 0",
+                $"$\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\"", "\"inputs\"");
             w.Line("int count = inputs / N0;");
-            w.Line($"if (outputs != count * {output})");
-            w.Line($"    throw new ArgumentException($\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{count * {output}}} values), but hold {{outputs}}.\", what);");
+            Throw(w, $"outputs != count * {output}",
+                $"$\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{count * {output}}} values), but hold {{outputs}}.\"", "what");
             w.Line("return count;");
         }
 
         w.Line();
-        w.Line("/// <summary>Checks that outputs hold whole output layers and the targets one per output.</summary>");
-        using (w.Block("public static void CheckOutputs(int outputs, int targets)"))
+        w.Summary("Checks that outputs hold whole output layers and the targets one per output.");
+        using (w.Method("public static void CheckOutputs", "int outputs", "int targets"))
         {
-            w.Line($"if (outputs % {output} != 0)");
-            w.Line($"    throw new ArgumentException($\"The outputs must hold whole samples of {{{output}}} values for the {m.Topology} network, but hold {{outputs}} values.\", nameof(outputs));");
-            w.Line("if (targets != outputs)");
-            w.Line("    throw new ArgumentException($\"The targets must hold as many values as the outputs ({outputs}), but hold {targets}.\", nameof(targets));");
+            Throw(w, $"outputs % {output} != 0",
+                $"$\"The outputs must hold whole samples of {{{output}}} values for the {m.Topology} network, but hold {{outputs}} values.\"", "\"outputs\"");
+            Throw(w, "targets != outputs",
+                "$\"The targets must hold as many values as the outputs ({outputs}), but hold {targets}.\"", "\"targets\"");
+        }
+    }
+
+    /// <summary><c>if (condition) throw new ArgumentException(message, parameter);</c>, the message in a local of its own.</summary>
+    private static void Throw(CodeWriter w, string condition, string message, string parameter)
+    {
+        using (w.Block($"if ({condition})"))
+        {
+            w.Line($"string message = {message};");
+            w.Line($"throw new {Vocabulary.ArgumentException}(message, {parameter});");
         }
     }
 
@@ -80,28 +99,38 @@ internal static class HelperEmitter
     /// An element-wise kernel over <paramref name="span"/>: on each SIMD path, after <paramref name="setup"/>,
     /// <paramref name="vector"/> for each whole vector at element i, then <paramref name="scalar"/> for the rest;
     /// on the scalar path <paramref name="scalar"/> for every element. <paramref name="setup"/> and <paramref name="vector"/>
-    /// take the vector class of the width (<c>Vector256</c> or <c>Vector128</c>); every path computes each element alike.
+    /// write their statements for a width; every path computes each element alike.
     /// </summary>
-    private static void EmitElementWise(CodeWriter w, NetworkPlan plan, string summary, string signature, string span,
-        Func<string, string[]> setup, Func<string, string[]> vector, string scalar, string visibility = "private")
+    private static void EmitElementWise(CodeWriter w, NetworkPlan plan, string summary, string visibility, string name, string[] parameters,
+        string span, Action<SimdWidth> setup, Action<SimdWidth> vector, params string[] scalar)
     {
+        void Scalar(string loop)
+        {
+            if (scalar.Length == 1)
+            {
+                w.Line($"{loop} {scalar[0]}");
+                return;
+            }
+            using (w.Block(loop))
+            {
+                foreach (string statement in scalar) w.Line(statement);
+            }
+        }
+
         w.Line();
-        w.Line($"/// <summary>{summary}</summary>");
+        w.Summary(summary);
         w.Line(Vocabulary.Hot);
-        using (w.Block($"{visibility} static void {signature}"))
+        using (w.Method($"{visibility} static void {name}", parameters))
         {
             Vocabulary.SimdOrScalar(w,
-                scalar: () => w.Line($"for (int i = 0; i < {span}.Length; i++) {scalar}"),
+                scalar: () => Scalar($"for (int i = 0; i < {span}.Length; i++)"),
                 simd: width =>
                 {
                     int lanes = plan.LanesOf(width);
-                    foreach (string statement in setup(width.Name)) w.Line(statement);
+                    setup(width);
                     w.Line("int i = 0;");
-                    using (w.Block($"for (; i <= {span}.Length - {lanes}; i += {lanes})"))
-                    {
-                        foreach (string statement in vector(width.Name)) w.Line(statement);
-                    }
-                    w.Line($"for (; i < {span}.Length; i++) {scalar}");
+                    using (w.Block($"for (; i <= {span}.Length - {lanes}; i += {lanes})")) vector(width);
+                    Scalar($"for (; i < {span}.Length; i++)");
                 });
         }
     }
@@ -110,20 +139,26 @@ internal static class HelperEmitter
     private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationFunction activation)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, one = m.Literal("1"), math = m.MathClass;
-        string load = $"ref {t} r = ref MemoryMarshal.GetReference(z);";
+        string t = plan.T, one = m.Literal("1"), math = Vocabulary.MathOf(plan);
+        string[] parameters = { $"{Vocabulary.SpanOf(t)} z" };
         string lanes = LanesInProse(plan);
+        void Reference() => w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
+        void Constant(SimdWidth width, string name, string value) => w.Assign($"{Vocabulary.VectorOf(width, t)} {name}", value);
+        void Load(SimdWidth width) => w.Assign($"{Vocabulary.VectorOf(width, t)} x", $"{Vocabulary.Vector(width)}.LoadUnsafe(ref r, {I})");
+        void Store(SimdWidth width, string value) => w.Line($"{Vocabulary.Vector(width)}.StoreUnsafe({value}, ref r, {I});");
         switch (activation)
         {
             case ActivationFunction.Sigmoid:
                 EmitElementWise(w, plan,
                     $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
-                    $"Sigmoid(Span<{t}> z)", "z",
-                    setup: V => new[] { load },
-                    vector: V => new[]
+                    "private", "Sigmoid", parameters, "z",
+                    setup: _ => Reference(),
+                    vector: width =>
                     {
-                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
-                        $"({V}<{t}>.One / ({V}<{t}>.One + {V}.Exp(-x))).StoreUnsafe(ref r, (nuint)i);",
+                        string v = Vocabulary.VectorOf(width, t);
+                        Load(width);
+                        w.Assign($"{v} a", $"{v}.One / ({v}.One + {Vocabulary.Vector(width)}.Exp(-x))");
+                        Store(width, "a");
                     },
                     scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
                 break;
@@ -131,35 +166,58 @@ internal static class HelperEmitter
                 // The vector classes have no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
                 // exponent is never positive, so nothing overflows; near 0 its error is about one ulp of 1 (absolute).
                 EmitElementWise(w, plan,
-                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {lanes} at a time, then the rest one by one by the same formula.",
-                    $"Tanh(Span<{t}> z)", "z",
-                    setup: V => new[] { load, $"{V}<{t}> minusTwo = {V}.Create({m.Literal("-2")});" },
-                    vector: V => new[]
+                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {lanes} at a time, "
+                    + "then the rest one by one by the same formula.",
+                    "private", "Tanh", parameters, "z",
+                    setup: width =>
                     {
-                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
-                        $"{V}<{t}> e = {V}.Exp({V}.Abs(x) * minusTwo);",
-                        $"{V}<{t}> magnitude = ({V}<{t}>.One - e) / ({V}<{t}>.One + e);   // tanh |z|",
-                        $"{V}.ConditionalSelect({V}.LessThan(x, {V}<{t}>.Zero), -magnitude, magnitude).StoreUnsafe(ref r, (nuint)i);",
+                        Reference();
+                        Constant(width, "minusTwo", $"{Vocabulary.Vector(width)}.Create({m.Literal("-2")})");
                     },
-                    scalar: $"{{ {t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i])); {t} magnitude = ({one} - e) / ({one} + e); z[i] = z[i] < 0 ? -magnitude : magnitude; }}");
+                    vector: width =>
+                    {
+                        string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
+                        Load(width);
+                        w.Assign($"{v} e", $"{vector}.Exp({vector}.Abs(x) * minusTwo)");
+                        w.Line("// tanh |z| = (1 − e^(−2|z|)) / (1 + e^(−2|z|)), then the sign of z.");
+                        w.Assign($"{v} magnitude", $"({v}.One - e) / ({v}.One + e)");
+                        w.Assign($"{v} negative", $"{vector}.LessThan(x, {v}.Zero)");
+                        w.Assign($"{v} a", $"{vector}.ConditionalSelect(negative, -magnitude, magnitude)");
+                        Store(width, "a");
+                    },
+                    $"{t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i]));",
+                    $"{t} magnitude = ({one} - e) / ({one} + e);",
+                    "z[i] = z[i] < 0 ? -magnitude : magnitude;");
                 break;
             case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
                     $"a = ReLU(z) = max(0, z) in place, {lanes} at a time, then the rest one by one.",
-                    $"ReLU(Span<{t}> z)", "z",
-                    setup: V => new[] { load },
-                    vector: V => new[] { $"{V}.Max({V}.LoadUnsafe(ref r, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref r, (nuint)i);" },
+                    "private", "ReLU", parameters, "z",
+                    setup: _ => Reference(),
+                    vector: width =>
+                    {
+                        Load(width);
+                        Store(width, $"{Vocabulary.Vector(width)}.Max(x, {Vocabulary.VectorOf(width, t)}.Zero)");
+                    },
                     scalar: $"z[i] = {math}.Max(z[i], 0);");
                 break;
             case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
                     $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {lanes} at a time, then the rest one by one.",
-                    $"LeakyReLU(Span<{t}> z)", "z",
-                    setup: V => new[] { load, $"{V}<{t}> slope = {V}.Create(LeakyReLUSlope);" },
-                    vector: V => new[]
+                    "private", "LeakyReLU", parameters, "z",
+                    setup: width =>
                     {
-                        $"{V}<{t}> x = {V}.LoadUnsafe(ref r, (nuint)i);",
-                        $"{V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), x, x * slope).StoreUnsafe(ref r, (nuint)i);",
+                        Reference();
+                        Constant(width, "slope", $"{Vocabulary.Vector(width)}.Create(LeakyReLUSlope)");
+                    },
+                    vector: width =>
+                    {
+                        string vector = Vocabulary.Vector(width);
+                        Load(width);
+                        string v = Vocabulary.VectorOf(width, t);
+                        w.Assign($"{v} positive", $"{vector}.GreaterThan(x, {v}.Zero)");
+                        w.Assign($"{v} a", $"{vector}.ConditionalSelect(positive, x, x * slope)");
+                        Store(width, "a");
                     },
                     scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
                 break;
@@ -170,77 +228,90 @@ internal static class HelperEmitter
     }
 
     /// <summary>
-    /// Softmax over one sample's output vector: max, e^(z − max), sum, divide. Vectorised over the whole
-    /// vectors when the output layer is at least one vector wide, with a scalar tail; scalar loops otherwise.
+    /// Softmax over one sample's output vector (every size a constant: it is only ever the output layer): max,
+    /// e^(z − max), sum, divide. Vectorised over the whole vectors when the output layer is at least one vector wide,
+    /// with a scalar tail; scalar loops otherwise.
     /// </summary>
     private static void EmitSoftmax(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, math = m.MathClass;
+        string t = plan.T, math = Vocabulary.MathOf(plan);
+        int n = plan.Output.OutputSize;
+        Bound size = Bound.Size(n, plan.Output.Out);
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// a = softmax(z) in place over one sample's outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
+        w.Line($"/// a = softmax(z) in place over one sample's {plan.Output.Out} outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
         w.Line("/// e^(z_j) / Σ_k e^(z_k) in exact arithmetic. With the max subtracted every exponent is ≤ 0, so no e^z overflows");
         w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1.");
         w.Line("/// </summary>");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static void Softmax(Span<{t}> z)"))
+        using (w.Method("private static void Softmax", $"{Vocabulary.SpanOf(t)} z"))
         {
+            void Exponentials(Bound from)
+            {
+                w.For("i", from, size, 1, "output", i =>
+                {
+                    w.Line($"z[{i}] = {math}.Exp(z[{i}] - max);");
+                    w.Line($"sum += z[{i}];");
+                });
+            }
+
             void Scalar()
             {
                 w.Line($"{t} max = z[0];");
-                w.Line($"for (int i = 1; i < z.Length; i++) max = {math}.Max(max, z[i]);");
+                w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {math}.Max(max, z[{i}]);");
                 w.Line($"{t} sum = 0;");
-                using (w.Block("for (int i = 0; i < z.Length; i++)"))
-                {
-                    w.Line($"z[i] = {math}.Exp(z[i] - max);");
-                    w.Line("sum += z[i];");
-                }
-                w.Line("for (int i = 0; i < z.Length; i++) z[i] /= sum;");
+                Exponentials(Bound.Zero);
+                w.ForLine("i", Bound.Zero, size, 1, i => $"z[{i}] /= sum;");
             }
             int narrowest = NetworkPlan.Widths.Min(width => plan.LanesOf(width));
-            if (plan.Output.OutputSize < narrowest)
+            if (n < narrowest)
             {
-                w.Line($"// Narrower than one vector ({plan.Output.OutputSize} < {narrowest} lanes): scalar loops on every kernel path.");
+                w.Line($"// Narrower than one vector ({n} < {narrowest} lanes): scalar loops on every kernel path.");
                 Scalar();
                 return;
             }
             Vocabulary.SimdOrScalar(w, Scalar, width =>
             {
-                string vector = width.Name, v = $"{vector}<{t}>";
+                string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                 int lanes = plan.LanesOf(width);
-                if (plan.Output.OutputSize < lanes)
+                if (n < lanes)
                 {
-                    w.Line($"// Narrower than one {vector} ({plan.Output.OutputSize} < {lanes} lanes): the scalar loops.");
+                    w.Line($"// Narrower than one {width.Name} ({n} < {lanes} lanes): the scalar loops.");
                     Scalar();
                     return;
                 }
-                w.Line($"ref {t} r = ref MemoryMarshal.GetReference(z);");
-                w.Line($"int whole = z.Length - z.Length % {lanes};   // the elements in whole vectors; the rest are the scalar tail");
-                w.Line("// max z: lane by lane over the whole vectors, then across the lanes and the tail.");
+                Bound whole = Bound.WholeSteps(n, plan.Output.Out, lanes);
+                w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
+                w.Line(whole.Value == n
+                    ? "// max z: lane by lane over the whole vectors, then across the lanes."
+                    : "// max z: lane by lane over the whole vectors, then across the lanes and the scalar tail.");
                 w.Line($"{v} lanesMax = {vector}.LoadUnsafe(ref r);");
-                w.Line($"for (int i = {lanes}; i < whole; i += {lanes}) lanesMax = {vector}.Max(lanesMax, {vector}.LoadUnsafe(ref r, (nuint)i));");
-                w.Line($"{t} max = lanesMax.GetElement(0);");
-                w.Line($"for (int k = 1; k < {lanes}; k++) max = {math}.Max(max, lanesMax.GetElement(k));");
-                w.Line($"for (int i = whole; i < z.Length; i++) max = {math}.Max(max, z[i]);");
+                string Load(LoopIndex i) => i.Offset() == "0" ? $"{vector}.LoadUnsafe(ref r)" : $"{vector}.LoadUnsafe(ref r, {i.Offset()})";
+                string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
+                w.ForLine("i", Bound.Number(lanes), whole, lanes, i => $"lanesMax = {vector}.Max(lanesMax, {Load(i)});");
+                w.Line($"{t} max = {vector}.GetElement(lanesMax, 0);");
+                w.ForLine("k", Bound.Number(1), Bound.Size(lanes, $"{v}.Count"), 1, k => $"max = {math}.Max(max, {vector}.GetElement(lanesMax, {k}));");
+                w.ForLine("i", whole, size, 1, i => $"max = {math}.Max(max, z[{i}]);");
                 w.Line("// e^(z − max) in place, and their sum.");
-                w.Line($"{v} shift = {vector}.Create(max), sums = {v}.Zero;");
-                using (w.Block($"for (int i = 0; i < whole; i += {lanes})"))
+                w.Assign($"{v} shift", $"{vector}.Create(max)");
+                w.Line($"{v} sums = default;");
+                w.For("i", Bound.Zero, whole, lanes, "vector", i =>
                 {
-                    w.Line($"{v} e = {vector}.Exp({vector}.LoadUnsafe(ref r, (nuint)i) - shift);");
-                    w.Line("e.StoreUnsafe(ref r, (nuint)i);");
+                    w.Assign($"{v} e", $"{vector}.Exp({Load(i)} - shift)");
+                    w.Line(Store("e", i));
                     w.Line("sums += e;");
-                }
+                });
                 w.Line($"{t} sum = {vector}.Sum(sums);");
-                using (w.Block("for (int i = whole; i < z.Length; i++)"))
-                {
-                    w.Line($"z[i] = {math}.Exp(z[i] - max);");
-                    w.Line("sum += z[i];");
-                }
+                Exponentials(whole);
                 w.Line("// Divide by the sum.");
                 w.Line($"{v} total = {vector}.Create(sum);");
-                w.Line($"for (int i = 0; i < whole; i += {lanes}) ({vector}.LoadUnsafe(ref r, (nuint)i) / total).StoreUnsafe(ref r, (nuint)i);");
-                w.Line("for (int i = whole; i < z.Length; i++) z[i] /= sum;");
+                w.For("i", Bound.Zero, whole, lanes, "vector", i =>
+                {
+                    w.Line($"{v} quotient = {Load(i)} / total;");
+                    w.Line(Store("quotient", i));
+                });
+                w.ForLine("i", whole, size, 1, i => $"z[{i}] /= sum;");
             });
         }
     }
@@ -254,42 +325,53 @@ internal static class HelperEmitter
     {
         NetworkModel m = plan.Model;
         string t = plan.T, one = m.Literal("1");
-        string signature = $"{Vocabulary.DerivativeKernel(activation)}(ReadOnlySpan<{t}> a, Span<{t}> delta)";
-        string[] references =
+        string name = Vocabulary.DerivativeKernel(activation);
+        string[] parameters = { $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.SpanOf(t)} delta" };
+
+        // Each path: references to a and δ (and the slope of leaky ReLU); per vector, x = a and d = δ loaded, the new δ stored.
+        Action<SimdWidth> Setup(bool slope = false) => width =>
         {
-            $"ref {t} ra = ref MemoryMarshal.GetReference(a.Slice(0, delta.Length));",
-            $"ref {t} rd = ref MemoryMarshal.GetReference(delta);",
+            w.Line($"ref {t} ra = ref {Vocabulary.Reference("a.Slice(0, delta.Length)")};");
+            w.Line($"ref {t} rd = ref {Vocabulary.Reference("delta")};");
+            if (slope) w.Line($"{Vocabulary.VectorOf(width, t)} slope = {Vocabulary.Vector(width)}.Create(LeakyReLUSlope);");
         };
-        Func<string, string[]> setup = V => references;
-        string X(string V) => $"{V}<{t}> x = {V}.LoadUnsafe(ref ra, (nuint)i);";
+        Action<SimdWidth> Vector(Func<string, string, string> product, bool positive = false) => width =>
+        {
+            string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
+            w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref ra, {I})");
+            w.Assign($"{v} d", $"{vector}.LoadUnsafe(ref rd, {I})");
+            if (positive) w.Assign($"{v} positive", $"{vector}.GreaterThan(x, {v}.Zero)");   // where a > 0, exactly where z > 0
+            w.Assign($"{v} product", product(vector, v));
+            w.Line($"{vector}.StoreUnsafe(product, ref rd, {I});");
+        };
         switch (activation)
         {
             case ActivationFunction.Sigmoid:
-                EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", signature, "delta",
-                    setup: setup,
-                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * x * ({V}<{t}>.One - x)).StoreUnsafe(ref rd, (nuint)i);" },
+                EmitElementWise(w, plan, "δ ← δ ⊙ σ'(z), where σ'(z) = a ⊙ (1 − a) for the activations a = σ(z).", "private", name, parameters, "delta",
+                    setup: Setup(),
+                    vector: Vector((_, v) => $"d * x * ({v}.One - x)"),
                     scalar: $"delta[i] *= a[i] * ({one} - a[i]);");
                 break;
             case ActivationFunction.Tanh:
-                EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", signature, "delta",
-                    setup: setup,
-                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * ({V}<{t}>.One - x * x)).StoreUnsafe(ref rd, (nuint)i);" },
+                EmitElementWise(w, plan, "δ ← δ ⊙ tanh'(z), where tanh'(z) = 1 − a² for the activations a = tanh(z).", "private", name, parameters, "delta",
+                    setup: Setup(),
+                    vector: Vector((_, v) => $"d * ({v}.One - x * x)"),
                     scalar: $"delta[i] *= {one} - a[i] * a[i];");
                 break;
             case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ ReLU'(z), where ReLU'(z) = 1 where a = ReLU(z) &gt; 0, else 0. At z = 0 exactly (a = 0) the derivative is taken as 0, as PyTorch does.",
-                    signature, "delta",
-                    setup: setup,
-                    vector: V => new[] { X(V), $"{V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), {V}.LoadUnsafe(ref rd, (nuint)i), {V}<{t}>.Zero).StoreUnsafe(ref rd, (nuint)i);" },
+                    "private", name, parameters, "delta",
+                    setup: Setup(),
+                    vector: Vector((vector, v) => $"{vector}.ConditionalSelect(positive, d, {v}.Zero)", positive: true),
                     scalar: "delta[i] = a[i] > 0 ? delta[i] : 0;");
                 break;
             case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
                     "δ ← δ ⊙ LeakyReLU'(z), where LeakyReLU'(z) = 1 where a = LeakyReLU(z) &gt; 0 (exactly where z &gt; 0), else LeakyReLUSlope (at z = 0 too).",
-                    signature, "delta",
-                    setup: V => new[] { references[0], references[1], $"{V}<{t}> slope = {V}.Create(LeakyReLUSlope);" },
-                    vector: V => new[] { X(V), $"({V}.LoadUnsafe(ref rd, (nuint)i) * {V}.ConditionalSelect({V}.GreaterThan(x, {V}<{t}>.Zero), {V}<{t}>.One, slope)).StoreUnsafe(ref rd, (nuint)i);" },
+                    "private", name, parameters, "delta",
+                    setup: Setup(slope: true),
+                    vector: Vector((vector, v) => $"d * {vector}.ConditionalSelect(positive, {v}.One, slope)", positive: true),
                     scalar: $"delta[i] *= a[i] > 0 ? {one} : LeakyReLUSlope;");
                 break;
             default:
@@ -301,75 +383,72 @@ internal static class HelperEmitter
     private static void EmitOutputError(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T;
+        string t = plan.T, readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         string one = m.Literal("1");
-        string log = $"{m.MathClass}.Log";
-        string output = plan.Output.Out;
+        string log = $"{Vocabulary.MathOf(plan)}.Log";
+        Bound outputs = Bound.Size(plan.Output.OutputSize, plan.Output.Out);
         ActivationFunction activation = plan.Output.Activation;
         CostFunction cost = m.Cost;
+        void EachOutput(Action<LoopIndex> body) => w.For("i", Bound.Zero, outputs, 1, "output", body);
+
         w.Line();
-        w.Line($"/// <summary>C = {Vocabulary.CostFormula(cost, "a")}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y.</summary>");
+        w.Summary($"C = {Vocabulary.CostFormula(cost, "a")}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static {t} SampleCost(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y)"))
+        using (w.Method($"private static {t} SampleCost", $"{readOnlySpan} a", $"{readOnlySpan} y"))
         {
             w.Line($"{t} cost = 0;");
-            using (w.Block($"for (int i = 0; i < {output}; i++)"))
+            EachOutput(i =>
             {
                 switch (cost)
                 {
                     case CostFunction.Quadratic:
-                        w.Line($"{t} difference = a[i] - y[i];");
+                        w.Line($"{t} difference = a[{i}] - y[{i}];");
                         w.Line("cost += difference * difference;");
                         break;
                     case CostFunction.CrossEntropy:
                         w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
-                        w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
-                        w.Line($"if (y[i] != {one}) cost -= ({one} - y[i]) * {log}({one} - a[i]);");
+                        w.Line($"if (y[{i}] != 0) cost -= y[{i}] * {log}(a[{i}]);");
+                        w.Line($"if (y[{i}] != {one}) cost -= ({one} - y[{i}]) * {log}({one} - a[{i}]);");
                         break;
                     default:
                         w.Line("// Terms with y = 0 are skipped, so that an output that underflowed to a = 0 gives 0·ln 0 = 0, not NaN.");
-                        w.Line($"if (y[i] != 0) cost -= y[i] * {log}(a[i]);");
+                        w.Line($"if (y[{i}] != 0) cost -= y[{i}] * {log}(a[{i}]);");
                         break;
                 }
-            }
+            });
             w.Line(cost == CostFunction.Quadratic ? $"return {m.Literal("0.5")} * cost;" : "return cost;");
         }
 
         w.Line();
-        w.Line($"/// <summary>δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(activation, cost, "a")} for the {Vocabulary.ActivationName(activation)} output and the {Vocabulary.CostName(cost)} cost, from one sample's output activations a and targets y.</summary>");
+        w.Summary($"δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(activation, cost, "a")} for the {Vocabulary.ActivationName(activation)} output and the "
+            + $"{Vocabulary.CostName(cost)} cost, from one sample's output activations a and targets y.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static void OutputError(ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> y, Span<{t}> delta)"))
+        using (w.Method("private static void OutputError", $"{readOnlySpan} a", $"{readOnlySpan} y", $"{Vocabulary.SpanOf(t)} delta"))
         {
             switch (activation, cost)
             {
                 case (ActivationFunction.Sigmoid, CostFunction.Quadratic):
-                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
-                        w.Line($"delta[i] = (a[i] - y[i]) * a[i] * ({one} - a[i]);   // ∂C/∂a = a − y, times σ'(z) = a(1 − a)");
+                    w.Line("// ∂C/∂a = a − y, times σ'(z) = a(1 − a).");
+                    EachOutput(i => w.Line($"delta[{i}] = (a[{i}] - y[{i}]) * a[{i}] * ({one} - a[{i}]);"));
                     break;
                 case (ActivationFunction.Sigmoid, CostFunction.CrossEntropy):
-                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
-                    {
-                        w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
-                        w.Line("delta[i] = a[i] - y[i];");
-                    }
+                    w.Line("// ∂C/∂a = (a − y) / (a(1 − a)) cancels σ'(z) = a(1 − a): no learning slowdown when a saturates.");
+                    EachOutput(i => w.Line($"delta[{i}] = a[{i}] - y[{i}];"));
                     break;
                 case (ActivationFunction.Softmax, CostFunction.LogLikelihood):
-                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
-                    {
-                        w.Line("// ∂C/∂a_k = −y_k / a_k through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j) gives a_j·Σ_k y_k − y_j,");
-                        w.Line("// which is a_j − y_j for targets that sum to 1 (one-hot, or a distribution).");
-                        w.Line("delta[i] = a[i] - y[i];");
-                    }
+                    w.Line("// ∂C/∂a_k = −y_k / a_k through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j) gives a_j·Σ_k y_k − y_j,");
+                    w.Line("// which is a_j − y_j for targets that sum to 1 (one-hot, or a distribution).");
+                    EachOutput(i => w.Line($"delta[{i}] = a[{i}] - y[{i}];"));
                     break;
                 case (ActivationFunction.Softmax, CostFunction.Quadratic):
                     w.Line("// ∂C/∂a = d = a − y; through softmax's Jacobian ∂a_k/∂z_j = a_k(δ_jk − a_j): δ_j = a_j·(d_j − Σ_k d_k a_k).");
                     w.Line($"{t} dot = 0;");
-                    w.Line($"for (int k = 0; k < {output}; k++) dot += (a[k] - y[k]) * a[k];");
-                    w.Line($"for (int i = 0; i < {output}; i++) delta[i] = a[i] * ((a[i] - y[i]) - dot);");
+                    w.ForLine("k", Bound.Zero, outputs, 1, k => $"dot += (a[{k}] - y[{k}]) * a[{k}];");
+                    w.ForLine("i", Bound.Zero, outputs, 1, i => $"delta[{i}] = a[{i}] * ((a[{i}] - y[{i}]) - dot);");
                     break;
                 case (ActivationFunction.Identity, CostFunction.Quadratic):
-                    using (w.Block($"for (int i = 0; i < {output}; i++)"))
-                        w.Line("delta[i] = a[i] - y[i];   // ∂C/∂a = a − y, and the identity's derivative is 1");
+                    w.Line("// ∂C/∂a = a − y, and the identity's derivative is 1.");
+                    EachOutput(i => w.Line($"delta[{i}] = a[{i}] - y[{i}];"));
                     break;
                 default:
                     throw new InvalidOperationException($"no output error for a {activation} output with the {cost} cost (the parser refuses this combination)");
@@ -384,17 +463,19 @@ internal static class HelperEmitter
     /// </summary>
     private static void EmitInitialization(CodeWriter w, NetworkPlan plan)
     {
-        string t = plan.T;
+        string t = plan.T, span = Vocabulary.SpanOf(t), random = Vocabulary.Random, math = Vocabulary.Math;
         const string u1 = "double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite";
         const string u2 = "double u2 = random.NextDouble();";
-        const string z = "Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2)";
+        string z = $"{math}.Sqrt(-2.0 * {math}.Log(u1)) * {math}.Cos(2.0 * {math}.PI * u2)";
+        string seeded = $"{random} random = new {random}(seed);";
         w.Line();
         if (plan.StandardNormalEverywhere)
         {
-            w.Line("/// <summary>Fills p with draws from N(0, 1) (Box–Muller on a seeded <see cref=\"Random\"/>), as network.py initialises.</summary>");
-            using (w.Block($"public static void InitializeStandardNormal(Span<{t}> p, int seed)"))
+            w.Summary($"Fills p with draws from N(0, 1) (Box–Muller on a seeded <see cref=\"{random}\"/>), as network.py initialises.");
+            w.Line(Vocabulary.NotForSecurity);
+            using (w.Method("public static void InitializeStandardNormal", $"{span} p", "int seed"))
             {
-                w.Line("var random = new Random(seed);");
+                w.Line(seeded);
                 using (w.Block("for (int i = 0; i < p.Length; i++)"))
                 {
                     w.Line(u1);
@@ -405,15 +486,15 @@ internal static class HelperEmitter
             return;
         }
         w.Line("/// <summary>");
-        w.Line("/// Fills p with one N(0, 1) draw z per parameter, in layout order (Box–Muller on a seeded <see cref=\"Random\"/>, as");
-        w.Line("/// network.py draws), each scaled per layer (in double, then rounded once):");
+        w.Line($"/// Fills p with one N(0, 1) draw z per parameter, in layout order (Box–Muller on a seeded <see cref=\"{random}\"/>,");
+        w.Line("/// as network.py draws), each scaled per layer (in double, then rounded once):");
         w.Line("/// <code>");
         foreach (LayerPlan layer in plan.Layers) w.Line($"/// {InitLine(layer)}");
         w.Line("/// </code>");
         w.Line("/// </summary>");
-        using (w.Block($"public static void Initialize(Span<{t}> p, int seed)"))
+        using (w.Method("public static void Initialize", $"{span} p", "int seed"))
         {
-            w.Line("var random = new Random(seed);");
+            w.Line(seeded);
             foreach (LayerPlan layer in plan.Layers)
             {
                 string weights = $"DrawNormal(p.Slice({layer.W}, {layer.Out} * {layer.In}), random, {Scale(layer.WeightScale)});";
@@ -424,14 +505,16 @@ internal static class HelperEmitter
             }
         }
         w.Line();
-        w.Line("/// <summary>p_i = z_i · scale for fresh N(0, 1) draws z_i (Box–Muller), scale in double: scale 1 gives network.py's bits, scale 0 gives +0.</summary>");
-        using (w.Block($"private static void DrawNormal(Span<{t}> p, Random random, double scale)"))
+        w.Summary("p_i = z_i · scale for fresh N(0, 1) draws z_i (Box–Muller), scale in double: scale 1 gives network.py's bits, scale 0 gives +0.");
+        w.Line(Vocabulary.NotForSecurity);
+        using (w.Method("private static void DrawNormal", $"{span} p", $"{random} random", "double scale"))
         using (w.Block("for (int i = 0; i < p.Length; i++)"))
         {
             w.Line(u1);
             w.Line(u2);
             w.Line($"double z = {z};");
-            w.Line($"p[i] = scale == 0.0 ? 0 : ({t})(z * scale);   // a zero scale gives +0, not the −0 of a negative z times 0");
+            w.Line("// A zero scale gives +0, not the −0 of a negative z times 0.");
+            w.Line($"p[i] = scale == 0.0 ? 0 : ({t})(z * scale);");
         }
     }
 

@@ -14,11 +14,13 @@ internal static class KernelsEmitter
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        w.Line("/// <summary>");
-        w.Line($"/// The math of {plan.FullName} ({m.Topology}, {plan.T}), with every size a constant. Parameters p are laid out as");
-        w.Line($"/// {string.Join(", ", plan.Layers.Select(layer => $"{layer.W}, b{layer.Index}"))}; a gradient g has the same layout.");
-        w.Line("/// </summary>");
-        if (m.SkipLocalsInit) w.Line("[SkipLocalsInit] // the stack buffers are written before they are read");
+        w.Summary($"The math of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {plan.T}), with every size a constant. Parameters p are laid out as "
+            + $"{string.Join(", ", plan.Layers.Select(layer => $"{layer.W}, b{layer.Index}"))}; a gradient g has the same layout.");
+        if (m.SkipLocalsInit)
+        {
+            w.Line("// The stack buffers are written before they are read: they need not be zeroed first.");
+            w.Line(Vocabulary.SkipLocalsInit);
+        }
         using (w.Block($"file static class {plan.KernelsClass}"))
         {
             w.Line("// Layer sizes, input first.");
@@ -56,13 +58,13 @@ internal static class KernelsEmitter
 
     private static void EmitPredict(CodeWriter w, NetworkPlan plan)
     {
-        string t = plan.T;
+        string t = plan.T, span = Vocabulary.SpanOf(t), readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         w.Line();
-        w.Line($"/// <summary>Feedforward of one sample: {Equations(plan)}.</summary>");
+        w.Summary($"Feedforward of one sample: {Equations(plan)}.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"public static void Predict(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a0, Span<{t}> output)"))
+        using (w.Method("public static void Predict", $"{readOnlySpan} p", $"{readOnlySpan} a0", $"{span} output"))
         {
-            foreach (LayerPlan hidden in plan.Layers.Take(plan.L - 1)) w.Line($"Span<{t}> a{hidden.Index} = stackalloc {t}[{hidden.Out}];");
+            foreach (LayerPlan hidden in plan.Layers.Take(plan.L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[{hidden.Out}];");
             foreach (LayerPlan layer in plan.Layers)
             {
                 int l = layer.Index;
@@ -76,23 +78,21 @@ internal static class KernelsEmitter
 
     private static void EmitPredictBatch(CodeWriter w, NetworkPlan plan)
     {
-        string t = plan.T, output = plan.Output.Out;
+        string t = plan.T, output = plan.Output.Out, span = Vocabulary.SpanOf(t), readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         int L = plan.L, g = NetworkPlan.Group;
         w.Line();
-        w.Line("/// <summary>");
-        w.Line($"/// Feedforward of many samples, {g} at a time through the grouped kernels (each weight loaded once for all {g}),");
-        w.Line("/// the rest one by one. Every sample's outputs equal Predict's bit for bit.");
-        w.Line("/// </summary>");
+        w.Summary($"Feedforward of many samples, {g} at a time through the grouped kernels (each weight loaded once for all {g}), "
+            + "the rest one by one. Every sample's outputs equal Predict's bit for bit.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"public static void PredictBatch(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> outputs)"))
+        using (w.Method("public static void PredictBatch", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line("int count = inputs.Length / N0;");
-            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"Span<{t}> a{hidden.Index} = stackalloc {t}[Group * {hidden.Out}];");
+            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[Group * {hidden.Out}];");
             w.Line("int s = 0;");
             using (w.Block("for (; s + Group <= count; s += Group)"))
             {
-                w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(s * N0, Group * N0);");
-                w.Line($"Span<{t}> a{L} = outputs.Slice(s * {output}, Group * {output});");
+                w.Line($"{readOnlySpan} a0 = inputs.Slice(s * N0, Group * N0);");
+                w.Line($"{span} a{L} = outputs.Slice(s * {output}, Group * {output});");
                 foreach (LayerPlan layer in plan.Layers)
                 {
                     int l = layer.Index;
@@ -107,14 +107,17 @@ internal static class KernelsEmitter
 
     private static void EmitCost(CodeWriter w, NetworkPlan plan)
     {
-        string t = plan.T, output = plan.Output.Out;
+        string t = plan.T, output = plan.Output.Out, readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         w.Line();
-        w.Line($"/// <summary>C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s")}.</summary>");
+        w.Summary($"C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s")}.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"public static {t} Cost(ReadOnlySpan<{t}> outputs, ReadOnlySpan<{t}> targets)"))
+        using (w.Method($"public static {t} Cost", $"{readOnlySpan} outputs", $"{readOnlySpan} targets"))
         {
             w.Line($"{t} cost = 0;");
-            w.Line($"for (int s = 0; s < outputs.Length / {output}; s++) cost += SampleCost(outputs.Slice(s * {output}, {output}), targets.Slice(s * {output}, {output}));");
+            using (w.Block($"for (int s = 0; s < outputs.Length / {output}; s++)"))
+            {
+                w.Line($"cost += SampleCost(outputs.Slice(s * {output}, {output}), targets.Slice(s * {output}, {output}));");
+            }
             w.Line("return cost;");
         }
     }
@@ -122,7 +125,7 @@ internal static class KernelsEmitter
     private static void EmitBackpropagate(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, output = plan.Output.Out;
+        string t = plan.T, output = plan.Output.Out, span = Vocabulary.SpanOf(t), readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         int L = plan.L;
         w.Line();
         w.Line("/// <summary>");
@@ -143,29 +146,29 @@ internal static class KernelsEmitter
         w.Line("/// each gradient row updated once per chunk.");
         w.Line("/// </summary>");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"public static {t} Backpropagate(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, Span<{t}> g)"))
+        using (w.Method($"public static {t} Backpropagate", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{readOnlySpan} targets", $"{span} g"))
         {
             w.Line("int count = inputs.Length / N0;");
             foreach (LayerPlan layer in plan.Layers)
             {
                 int l = layer.Index;
-                w.Line($"Span<{t}> a{l} = stackalloc {t}[Chunk * {layer.Out}];   // activations of layer {l}, sample after sample");
-                w.Line($"Span<{t}> d{l} = stackalloc {t}[Chunk * {layer.Out}];   // errors δ{l} = ∂C/∂z{l}");
+                w.Line($"{span} a{l} = stackalloc {t}[Chunk * {layer.Out}];   // activations of layer {l}, sample after sample");
+                w.Line($"{span} d{l} = stackalloc {t}[Chunk * {layer.Out}];   // errors δ{l} = ∂C/∂z{l}");
             }
             w.Line($"{t} cost = 0;");
             using (w.Block("for (int first = 0; first < count; first += Chunk)"))
             {
-                w.Line("int n = Math.Min(Chunk, count - first);");
-                w.Line($"ReadOnlySpan<{t}> a0 = inputs.Slice(first * N0, n * N0);");
-                w.Line($"ReadOnlySpan<{t}> y = targets.Slice(first * {output}, n * {output});");
+                w.Line($"int n = {Vocabulary.Math}.Min(Chunk, count - first);");
+                w.Line($"{readOnlySpan} a0 = inputs.Slice(first * N0, n * N0);");
+                w.Line($"{readOnlySpan} y = targets.Slice(first * {output}, n * {output});");
                 w.Line("int s;");
                 EmitChunkForward(w, plan);
                 w.Line();
                 using (w.Block("for (s = 0; s < n; s++)"))
                 {
-                    foreach (LayerPlan layer in plan.Layers) w.Line($"Span<{t}> a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
+                    foreach (LayerPlan layer in plan.Layers) w.Line($"{span} a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
                     w.Line($"// Output error: δ{L} = {outputError}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
-                    w.Line($"ReadOnlySpan<{t}> ys = y.Slice(s * {output}, {output});");
+                    w.Line($"{readOnlySpan} ys = y.Slice(s * {output}, {output});");
                     w.Line($"cost += SampleCost(a{L}s, ys);");
                     w.Line($"OutputError(a{L}s, ys, d{L}.Slice(s * {output}, {output}));");
                     foreach (LayerPlan layer in plan.Layers.Skip(1).Reverse())
@@ -174,7 +177,7 @@ internal static class KernelsEmitter
                         w.Line();
                         ActivationFunction f = plan.Layers[l - 2].Activation;
                         w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}")}" + (f == ActivationFunction.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
-                        w.Line($"Span<{t}> d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
+                        w.Line($"{span} d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
                         w.Line($"Layer{l}Transposed(p, d{l}.Slice(s * {layer.Out}, {layer.Out}), d{l - 1}s);");
                         w.Line($"{Vocabulary.DerivativeKernel(f)}(a{l - 1}s, d{l - 1}s);");
                     }

@@ -6,7 +6,9 @@ namespace MlpGen.Generator.Emitting;
 /// Writes one network's file: the header, the user's partial class (<see cref="UserTypeEmitter"/>: sizes,
 /// parameter storage, Predict, Classify, Backpropagate, TrainMiniBatch), the file-local kernel class holding
 /// the math (<see cref="KernelsEmitter"/>), and baked-in parameters if any (<see cref="BakedWeightsEmitter"/>).
-/// What to write was decided before, once, in the <see cref="NetworkPlan"/>.
+/// What to write was decided before, once, in the <see cref="NetworkPlan"/>. Every framework type is named so that no
+/// type of the user's can stand in for it (<see cref="Vocabulary"/>): <c>Alias::Type</c> in the kernels, from
+/// <c>global::</c> in the user's class.
 /// </summary>
 internal static class NetworkEmitter
 {
@@ -19,10 +21,9 @@ internal static class NetworkEmitter
         w.Line();
         using (w.Block("namespace MlpGen.Generated"))
         {
-            w.Line("using System;");
-            w.Line("using System.Runtime.CompilerServices;");
-            w.Line("using System.Runtime.InteropServices;");
-            w.Line("using System.Runtime.Intrinsics;");
+            w.Line("// The framework's namespaces, used only as Alias::Type: that form looks at these aliases alone, so no type");
+            w.Line("// declared elsewhere (a MathF or a Vector256<T> in this namespace) can take the place of the framework's.");
+            foreach ((string alias, string ns) in Vocabulary.Aliases) w.Line($"using {alias} = {ns};");
             w.Line();
             KernelsEmitter.Emit(w, plan);
             if (model.Weights is not null) BakedWeightsEmitter.Emit(w, plan);

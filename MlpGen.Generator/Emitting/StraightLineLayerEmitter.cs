@@ -57,13 +57,13 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     /// Emits <c>name(parameters)</c>: one method when the work fits, else a method calling
     /// <c>{name}Part{i}</c> in order, each part a method of its own. <paramref name="body"/> writes one part's statements.
     /// </summary>
-    private static void EmitMethod(CodeWriter w, string summary, string name, string parameters, string arguments,
+    private static void EmitMethod(CodeWriter w, string summary, string name, string[] parameters, string arguments,
         List<List<Segment>> parts, Action<List<Segment>> body)
     {
         w.Line();
-        w.Line($"/// <summary>{summary}</summary>");
+        w.Summary(summary);
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static void {name}({parameters})"))
+        using (w.Method($"private static void {name}", parameters))
         {
             if (parts.Count == 1)
             {
@@ -77,9 +77,9 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         {
             List<Segment> part = parts[i];
             w.Line();
-            w.Line($"/// <summary>Part {i} of {name}: {Describe(part)}.</summary>");
+            w.Summary($"Part {i} of {name}: {Describe(part)}.");
             w.Line(Vocabulary.Hot);
-            using (w.Block($"private static void {name}Part{i}({parameters})"))
+            using (w.Method($"private static void {name}Part{i}", parameters))
             {
                 body(part);
             }
@@ -100,15 +100,17 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"z{l} = W{l}·a{l - 1} + b{l}, written out: z{l}[j] = b{l}[j] + Σ_k W{l}[j, k]·a{l - 1}[k] ({nOut}×{nIn} = {nOut * nIn} multiply-adds).",
-            $"Layer{l}", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> a, Span<{t}> z", "p, a, z", Parts(nOut, nIn), part =>
+            $"Layer{l}", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.SpanOf(t)} z" }, "p, a, z", Parts(nOut, nIn), part =>
             {
-                w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
-                w.Line($"ReadOnlySpan<{t}> b = p.Slice({layer.B}, {layer.Out});");
-                w.Line($"a = a.Slice(0, {layer.In}); z = z.Slice(0, {layer.Out});   // check the lengths once: with constant lengths the constant indices below need no checks");
+                w.Line($"{Vocabulary.ReadOnlySpanOf(t)} w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
+                w.Line($"{Vocabulary.ReadOnlySpanOf(t)} b = p.Slice({layer.B}, {layer.Out});");
+                w.Line("// Check the lengths once: with constant lengths the constant indices below need no checks.");
+                w.Line($"a = a.Slice(0, {layer.In});");
+                w.Line($"z = z.Slice(0, {layer.Out});");
                 foreach (Segment s in part)
                 {
                     string head = s.From == 0 ? $"z[{s.Row}] = b[{s.Row}]" : $"z[{s.Row}] = z[{s.Row}]";
-                    WriteSum(w, head, Enumerable.Range(s.From, s.Length).Select(k => $"w[{s.Row * nIn + k}] * a[{k}]"), leadingPlus: true);
+                    w.Sum(head, Enumerable.Range(s.From, s.Length).Select(k => $"w[{s.Row * nIn + k}] * a[{k}]").ToList(), TermsPerLine);
                 }
             });
         EmitForwardGroup(w, plan, layer);
@@ -120,9 +122,9 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         string t = plan.T;
         int l = layer.Index;
         w.Line();
-        w.Line($"/// <summary>Layer{l} for {NetworkPlan.Group} samples, one after another.</summary>");
+        w.Summary($"Layer{l} for {NetworkPlan.Group} samples, one after another.");
         w.Line(Vocabulary.Hot);
-        using (w.Block($"private static void Layer{l}Group(ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> inputs, Span<{t}> z)"))
+        using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z"))
         {
             w.Line($"for (int s = 0; s < Group; s++) Layer{l}(p, inputs.Slice(s * {layer.In}, {layer.In}), z.Slice(s * {layer.Out}, {layer.Out}));");
         }
@@ -134,16 +136,18 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).",
-            $"Layer{l}Transposed", $"ReadOnlySpan<{t}> p, ReadOnlySpan<{t}> delta, Span<{t}> result", "p, delta, result", Parts(nIn, nOut), part =>
+            $"Layer{l}Transposed", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} delta", $"{Vocabulary.SpanOf(t)} result" },
+            "p, delta, result", Parts(nIn, nOut), part =>
             {
-                w.Line($"ReadOnlySpan<{t}> w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
-                w.Line($"delta = delta.Slice(0, {layer.Out}); result = result.Slice(0, {layer.In});   // check the lengths once: with constant lengths the constant indices below need no checks");
+                w.Line($"{Vocabulary.ReadOnlySpanOf(t)} w = p.Slice({layer.W}, {layer.Out} * {layer.In});");
+                w.Line("// Check the lengths once: with constant lengths the constant indices below need no checks.");
+                w.Line($"delta = delta.Slice(0, {layer.Out});");
+                w.Line($"result = result.Slice(0, {layer.In});");
                 foreach (Segment s in part)
                 {
                     // Here a segment's row is the output column k, its terms run over the rows j of W.
                     IEnumerable<string> terms = Enumerable.Range(s.From, s.Length).Select(j => $"w[{j * nIn + s.Row}] * delta[{j}]");
-                    if (s.From == 0) WriteSum(w, $"result[{s.Row}] =", terms, leadingPlus: false);
-                    else WriteSum(w, $"result[{s.Row}] = result[{s.Row}]", terms, leadingPlus: true);
+                    w.Sum(s.From == 0 ? $"result[{s.Row}] =" : $"result[{s.Row}] = result[{s.Row}]", terms.ToList(), TermsPerLine);
                 }
             });
     }
@@ -154,13 +158,14 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
         EmitMethod(w,
             $"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples, written out per sample.",
-            $"Layer{l}Gradient", $"ReadOnlySpan<{t}> a, ReadOnlySpan<{t}> delta, int count, Span<{t}> g", "a, delta, count, g", Parts(nOut, nIn), part =>
+            $"Layer{l}Gradient", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.ReadOnlySpanOf(t)} delta", "int count", $"{Vocabulary.SpanOf(t)} g" },
+            "a, delta, count, g", Parts(nOut, nIn), part =>
             {
-                w.Line($"Span<{t}> gw = g.Slice({layer.W}, {layer.Out} * {layer.In});");
-                w.Line($"Span<{t}> gb = g.Slice({layer.B}, {layer.Out});");
+                w.Line($"{Vocabulary.SpanOf(t)} gw = g.Slice({layer.W}, {layer.Out} * {layer.In});");
+                w.Line($"{Vocabulary.SpanOf(t)} gb = g.Slice({layer.B}, {layer.Out});");
                 using var samples = w.Block("for (int s = 0; s < count; s++)");
-                w.Line($"ReadOnlySpan<{t}> x = a.Slice(s * {layer.In}, {layer.In});");
-                w.Line($"ReadOnlySpan<{t}> e = delta.Slice(s * {layer.Out}, {layer.Out});");
+                w.Line($"{Vocabulary.ReadOnlySpanOf(t)} x = a.Slice(s * {layer.In}, {layer.In});");
+                w.Line($"{Vocabulary.ReadOnlySpanOf(t)} e = delta.Slice(s * {layer.Out}, {layer.Out});");
                 foreach (Segment s in part)
                 {
                     int j = s.Row;
@@ -175,20 +180,5 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
                     }
                 }
             });
-    }
-
-    /// <summary>Writes <c>head + t0 + t1 ...;</c>, <see cref="TermsPerLine"/> terms a line.</summary>
-    private static void WriteSum(CodeWriter w, string head, IEnumerable<string> terms, bool leadingPlus)
-    {
-        List<string> list = terms.ToList();
-        for (int i = 0; i < list.Count; i += TermsPerLine)
-        {
-            string chunk = string.Join(" + ", list.Skip(i).Take(TermsPerLine));
-            bool last = i + TermsPerLine >= list.Count;
-            string line = i == 0
-                ? $"{head}{(leadingPlus ? " + " : " ")}{chunk}"
-                : $"    + {chunk}";
-            w.Line(last ? line + ";" : line);
-        }
     }
 }

@@ -20,7 +20,7 @@ internal static class UserTypeEmitter
         foreach (ContainingTypeModel outer in m.ContainingTypes) scopes.Push(w.Block($"partial {outer.Keyword} {outer.Name}"));
 
         EmitDocumentation(w, plan);
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"MlpGen.Generator\", \"{Vocabulary.Version}\")]");
+        w.Line(Vocabulary.GeneratedCode);
         string iface = m.ImplementsRuntimeInterface ? $" : global::MlpGen.INetwork<{plan.T}>" : "";
         using (w.Block($"partial {m.Keyword} {m.TypeName}{iface}"))
         {
@@ -36,21 +36,14 @@ internal static class UserTypeEmitter
     {
         NetworkModel m = plan.Model;
         int L = plan.L;
-        w.Line("/// <summary>");
         string neurons = plan.AllSigmoid ? "of sigmoid neurons" : $"({Neurons(plan)})";
-        w.Line($"/// A fully connected feedforward network {m.Topology} {neurons} computing in <see cref=\"{plan.T}\"/>:");
-        w.Line($"/// {Vocabulary.Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the {Vocabulary.CostName(m.Cost)} cost.");
-        w.Line("/// </summary>");
+        w.Summary($"A fully connected feedforward network {m.Topology} {neurons} computing in <see cref=\"{plan.T}\"/>: "
+            + $"{Vocabulary.Num(m.ParameterCount)} parameters (weights and biases), trained by backpropagation on the {Vocabulary.CostName(m.Cost)} cost.");
         w.Line("/// <remarks>");
-        if (plan.AllSigmoid)
-        {
-            w.Line("/// <para>Layer 0 is the input a0. For each layer l = 1..L (σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)):</para>");
-        }
-        else
-        {
-            string definitions = string.Join("; ", plan.Layers.Select(layer => layer.Activation).Distinct().OrderBy(a => a).Select(Vocabulary.Definition));
-            w.Line($"/// <para>Layer 0 is the input a0. For each layer l = 1..L ({Vocabulary.Xml(definitions)}):</para>");
-        }
+        string definitions = plan.AllSigmoid
+            ? "σ is the logistic sigmoid, σ(z) = 1 / (1 + e^−z)"
+            : string.Join("; ", plan.Layers.Select(layer => layer.Activation).Distinct().OrderBy(a => a).Select(Vocabulary.Definition));
+        w.Comment("/// ", $"<para>Layer 0 is the input a0. For each layer l = 1..L ({Vocabulary.Xml(definitions)}):</para>");
         w.Line("/// <code>");
         foreach (LayerPlan layer in plan.Layers)
         {
@@ -59,11 +52,12 @@ internal static class UserTypeEmitter
         }
         w.Line($"/// C  = {Vocabulary.CostFormula(m.Cost, $"a{L}")}");
         w.Line("/// </code>");
-        w.Line($"/// <para>Parameter layout (see <see cref=\"Parameters\"/>): {string.Join(", ", plan.Layers.Select(layer => $"W{layer.Index} (row-major [out, in]), b{layer.Index}"))}.</para>");
+        w.Comment("/// ", $"<para>Parameter layout (see <see cref=\"Parameters\"/>): "
+            + $"{string.Join(", ", plan.Layers.Select(layer => $"W{layer.Index} (row-major [out, in]), b{layer.Index}"))}.</para>");
         if (m.Weights is { } baked)
         {
-            w.Line($"/// <para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): <c>new {m.TypeName}()</c> starts from");
-            w.Line("/// them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
+            w.Comment("/// ", $"<para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): "
+                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
         }
         w.Line("/// </remarks>");
     }
@@ -102,36 +96,31 @@ internal static class UserTypeEmitter
         }
         w.Line();
         w.Line("/// <summary>The layer sizes, input first.</summary>");
-        w.Line($"public static global::System.ReadOnlySpan<int> LayerSizes => new int[] {{ {string.Join(", ", m.LayerSizes)} }};");
+        w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpan)}<int> LayerSizes => new int[] {{ {string.Join(", ", m.LayerSizes)} }};");
         w.Line();
     }
 
     private static void EmitStorageAndConstructors(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, kernels = $"global::MlpGen.Generated.{plan.KernelsClass}";
+        string t = plan.T, kernels = Kernels(plan);
         w.Line("// The parameters live in one pinned array; _start makes the first weight 64-byte aligned for vector loads.");
-        w.Line($"private readonly {t}[] _storage;");
-        w.Line("private readonly int _start;");
+        w.Line("// Not readonly: a replica (Replicate) is a member-wise copy that then gets storage of its own.");
+        w.Line($"private {t}[] _storage;");
+        w.Line("private int _start;");
         w.Line();
         w.Line("// Gradient scratch of TrainMiniBatch, allocated on first use and reused.");
         w.Line($"private {t}[]? _gradient;");
         w.Line();
 
-        void AllocateStorage()
-        {
-            w.Line($"_storage = global::System.GC.AllocateUninitializedArray<{t}>(ParameterCount + 64 / sizeof({t}), pinned: true);");
-            w.Line($"_start = {kernels}.AlignedStart(_storage);");
-        }
-
         bool standard = plan.StandardNormalEverywhere;
         if (standard)
         {
-            w.Line("/// <summary>Creates a network whose weights and biases are drawn from the standard normal distribution N(0, 1).</summary>");
+            w.Summary("Creates a network whose weights and biases are drawn from the standard normal distribution N(0, 1).");
         }
         else
         {
-            w.Line("/// <summary>Creates a network whose weights are seeded normal draws scaled for each layer's activation, and whose biases are set as the remarks say.</summary>");
+            w.Summary("Creates a network whose weights are seeded normal draws scaled for each layer's activation, and whose biases are set as the remarks say.");
         }
         w.Line("/// <param name=\"seed\">Seed of the random draw: the same seed gives the same parameters.</param>");
         if (!standard)
@@ -147,86 +136,107 @@ internal static class UserTypeEmitter
         }
         using (w.Block($"public {m.TypeName}(int seed)"))
         {
-            AllocateStorage();
+            AllocateStorage(w, plan, "");
             w.Line(standard ? $"{kernels}.InitializeStandardNormal(Parameters, seed);" : $"{kernels}.Initialize(Parameters, seed);");
         }
         w.Line();
         if (m.Weights is { } weights)
         {
             string file = Vocabulary.Xml(weights.FileName);
-            w.Line($"/// <summary>Creates a network holding the trained parameters baked in from <c>{file}</c>, ready to predict.</summary>");
+            w.Summary($"Creates a network holding the trained parameters baked in from <c>{file}</c>, ready to predict.");
             using (w.Block($"public {m.TypeName}()"))
             {
-                AllocateStorage();
+                AllocateStorage(w, plan, "");
                 w.Line("BakedParameters.CopyTo(Parameters);");
             }
             w.Line();
-            w.Line($"/// <summary>The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.</summary>");
+            w.Summary($"The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.");
             w.Line("/// <remarks>The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing.</remarks>");
-            w.Line($"public static global::System.ReadOnlySpan<{t}> BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
+            w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
             w.Line();
         }
         else
         {
-            w.Line(standard
-                ? "/// <summary>Creates a network with N(0, 1) parameters from a random seed.</summary>"
-                : "/// <summary>Creates a network initialised as the seeded constructor does, from a random seed.</summary>");
-            w.Line($"public {m.TypeName}() : this(global::System.Random.Shared.Next())");
+            w.Summary(standard
+                ? "Creates a network with N(0, 1) parameters from a random seed."
+                : "Creates a network initialised as the seeded constructor does, from a random seed.");
+            w.Line(Vocabulary.Global(Vocabulary.NotForSecurity));
+            w.Line($"public {m.TypeName}() : this({Vocabulary.Global(Vocabulary.Random)}.Shared.Next())");
             using (w.Block(""))
             {
             }
             w.Line();
         }
-        w.Line($"/// <summary>All {Vocabulary.Num(m.ParameterCount)} weights and biases, in the layout described on the class; writable, for loading and saving.</summary>");
-        w.Line($"public global::System.Span<{t}> Parameters => new(_storage, _start, ParameterCount);");
+        w.Summary($"All {Vocabulary.Num(m.ParameterCount)} weights and biases, in the layout described on the class; writable, for loading and saving.");
+        w.Line($"public {Vocabulary.Global(Vocabulary.SpanOf(t))} Parameters => new(_storage, _start, ParameterCount);");
         w.Line();
+    }
+
+    /// <summary>The kernel class, from global::.</summary>
+    private static string Kernels(NetworkPlan plan) => $"global::MlpGen.Generated.{plan.KernelsClass}";
+
+    /// <summary>Allocates the parameter storage of <c>this</c> (<paramref name="owner"/> empty) or of another instance (<c>copy.</c>).</summary>
+    private static void AllocateStorage(CodeWriter w, NetworkPlan plan, string owner)
+    {
+        string t = plan.T;
+        w.Line($"{owner}_storage = {Vocabulary.Global(Vocabulary.GC)}.AllocateUninitializedArray<{t}>(ParameterCount + 64 / sizeof({t}), pinned: true);");
+        w.Line($"{owner}_start = {Kernels(plan)}.AlignedStart({owner}_storage);");
     }
 
     private static void EmitMethods(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, kernels = $"global::MlpGen.Generated.{plan.KernelsClass}";
-        string span = $"global::System.Span<{t}>", readOnlySpan = $"global::System.ReadOnlySpan<{t}>";
+        string t = plan.T, kernels = Kernels(plan);
+        string span = Vocabulary.Global(Vocabulary.SpanOf(t)), readOnlySpan = Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t));
         int L = plan.L;
         string cost = Vocabulary.CostName(m.Cost);
+        string argumentException = $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">";
 
-        w.Line("/// <summary>Feedforward: computes the output activations for one input.</summary>");
+        w.Summary("Feedforward: computes the output activations for one input.");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
         w.Line($"/// <param name=\"output\">Receives the {m.OutputSize} output activations a{L}.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        using (w.Block($"public void Predict({readOnlySpan} input, {span} output)"))
+        w.Comment("/// ", $"{argumentException}A span has the wrong length.</exception>");
+        using (w.Method("public void Predict", $"{readOnlySpan} input", $"{span} output"))
         {
-            w.Line($"{kernels}.CheckLength(input.Length, InputSize, \"input\", nameof(input));");
-            w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\", nameof(output));");
+            w.Line($"{kernels}.CheckLength(input.Length, InputSize, \"input\");");
+            w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\");");
             w.Line($"{kernels}.Predict(Parameters, input, output);");
         }
         w.Line();
-        w.Line("/// <summary>Feedforward of many samples at once; faster per sample than <see cref=\"Predict\"/>, because each weight loaded serves several samples.</summary>");
+        w.Summary("Feedforward of many samples at once; faster per sample than <see cref=\"Predict\"/>, because each weight loaded serves several samples.");
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
-        using (w.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
+        w.Comment("/// ", $"{argumentException}The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
+        using (w.Method("public void PredictBatch", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line($"{kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
             w.Line($"{kernels}.PredictBatch(Parameters, inputs, outputs);");
         }
         w.Line();
-        w.Line("/// <summary>Returns the index of the largest output activation (the first one on ties): the predicted class.</summary>");
+        w.Summary("Returns the index of the largest output activation (the first one on ties): the predicted class.");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
-        using (w.Block($"public int Classify({readOnlySpan} input)"))
+        using (w.Method("public int Classify", $"{readOnlySpan} input"))
         {
             w.Line($"{span} output = stackalloc {t}[OutputSize];");
             w.Line("Predict(input, output);");
-            w.Line("int best = 0;");
-            w.Line("for (int i = 1; i < OutputSize; i++) if (output[i] > output[best]) best = i;");
-            w.Line("return best;");
+            if (m.OutputSize == 1)
+            {
+                w.Line("return 0;   // the one output is the only class");
+            }
+            else
+            {
+                w.Line("int best = 0;");
+                w.ForLine("i", Bound.Number(1), Bound.Size(m.OutputSize, "OutputSize"), 1, i => $"if (output[{i}] > output[best]) best = {i};");
+                w.Line("return best;");
+            }
         }
         w.Line();
-        w.Line($"/// <summary>The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: output activations a against desired outputs y.</summary>");
+        w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: "
+            + "output activations a against desired outputs y.");
         w.Line($"/// <param name=\"outputs\">The samples' output activations, as <see cref=\"PredictBatch\"/> writes them, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">The outputs do not hold whole samples, or the targets do not hold one per sample.</exception>");
-        using (w.Block($"public {t} Cost({readOnlySpan} outputs, {readOnlySpan} targets)"))
+        w.Comment("/// ", $"{argumentException}The outputs do not hold whole samples, or the targets do not hold one per sample.</exception>");
+        using (w.Method($"public {t} Cost", $"{readOnlySpan} outputs", $"{readOnlySpan} targets"))
         {
             w.Line($"{kernels}.CheckOutputs(outputs.Length, targets.Length);");
             w.Line($"return {kernels}.Cost(outputs, targets);");
@@ -239,10 +249,10 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each (one-hot for classification).</param>");
         w.Line("/// <param name=\"gradient\">Accumulates ∂C/∂w and ∂C/∂b for every parameter.</param>");
-        using (w.Block($"public {t} Backpropagate({readOnlySpan} inputs, {readOnlySpan} targets, {span} gradient)"))
+        using (w.Method($"public {t} Backpropagate", $"{readOnlySpan} inputs", $"{readOnlySpan} targets", $"{span} gradient"))
         {
             w.Line($"{kernels}.CheckBatch(inputs.Length, targets.Length);");
-            w.Line($"{kernels}.CheckLength(gradient.Length, ParameterCount, \"gradient\", nameof(gradient));");
+            w.Line($"{kernels}.CheckLength(gradient.Length, ParameterCount, \"gradient\");");
             w.Line($"return {kernels}.Backpropagate(Parameters, inputs, targets, gradient);");
         }
         w.Line();
@@ -253,8 +263,8 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The mini-batch's inputs, {Vocabulary.Values(m.InputSize)} each.</param>");
         w.Line($"/// <param name=\"targets\">The mini-batch's desired outputs, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Line("/// <param name=\"eta\">The learning rate η.</param>");
-        w.Line("/// <remarks>Not thread-safe: the step uses a gradient buffer of this instance. Predict and Classify are safe to call concurrently.</remarks>");
-        using (w.Block($"public void TrainMiniBatch({readOnlySpan} inputs, {readOnlySpan} targets, {t} eta)"))
+        w.Comment("/// ", "<remarks>Not thread-safe: the step uses a gradient buffer of this instance. Predict and Classify are safe to call concurrently.</remarks>");
+        using (w.Method("public void TrainMiniBatch", $"{readOnlySpan} inputs", $"{readOnlySpan} targets", $"{t} eta"))
         {
             w.Line($"int count = {kernels}.CheckBatch(inputs.Length, targets.Length);");
             w.Line("if (count == 0) return;");
@@ -269,8 +279,9 @@ internal static class UserTypeEmitter
     private static void EmitRuntimeInterface(CodeWriter w, NetworkPlan plan)
     {
         string i = $"global::MlpGen.INetwork<{plan.T}>";
+        const string activation = "global::MlpGen.ActivationFunction";
         w.Line();
-        w.Line($"global::System.ReadOnlySpan<int> {i}.LayerSizes => LayerSizes;");
+        w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpan)}<int> {i}.LayerSizes => LayerSizes;");
         w.Line();
         w.Line($"int {i}.InputSize => InputSize;");
         w.Line();
@@ -278,15 +289,27 @@ internal static class UserTypeEmitter
         w.Line();
         w.Line($"int {i}.ParameterCount => ParameterCount;");
         w.Line();
-        string activations = string.Join(", ", plan.Layers.Select(layer => $"global::MlpGen.ActivationFunction.{layer.Activation}"));
-        w.Line($"global::System.ReadOnlySpan<global::MlpGen.ActivationFunction> {i}.Activations => new global::MlpGen.ActivationFunction[] {{ {activations} }};");
+        w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpan)}<{activation}> {i}.Activations => new[]");
+        using (w.Block("", closing: "};"))
+        {
+            foreach (LayerPlan layer in plan.Layers) w.Line($"{activation}.{layer.Activation},");
+        }
         w.Line();
         w.Line($"global::MlpGen.CostFunction {i}.CostFunction => global::MlpGen.CostFunction.{plan.Model.Cost};");
         w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// A replica for another thread: a member-wise copy of this instance (<see cref=\"object.MemberwiseClone\"/>; no");
+        w.Line("/// constructor runs, so nothing is initialised only to be overwritten) that gets parameter storage of its own,");
+        w.Line("/// holding a copy of these parameters, and gradient scratch of its own on first use. Members you declare in this");
+        w.Line("/// class are copied as they are: a shallow copy, whose references point to the same objects as this instance's.");
+        w.Line("/// </summary>");
         w.Line($"{i} {i}.Replicate()");
         using (w.Block(""))
         {
-            w.Line($"var copy = new {plan.Model.TypeName}(0);");
+            string type = plan.Model.TypeName;
+            w.Line($"{type} copy = ({type})MemberwiseClone();");
+            AllocateStorage(w, plan, "copy.");
+            w.Line("copy._gradient = null;");
             w.Line("Parameters.CopyTo(copy.Parameters);");
             w.Line("return copy;");
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using MlpGen.Generator.Model;
 using MlpGen.Generator.Rules;
@@ -14,11 +15,101 @@ internal static class Vocabulary
     /// <summary>Generator version, written into <c>[GeneratedCode]</c>.</summary>
     public const string Version = "0.1.0";
 
+    // ---- The framework's names, qualified ----------------------------------------------------------------------
+    // Generated code never names a framework type through a using directive or a contextual keyword: a user's type of
+    // the same name (a MathF or a Vector256<T> declared in MlpGen.Generated, a type named var or nuint) would be found
+    // first and take its place. The kernels' namespace block declares an alias for each framework namespace they use
+    // (Aliases) and names every framework type as Alias::Type: the :: form looks only at aliases, never at types or
+    // namespaces, so nothing the user declares can stand in for it, and the kernels stay readable. The user's own
+    // class (in the user's namespace, or in none) names them from global:: instead (Global). These constants are the
+    // only place the names are spelled.
+
+    /// <summary>The aliases of the framework namespaces the kernels name, declared at the top of their namespace block.</summary>
+    public static IReadOnlyList<(string Alias, string Namespace)> Aliases { get; } = new[]
+    {
+        ("System", "global::System"),
+        ("CompilerServices", "global::System.Runtime.CompilerServices"),
+        ("InteropServices", "global::System.Runtime.InteropServices"),
+        ("Intrinsics", "global::System.Runtime.Intrinsics"),
+        ("CodeAnalysis", "global::System.Diagnostics.CodeAnalysis"),
+    };
+
+    public const string Span = "System::Span";
+    public const string ReadOnlySpan = "System::ReadOnlySpan";
+    public const string Math = "System::Math";
+    public const string MathF = "System::MathF";
+    public const string Random = "System::Random";
+    public const string ArgumentException = "System::ArgumentException";
+    public const string GC = "System::GC";
+    public const string Unsafe = "CompilerServices::Unsafe";
+    public const string MemoryMarshal = "InteropServices::MemoryMarshal";
+    public const string Marshal = "InteropServices::Marshal";
+
+    /// <summary>
+    /// A name of the kernels' vocabulary (<c>System::Span&lt;float&gt;</c>) as code outside their namespace block writes it,
+    /// from <c>global::</c> (<c>global::System.Span&lt;float&gt;</c>).
+    /// </summary>
+    public static string Global(string text)
+    {
+        foreach ((string alias, string ns) in Aliases) text = text.Replace(alias + "::", ns + ".");
+        return text;
+    }
+
     /// <summary>
     /// Put on every kernel: the JIT compiles it fully optimised at its first call, instead of running
     /// unoptimised code until tiering catches up (which made the first training epoch several times slower).
     /// </summary>
-    public const string Hot = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
+    public const string Hot = "[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary>
+    /// Put on the SIMD layer kernels instead of <see cref="Hot"/>: also never inlined. A layer whose loops would each run
+    /// once is written loop-free, and the JIT then inlined it into Predict, whose inlining budget no longer covered the
+    /// output's activation kernel: 4-8-3 with CodeShape = Simd predicted 8% slower. As a call of its own, whatever loops
+    /// it has, a layer leaves the caller's inlining as it was.
+    /// </summary>
+    public const string HotLayer =
+        "[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.AggressiveOptimization | CompilerServices::MethodImplOptions.NoInlining)]";
+
+    /// <summary>Put on the kernel class where unsafe code is allowed: stack buffers are not zeroed first.</summary>
+    public const string SkipLocalsInit = "[CompilerServices::SkipLocalsInit]";
+
+    /// <summary>
+    /// Put on the members that draw the initial parameters from <c>System.Random</c>: the security analyzer CA5394 looks
+    /// inside generated code on purpose (the auto-generated header does not exclude it), and these draws are no secret.
+    /// </summary>
+    public const string NotForSecurity =
+        "[CodeAnalysis::SuppressMessage(\"Security\", \"CA5394\", Justification = \"Seeded initial weights, not secrets.\")]";
+
+    /// <summary>The vector class of a width, for its static methods: <c>Intrinsics::Vector256</c>.</summary>
+    public static string Vector(SimdWidth width) => $"Intrinsics::{width.Name}";
+
+    /// <summary>The vector type of a width and an element type: <c>Intrinsics::Vector256&lt;float&gt;</c>.</summary>
+    public static string VectorOf(SimdWidth width, string element) => $"{Vector(width)}<{element}>";
+
+    /// <summary>The math class of the network's element type: <c>MathF</c> for float, <c>Math</c> for double.</summary>
+    public static string MathOf(NetworkPlan plan) => plan.Model.Element == ElementKind.Single ? MathF : Math;
+
+    /// <summary><c>System::Span&lt;float&gt;</c>.</summary>
+    public static string SpanOf(string element) => $"{Span}<{element}>";
+
+    /// <summary><c>System::ReadOnlySpan&lt;float&gt;</c>.</summary>
+    public static string ReadOnlySpanOf(string element) => $"{ReadOnlySpan}<{element}>";
+
+    /// <summary>
+    /// The element at <paramref name="offset"/> from a reference, as a reference: <c>Unsafe.Add(ref r, offset)</c>, or
+    /// just <c>r</c> at offset 0.
+    /// </summary>
+    public static string At(string reference, string offset) => offset == "0" ? reference : $"{Unsafe}.Add(ref {reference}, {offset})";
+
+    /// <summary>A reference to the first element of a span: <c>MemoryMarshal.GetReference(span)</c>.</summary>
+    public static string Reference(string span) => $"{MemoryMarshal}.GetReference({span})";
+
+    /// <summary>A sum of terms as short as it can be said: terms <c>0</c> left out, <c>0</c> when none is left.</summary>
+    public static string Sum(params string[] terms)
+    {
+        string[] kept = Array.FindAll(terms, term => term != "0");
+        return kept.Length == 0 ? "0" : string.Join(" + ", kept);
+    }
 
     /// <summary>
     /// Writes the switch every kernel makes between its paths, widest first:
@@ -33,12 +124,15 @@ internal static class Vocabulary
         for (int i = 0; i < NetworkPlan.Widths.Count; i++)
         {
             SimdWidth width = NetworkPlan.Widths[i];
-            string condition = $"{(i == 0 ? "if" : "else if")} ({width.Name}.IsHardwareAccelerated)";
+            string condition = $"{(i == 0 ? "if" : "else if")} ({Vector(width)}.IsHardwareAccelerated)";
             string comment = i == 0 ? "   // constants to the JIT: only one of the paths is compiled" : "";
             using (w.Block(condition + comment)) simd(width);
         }
         using (w.Block("else")) scalar();
     }
+
+    /// <summary>Put on the network class: which tool wrote it.</summary>
+    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"MlpGen.Generator\", \"" + Version + "\")]";
 
     /// <summary>
     /// a·b + c on vectors of <paramref name="width"/>, for the sums of products in the layer kernels:
@@ -52,7 +146,7 @@ internal static class Vocabulary
     /// <c>ParameterUpdate</c> has, so on an x64 CPU without FMA (and in NativeAOT's default x64 build) its
     /// Vector128 form is software-emulated element by element.
     /// </summary>
-    public static string MultiplyAdd(SimdWidth width, string a, string b, string c) => $"{width.Name}.MultiplyAddEstimate({a}, {b}, {c})";
+    public static string MultiplyAdd(SimdWidth width, string a, string b, string c) => $"{Vector(width)}.MultiplyAddEstimate({a}, {b}, {c})";
 
     /// <summary><c>factor * name</c> as short as it can be said: <c>0</c>, <c>N0</c>, <c>3 * N0</c>.</summary>
     public static string Times(long factor, string name) => factor switch
@@ -62,17 +156,20 @@ internal static class Vocabulary
         _ => $"{factor} * {name}",
     };
 
-    /// <summary>A bound that is a layer size by name when it is the whole size, else the number.</summary>
-    public static string Bound(int value, int size, string sizeName) => value == size ? sizeName : value.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Text safe inside an XML doc comment.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");
 
     /// <summary>A count with thousands separators: <c>13,002</c>.</summary>
     public static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count and its noun, in the singular or the plural: <c>1 value</c>, <c>784 values</c>, <c>1 step</c>, <c>98 steps</c>.</summary>
+    public static string Count(long count, string noun) => $"{Num(count)} {Plural(count, noun)}";
+
+    /// <summary>The noun for <paramref name="count"/> things: <c>row</c> or <c>rows</c> (the nouns of this generator all take an s).</summary>
+    public static string Plural(long count, string noun) => count == 1 ? noun : noun + "s";
+
     /// <summary><c>1 value</c>, <c>784 values</c>.</summary>
-    public static string Values(int count) => count == 1 ? "1 value" : $"{Num(count)} values";
+    public static string Values(int count) => Count(count, "value");
 
     /// <summary>The cost's name in prose.</summary>
     public static string CostName(CostFunction cost) => cost switch

@@ -39,7 +39,7 @@ internal sealed class SimdWidth
     /// <summary>Where this width is the widest one accelerated, in prose for a comment.</summary>
     public string Where { get; }
 
-    /// <summary>The vector class the code calls: <c>Vector256</c> or <c>Vector128</c>.</summary>
+    /// <summary>The vector class's name, <c>Vector256</c> or <c>Vector128</c>, as prose says it (the code names it through <c>Vocabulary.Vector</c>).</summary>
     public string Name => $"Vector{Bits}";
 
     /// <summary>Lanes of one vector of an element of <paramref name="elementSize"/> bytes.</summary>

@@ -98,7 +98,7 @@ public class CompilationTests(ITestOutputHelper output)
         const string source = "[MlpGen.Network(4, 3, 2)] public partial class Net { }";
         (var safe, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source, allowUnsafe: false));
         (var @unsafe, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source, allowUnsafe: true));
-        Assert.DoesNotContain("[SkipLocalsInit]", safe.GeneratedSources.Single(s => s.HintName == "Net.g.cs").SourceText.ToString());
-        Assert.Contains("[SkipLocalsInit]", @unsafe.GeneratedSources.Single(s => s.HintName == "Net.g.cs").SourceText.ToString());
+        Assert.DoesNotContain("SkipLocalsInit]", safe.GeneratedSources.Single(s => s.HintName == "Net.g.cs").SourceText.ToString());
+        Assert.Contains("SkipLocalsInit]", @unsafe.GeneratedSources.Single(s => s.HintName == "Net.g.cs").SourceText.ToString());
     }
 }

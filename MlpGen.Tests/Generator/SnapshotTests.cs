@@ -5,18 +5,36 @@ using Xunit;
 
 namespace MlpGen.Tests.Generator;
 
-/// <summary>The generated source, file by file, against committed baselines in Snapshots/.</summary>
+/// <summary>
+/// The generated source, file by file, against committed baselines in Snapshots/: the attribute sources (the same in
+/// every compilation) once, in <see cref="AttributeSources"/>; for each network its own file and the diagnostics.
+/// </summary>
 [Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only
 public class SnapshotTests
 {
+    /// <summary>The files every compilation gets, whatever it declares: the [Network] attribute and its enums, and EmbeddedAttribute.</summary>
+    private static readonly string[] AttributeHintNames = { "MlpGen.NetworkAttribute.g.cs", "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" };
+
     private static void Verify(string test, string source, bool expectNetwork = true, params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles)
     {
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), additionalFiles);
         Assert.Null(result.Exception);
-        Assert.Equal(expectNetwork ? 3 : 2, result.GeneratedSources.Length); // the attribute, EmbeddedAttribute, the network
-        var files = result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.All(AttributeHintNames, name => Assert.Contains(result.GeneratedSources, s => s.HintName == name)); // snapshotted in AttributeSources
+        var files = result.GeneratedSources.Where(s => !AttributeHintNames.Contains(s.HintName)).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Equal(expectNetwork ? 1 : 0, files.Count);
         files["diagnostics"] = string.Join("\n", result.Diagnostics.Select(d => d.ToString())) + "\n";
         Snapshot.Verify(test, files);
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void AttributeSources()
+    {
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile("namespace Demo; public class NoNetwork { }"));
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Snapshot.Verify(nameof(AttributeSources), result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString()));
+        Assert.Equal(AttributeHintNames.OrderBy(n => n, StringComparer.Ordinal), result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.Problems(output));
     }
 

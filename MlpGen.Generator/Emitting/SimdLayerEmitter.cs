@@ -7,7 +7,7 @@ using MlpGen.Generator.Model;
 namespace MlpGen.Generator.Emitting;
 
 /// <summary>
-/// Layers as SIMD multiply-add loops with constant trip counts (shared/design/codegen-evidence.md,
+/// Layers as SIMD multiply-add loops with constant trip counts (docs/design/codegen-evidence.md,
 /// shape E): unrolled across output rows (and samples), never across the wide input dimension, so every
 /// method stays small whatever the layer size. Each (row, sample) dot product runs in one accumulator in
 /// steps of one vector, then the leftover columns as constant-index scalar terms; the single-sample and the

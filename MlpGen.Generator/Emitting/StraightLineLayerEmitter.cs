@@ -12,7 +12,7 @@ namespace MlpGen.Generator.Emitting;
 /// forces it on every layer. A layer with more than <see cref="MaxMultiplyAddsPerMethod"/> multiply-adds
 /// is split into part methods (by rows, and a row by columns), because written-out span statements cost
 /// about 27 IL instructions each and the JIT stops optimising a method beyond 20,000
-/// (shared/design/codegen-evidence.md). A split row continues its sum as <c>z[j] = z[j] + …</c>, so
+/// (docs/design/codegen-evidence.md). A split row continues its sum as <c>z[j] = z[j] + …</c>, so
 /// the additions happen in the same order as in one long expression.
 /// </summary>
 internal sealed class StraightLineLayerEmitter : ILayerEmitter

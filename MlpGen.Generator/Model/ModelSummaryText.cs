@@ -25,17 +25,13 @@ internal static class ModelSummaryText
     {
         var text = new StringBuilder(string.Join("-", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
         text.Append(", ").Append(NetworkRules.Name(cost)).Append(" cost: ");
-        long weights = 0, biases = 0;
-        for (int l = 1; l < sizes.Count; l++)
+        var layout = new ParameterLayout(sizes);
+        for (int l = 1; l <= layout.Layers; l++)
         {
-            long layerWeights = (long)sizes[l] * sizes[l - 1];
-            weights += layerWeights;
-            biases += sizes[l];
-            text.Append(Invariant($"layer {l} {sizes[l - 1]} → {sizes[l]} {NetworkRules.Name(activations[l - 1])} ({layerWeights:N0} weights, {sizes[l]:N0} biases); "));
+            text.Append(Invariant($"layer {l} {sizes[l - 1]} → {sizes[l]} {NetworkRules.Name(activations[l - 1])} ({layout.WeightCount(l):N0} weights, {sizes[l]:N0} biases); "));
         }
-        long parameters = weights + biases;
-        int elementSize = element == ElementKind.Single ? 4 : 8;
-        text.Append(Invariant($"{parameters:N0} parameters ({parameters * elementSize:N0} bytes of {(element == ElementKind.Single ? "float" : "double")}); "));
+        long parameters = layout.Count;
+        text.Append(Invariant($"{parameters:N0} parameters ({parameters * element.Size():N0} bytes of {element.Keyword()}); "));
         text.Append(Invariant($"{FlopCount.InferencePerSample(sizes):N0} FLOPs per sample to infer, {FlopCount.TrainingPerSample(sizes, MiniBatch):N0} to train at mini-batch {MiniBatch}"));
         return text.ToString();
     }

@@ -58,9 +58,6 @@ internal sealed record NetworkModel(
     /// <summary>The C# keyword of the element type.</summary>
     public string ElementKeyword => Element.Keyword();
 
-    /// <summary>The math class of the element type: <c>MathF</c> or <c>Math</c>.</summary>
-    public string MathClass => Element == ElementKind.Single ? "MathF" : "Math";
-
     /// <summary>A numeric literal of the element type, e.g. <c>0.5f</c> or <c>0.5d</c>.</summary>
     public string Literal(string value) => value + (Element == ElementKind.Single ? "f" : "d");
 

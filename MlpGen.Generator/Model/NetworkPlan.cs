@@ -19,7 +19,7 @@ internal enum LayerKernel
 /// One SIMD width the kernels are written for: <c>Vector256</c> or <c>Vector128</c>. Every SIMD kernel is emitted
 /// once per width from the same emitter code, and the generated code picks the widest one the machine accelerates
 /// (<see cref="NetworkPlan.Widths"/>, widest first). There is no Vector512 form: on the Zen 4 prototypes it was
-/// 3–15% slower than Vector256 (shared/design/codegen-evidence.md), and no AVX-512 machine was at hand to measure it in
+/// 3–15% slower than Vector256 (docs/design/codegen-evidence.md), and no AVX-512 machine was at hand to measure it in
 /// the project's benchmarks.
 /// </summary>
 internal sealed class SimdWidth

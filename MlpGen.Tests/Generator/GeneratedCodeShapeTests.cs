@@ -30,7 +30,7 @@ public class GeneratedCodeShapeTests
         "[Network(3, 5, 4, 2, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Identity, ElementType = typeof(double))]",
         "[Network(4, 8, 6, 3, HiddenLayers = new[] { NetworkActivation.LeakyReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax, Cost = NetworkCost.Quadratic)]",
         "[Network(2, 2, 1)]",
-        "[Network(1, 1, Output = NetworkOutput.Softmax)]",
+        "[Network(1, 1, Output = NetworkOutput.Identity)]",       // one input, one output (softmax over one output is MLPG038)
         "[Network(9, 2, 2, Output = NetworkOutput.Softmax, CodeShape = NetworkCodeShape.Simd)]",
         "[Network(7, 5, 3, ElementType = typeof(double), CodeShape = NetworkCodeShape.Simd)]",
         "[Network(37, 19, 5, CodeShape = NetworkCodeShape.UnrolledScalar)]",

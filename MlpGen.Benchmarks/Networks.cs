@@ -1,4 +1,3 @@
-using MlpGen;
 
 namespace MlpGen.Benchmarks;
 

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using MlpGen.Data;

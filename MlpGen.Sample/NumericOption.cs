@@ -87,7 +87,7 @@ internal static class NumericOption
     };
 
     /// <summary>
-    /// A learning-rate schedule: <c>constant</c>, <c>step:K:F</c> (η·F every K epochs, K ≥ 1, 0 < F ≤ 1)
+    /// A learning-rate schedule: <c>constant</c>, <c>step:K:F</c> (η·F every K epochs, K ≥ 1, 0 &lt; F ≤ 1)
     /// or <c>plateau:K:N</c> (halve η after K epochs without validation improvement, stop at the N-th plateau; K, N ≥ 1).
     /// </summary>
     public static Option<LearningRateSchedule> Schedule(string name, string description) => new(name)
@@ -102,9 +102,13 @@ internal static class NumericOption
             if (parts is ["constant"]) return LearningRateSchedule.Constant;
             if (parts is ["step", var k, var f] && IsPositiveInt(k, out int every)
                 && double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double factor) && factor > 0 && factor <= 1)
+            {
                 return LearningRateSchedule.StepDecay(every, factor);
+            }
             if (parts is ["plateau", var p, var n] && IsPositiveInt(p, out int patience) && IsPositiveInt(n, out int halvings))
+            {
                 return LearningRateSchedule.HalveOnPlateau(patience, halvings);
+            }
             result.AddError($"{name}: expected constant, step:K:F (K ≥ 1 epochs, factor 0 < F ≤ 1) or plateau:K:N (K, N ≥ 1), found '{token}'.");
             return LearningRateSchedule.Constant;
         },

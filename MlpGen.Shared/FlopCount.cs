@@ -8,7 +8,7 @@ namespace MlpGen;
 
 /// <summary>
 /// The floating-point operations of a network of layer sizes n_0..n_L, counting 2 per multiply-add (as
-/// docs/design/codegen-evidence.md does). This one file is compiled into MlpGen.Runtime (<see cref="ModelSummary"/>), the
+/// docs/design/codegen-evidence.md does). This one file is compiled into MlpGen.Runtime (<c>ModelSummary</c>), the
 /// netstandard2.0 source generator (the info diagnostic MLPG033) and MlpGen.Benchmarks (GFLOP/s), so the three
 /// count the same by construction; it therefore uses only what netstandard2.0 offers.
 /// <list type="bullet">

@@ -87,7 +87,7 @@ public sealed class ParameterLayout
     public override string ToString() => string.Join("-", _sizes);
 
     /// <summary>n_out·(n_in + 1): the weights and biases of one layer.</summary>
-    private static long ParametersOf(int inputs, int outputs) => (long)outputs * (inputs + 1L);
+    private static long ParametersOf(int inputs, int outputs) => outputs * (inputs + 1L);
 
     private int Check(int layer)
     {

@@ -236,8 +236,14 @@ internal sealed class CodeWriter
         int start = 0, depth = 0;
         for (int i = 0; i <= text.Length; i++)
         {
-            if (i < text.Length && text[i] == '<') depth++;
-            else if (i < text.Length && text[i] == '>') depth = Math.Max(0, depth - 1);
+            if (i < text.Length && text[i] == '<')
+            {
+                depth++;
+            }
+            else if (i < text.Length && text[i] == '>')
+            {
+                depth = Math.Max(0, depth - 1);
+            }
             else if (i == text.Length || (text[i] == ' ' && depth == 0))
             {
                 if (i > start) yield return text.Substring(start, i - start);

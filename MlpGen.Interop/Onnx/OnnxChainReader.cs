@@ -180,8 +180,9 @@ internal sealed class OnnxChainReader
         int o = checked((int)outputs);
         var weights = new double[(long)o * width];
         for (int j = 0; j < o; j++)
-            for (int i = 0; i < width; i++)
-                weights[(long)j * width + i] = (transB ? b.Values[(long)j * width + i] : b.Values[(long)i * o + j]) * alpha;
+        {
+            for (int i = 0; i < width; i++) weights[(long)j * width + i] = (transB ? b.Values[(long)j * width + i] : b.Values[(long)i * o + j]) * alpha;
+        }
         bool hasBias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0;
         _layers.Add(new LinearLayer(what, width, o, weights) { Bias = hasBias ? Bias(node, 2, o, beta) : new double[o] });
     }
@@ -200,8 +201,9 @@ internal sealed class OnnxChainReader
         int o = checked((int)w.Dims[1]);
         var weights = new double[(long)o * width];
         for (int j = 0; j < o; j++)
-            for (int i = 0; i < width; i++)
-                weights[(long)j * width + i] = w.Values[(long)i * o + j];
+        {
+            for (int i = 0; i < width; i++) weights[(long)j * width + i] = w.Values[(long)i * o + j];
+        }
         _layers.Add(new LinearLayer(what, width, o, weights));
     }
 
@@ -238,8 +240,10 @@ internal sealed class OnnxChainReader
     {
         float alpha = Float(node, "alpha", OnnxActivations.DefaultLeakyReluAlpha);
         if (alpha != (float)NetworkRules.LeakyReLUSlope)
+        {
             throw Refuse($"{node.Describe()}: alpha = {alpha.ToString(CultureInfo.InvariantCulture)}; MlpGen's leaky ReLU has the slope "
                 + $"{NetworkRules.LeakyReLUSlope.ToString(CultureInfo.InvariantCulture)} (PyTorch's default negative_slope)");
+        }
     }
 
     /// <summary>Softmax is over the features, the last axis.</summary>

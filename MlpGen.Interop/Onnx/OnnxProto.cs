@@ -267,7 +267,7 @@ internal static class OnnxDecoder
                             long tensorAt = tensor.Offset;
                             if (tensorField == 1) { tensor.Expect(tensorField, tensorWire, WireType.Varint, tensorAt); info.ElementType = tensor.ReadInt32(); }
                             else if (tensorField == 2) { tensor.Expect(tensorField, tensorWire, WireType.LengthDelimited, tensorAt); var shape = tensor.ReadMessage(); Shape(ref shape, info); }
-                            else tensor.Skip(tensorWire);
+                            else { tensor.Skip(tensorWire); }
                         }
                     }
                     break;
@@ -293,7 +293,7 @@ internal static class OnnxDecoder
                 long at = dim.Offset;
                 if (dimField == 1) { dim.Expect(dimField, dimWire, WireType.Varint, at); value = dim.ReadInt64(); }
                 else if (dimField == 2) { dim.Expect(dimField, dimWire, WireType.LengthDelimited, at); param = dim.ReadString(); }
-                else dim.Skip(dimWire);
+                else { dim.Skip(dimWire); }
             }
             info.Shape.Add((value, param ?? (value < 0 ? "?" : null)));
         }

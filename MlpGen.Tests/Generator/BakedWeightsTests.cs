@@ -90,7 +90,7 @@ public class BakedWeightsTests
     [Fact]
     public void BakedParameters_ReadWithoutAllocating()
     {
-        float Sum()
+        static float Sum()
         {
             float sum = 0;
             foreach (float p in BakedDigitNet.BakedParameters) sum += p;

@@ -123,7 +123,7 @@ public class DiagnosticDocsTests
     /// <summary>The weights files the examples' comments describe ("digits.mlpw was saved from a 784-30-10 float network", …).</summary>
     private static AdditionalText[] WeightsFilesFor(string id)
     {
-        string Saved(int[] sizes, ActivationFunction[] activations) =>
+        static string Saved(int[] sizes, ActivationFunction[] activations) =>
             WeightsText(new Persistence.NetworkWeights(sizes, activations, null, Persistence.WeightsElement.Float32, new double[ParameterLayout.CountOf(sizes)]));
         string digits = Saved(new[] { 784, 30, 10 }, new[] { ActivationFunction.Sigmoid, ActivationFunction.Sigmoid });
         return id switch

@@ -124,8 +124,14 @@ public class GeneratedCodeShapeTests
                 if (current is null || i + 1 >= tokens.Length || Operand(tokens[++i]) is not { } right) return null;
                 current = token == "*" ? current * right : current % right;
             }
-            else if (Operand(token) is { } value) current = value;
-            else return null;
+            else if (Operand(token) is { } value)
+            {
+                current = value;
+            }
+            else
+            {
+                return null;
+            }
         }
         if (current is null) return null;
         terms.Add(current.Value);

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using MlpGen.Tests.Infrastructure;
 using Xunit;

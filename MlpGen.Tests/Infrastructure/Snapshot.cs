@@ -72,8 +72,9 @@ internal static class Snapshot
         string[] a = expected.Split('\n'), b = actual.Split('\n');
         var lcs = new int[a.Length + 1, b.Length + 1];
         for (int i = a.Length - 1; i >= 0; i--)
-            for (int j = b.Length - 1; j >= 0; j--)
-                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+        {
+            for (int j = b.Length - 1; j >= 0; j--) lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+        }
 
         var lines = new List<(char Kind, int Line, string Text)>();
         int x = 0, y = 0;

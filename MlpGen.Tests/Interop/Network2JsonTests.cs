@@ -90,7 +90,7 @@ public sealed class Network2JsonTests(ITestOutputHelper output) : IDisposable
     public void StringsThatAreNotText_AreRefusedInOneLine()
     {
         // Valid JSON to the parser, but no .NET string: a lone surrogate escape, and bytes that are not UTF-8.
-        byte[] Json(string cost) => System.Text.Encoding.UTF8.GetBytes("{\"sizes\": [2, 1], \"weights\": [[[1, 2]]], \"biases\": [[[0]]], \"cost\": \"" + cost + "\"}");
+        static byte[] Json(string cost) => System.Text.Encoding.UTF8.GetBytes("{\"sizes\": [2, 1], \"weights\": [[[1, 2]]], \"biases\": [[[0]]], \"cost\": \"" + cost + "\"}");
         byte[] invalid = Json("X").Select(b => b == (byte)'X' ? (byte)0xFF : b).ToArray();
         byte[] invalidSize = System.Text.Encoding.UTF8.GetBytes("{\"sizes\": [\"X\", 1]}").Select(b => b == (byte)'X' ? (byte)0xFF : b).ToArray();
         foreach ((byte[] bytes, string expected) in new[]

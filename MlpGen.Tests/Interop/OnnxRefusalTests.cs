@@ -49,12 +49,14 @@ public sealed class OnnxRefusalTests : IDisposable
                     n.String(4, node.Op);
                     if (node.Domain.Length > 0) n.String(7, node.Domain);
                     foreach ((string name, object value) in node.Attributes)
+                    {
                         n.Message(5, a =>
                         {
                             a.String(1, name);
                             if (value is float f) { a.Float(2, f); a.Varint(20, 1); }
                             else { a.Varint(3, Convert.ToInt64(value)); a.Varint(20, 2); }
                         });
+                    }
                 });
             }
             foreach (Tensor tensor in initializers)

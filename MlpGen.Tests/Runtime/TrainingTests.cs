@@ -67,7 +67,7 @@ public class TrainingTests(ITestOutputHelper output)
     [Fact]
     public void Sgd_SameSeeds_BitIdenticalParameters()
     {
-        float[] Run()
+        static float[] Run()
         {
             var network = new Net784x16x16x10(3);
             Sgd.Train(network, TestData.Train.Slice(0, 2000), new SgdOptions { Epochs = 2, Seed = 4 });

@@ -88,8 +88,9 @@ public class MnistPreprocessorTests
             ReadOnlySpan<float> digit = test.Input(i);
             var ink = new byte[Pad * Pad];
             for (int y = 0; y < Pad; y++)
-                for (int x = 0; x < Pad; x++)
-                    ink[y * Pad + x] = (byte)Math.Round(digit[(y / 10) * 28 + x / 10] * 255);
+            {
+                for (int x = 0; x < Pad; x++) ink[y * Pad + x] = (byte)Math.Round(digit[(y / 10) * 28 + x / 10] * 255);
+            }
             float[] image = Prepare(ink);
             lowest = Math.Min(lowest, Correlation(digit, image));
             if (network.Classify(digit) == network.Classify(image)) same++;

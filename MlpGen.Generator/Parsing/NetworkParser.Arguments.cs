@@ -27,7 +27,7 @@ internal sealed partial class NetworkParser
         /// <summary>The activation of each hidden layer, as given; null when not given.</summary>
         public List<ActivationFunction>? HiddenLayers { get; set; }
 
-        public ActivationFunction Output { get; set; } = ActivationFunction.Sigmoid;
+        public ActivationFunction Output { get; set; } = NetworkRules.DefaultOutputActivation;
 
         public CodeShape Shape { get; set; } = CodeShape.Auto;
 

@@ -246,7 +246,7 @@ internal sealed partial class NetworkParser
             : neurons > DiagnosticDescriptors.MaxNeurons ? $"{Count(neurons)} neurons in the hidden and output layers"
             : parameters > DiagnosticDescriptors.MaxParameters ? $"{Count(parameters)} parameters"
             : null;
-        if (tooLarge is not null) Report(DiagnosticDescriptors.TooLarge, AttributeLocation, Name, string.Join("-", sizes), tooLarge);
+        if (tooLarge is not null) Report(DiagnosticDescriptors.TooLarge, AttributeLocation, Name, ParameterLayout.Topology(sizes), tooLarge);
     }
 
     // ---- The declaration --------------------------------------------------------------------------

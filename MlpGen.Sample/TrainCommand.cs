@@ -43,7 +43,7 @@ internal sealed class TrainCommand
         NetworkRules.Name(Networks.Outputs[0]), NetworkRules.Names(Networks.Outputs));
     private readonly Option<string?> _cost = ChoiceOption.Create("--cost", "-c",
         $"The cost to train on (default: {string.Join("; ", Networks.Outputs.Select(o => $"{NetworkRules.Name(NetworkRules.DefaultCost(o))} for a {NetworkRules.Name(o)} output"))}). "
-        + string.Join(", ", Networks.Costs.Where(c => NetworkRules.OutputFor(c) is not null).Select(c => $"{NetworkRules.Name(c)} needs a {NetworkRules.Name(NetworkRules.OutputFor(c)!.Value)} output")) + ".",
+        + string.Join(", ", Networks.Costs.Select(c => $"{NetworkRules.Name(c)} trains {Or(NetworkRules.Names(Networks.Outputs.Where(o => NetworkRules.Fits(c, o)).ToArray()))} outputs")) + ".",
         null, Networks.Costs.Select(NetworkRules.Name).ToArray());
     private readonly Option<string?> _optimizer = ChoiceOption.Create("--optimizer", null, "How the gradient becomes a step.", "sgd", "sgd", "momentum", "nesterov", "adam");
     private readonly Option<double?> _momentum = NumericOption.Coefficient("--momentum", "The momentum coefficient μ of --optimizer momentum or nesterov (default: 0.9).");
@@ -278,6 +278,9 @@ internal sealed class TrainCommand
     /// <summary>A choice the option's parser has accepted: one of the names of <see cref="NetworkRules"/>.</summary>
     private static ActivationFunction Activation(string name) =>
         NetworkRules.TryParseActivation(name, out ActivationFunction activation) ? activation : throw new ArgumentException($"Not an activation: '{name}'.", nameof(name));
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    private static string Or(string[] items) => items.Length < 2 ? string.Join("", items) : string.Join(", ", items[..^1]) + " or " + items[^1];
 
     /// <summary>"1 epoch", "30 epochs".</summary>
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

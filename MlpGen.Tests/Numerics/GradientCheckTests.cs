@@ -38,7 +38,7 @@ public class GradientCheckTests
         for (int s = 0; s < inputs.Length / network.InputSize; s++)
         {
             network.Predict(inputs.AsSpan(s * network.InputSize, network.InputSize), output);
-            cost += ReferenceNetwork.CostOf(network.CostFunction, output, targets.AsSpan(s * network.OutputSize, network.OutputSize));
+            cost += ReferenceNetwork.CostOf(network.Activations[^1], network.CostFunction, output, targets.AsSpan(s * network.OutputSize, network.OutputSize));
         }
         return cost;
     }
@@ -108,6 +108,7 @@ public class GradientCheckTests
     {
         "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
         "3-5-7-2-4 leaky ce", "5-37-29-3 mixed", "1-1 identity",
+        "37-19-5 gelu log-softmax", "3-5-7-2-4 silu identity", "5-37-29-3 gelu silu",
     };
 
     /// <summary>The same in float, with 16-32-16's softmax over two whole vectors.</summary>
@@ -115,6 +116,7 @@ public class GradientCheckTests
     {
         "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
         "5-37-29-3 mixed", "16-32-16 relu softmax",
+        "37-19-5 gelu log-softmax", "3-5-7-2-4 silu identity", "5-37-29-3 gelu silu", "16-32-16 silu log-softmax",
     };
 
     [Theory]
@@ -136,6 +138,7 @@ public class GradientCheckTests
     [Theory]
     [InlineData("784-16-16-10")]
     [InlineData("784-30-10 relu softmax")]
+    [InlineData("784-30-10 gelu log-softmax")]
     public void Double784_SampledParameters_MatchFiniteDifferences(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](3);

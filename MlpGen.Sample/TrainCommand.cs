@@ -148,6 +148,11 @@ internal sealed class TrainCommand
         ActivationFunction output = Activation(parse.GetValue(_output)!);
         CostFunction cost = parse.GetValue(_cost) is { } costName && NetworkRules.TryParseCost(costName, out CostFunction chosen) ? chosen : NetworkRules.DefaultCost(output);
         var network = new NetworkChoice(parse.GetValue(_topology)!, Activation(parse.GetValue(_hidden)!), output, cost);
+        if (!Networks.Exists(network) && Networks.OutputsWith(network.Topology, network.Hidden) is { } outputs && !outputs.Contains(network.Output))
+        {
+            throw SampleError.Usage($"--output: the networks with {NetworkRules.Name(network.Hidden)} hidden layers here have {Or(NetworkRules.Names(outputs))} outputs; "
+                + $"found {NetworkRules.Name(network.Output)}.");
+        }
         if (!Networks.Exists(network))
             throw SampleError.Usage($"--cost: the networks here are {Networks.OutputCostPairs}; found {NetworkRules.Name(network.Output)} with {NetworkRules.Name(network.Cost)}.");
         string optimizer = parse.GetValue(_optimizer)!;

@@ -88,7 +88,7 @@ public sealed class ConvertCommandTests : IDisposable
         model.Message(8, o => { o.String(1, ""); o.Varint(2, 17); });
         File.WriteAllBytes(conv, model.ToArray());
         AssertFailsWith(Convert(conv, _temporary.File("out.mlpw")), 1,
-            $"{conv}: node '/conv1/Conv' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax", "conv.onnx");
+            $"{conv}: node '/conv1/Conv' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax", "conv.onnx");
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("Hidden = (MlpGen.NetworkActivation)7", "Hidden value 7")]
-    [InlineData("Hidden = (MlpGen.NetworkActivation)4", "Hidden value 4")]   // softmax is an output, not a hidden activation
+    [InlineData("Hidden = (MlpGen.NetworkActivation)6", "Hidden value 6")]   // one past SiLU, the last
     [InlineData("HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, (MlpGen.NetworkActivation)(-1) }", "HiddenLayers value -1")]
     public void MLPG027_UnsupportedHiddenActivation_OnTheNamedArgument(string argument, string message)
     {

@@ -105,7 +105,9 @@ public class GeluAccuracyTests(ITestOutputHelper output)
         {
             (double z, double hi, double lo) = Reference[i];
             double error = Math.Abs((outputs[i] - hi) - lo);
-            if (Math.Abs(hi) < 2.2250738585072014e-308)   // double's smallest normal number
+            // Below z ≈ −37.5, Φ(z) itself is below double's smallest normal number: z·Φ(z) keeps only the bits the
+            // subnormal Φ has (fewer than 53), so its error is a fixed absolute one, not a number of ulps.
+            if (Math.Abs(hi) < 2.2250738585072014e-308 * Math.Max(1, -z))
             {
                 worstTiny = Math.Max(worstTiny, error);
                 continue;
@@ -114,8 +116,8 @@ public class GeluAccuracyTests(ITestOutputHelper output)
             if (error / ulp > worstUlp) (worstUlp, at) = (error / ulp, z);
         }
         output.WriteLine($"double GELU against mpmath, {Reference.Length} points in [−40, 12]: worst {worstUlp:F3} ulp (at z = {at}); "
-            + $"where GELU(z) is below double's normal range, worst absolute error {worstTiny:E2}");
-        Assert.True(worstUlp <= 8.0, $"double GELU is {worstUlp} ulp off at z = {at}");   // measured 6.4: Horner, two exponentials and three products, each rounded
+            + $"where Φ(z) is below double's normal range, worst absolute error {worstTiny:E2}");
+        Assert.True(worstUlp <= 8.0, $"double GELU is {worstUlp} ulp off at z = {at}");   // measured 6.43 on every path: Horner, two exponentials and three products, each rounded
         Assert.True(worstTiny <= 1e-320, $"double GELU is {worstTiny:E2} off where it is subnormal");
     }
 

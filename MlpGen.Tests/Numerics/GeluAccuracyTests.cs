@@ -117,7 +117,7 @@ public class GeluAccuracyTests(ITestOutputHelper output)
         }
         output.WriteLine($"double GELU against mpmath, {Reference.Length} points in [−40, 12]: worst {worstUlp:F3} ulp (at z = {at}); "
             + $"where Φ(z) is below double's normal range, worst absolute error {worstTiny:E2}");
-        Assert.True(worstUlp <= 8.0, $"double GELU is {worstUlp} ulp off at z = {at}");   // measured 6.43 on every path: Horner, two exponentials and three products, each rounded
+        Assert.True(worstUlp <= 8.0, $"double GELU is {worstUlp} ulp off at z = {at}");   // measured 6.43 (SIMD), 6.10 (scalar): Horner, two exponentials and three products, each rounded
         Assert.True(worstTiny <= 1e-320, $"double GELU is {worstTiny:E2} off where it is subnormal");
     }
 

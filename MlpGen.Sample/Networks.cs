@@ -120,6 +120,9 @@ internal static class Networks
     public static ActivationFunction[] OutputsWith(string topology, ActivationFunction hidden) =>
         NetworkRules.OutputActivations.Where(a => Declared.Value.Keys.Any(k => k.Topology == topology && k.Hidden == hidden && k.Output == a)).ToArray();
 
+    /// <summary>Whether some network has this output trained on this cost (whatever its topology and hidden layers).</summary>
+    public static bool HasPair(ActivationFunction output, CostFunction cost) => Declared.Value.Keys.Any(k => k.Output == output && k.Cost == cost);
+
     /// <summary>Whether a network of these choices is declared.</summary>
     public static bool Exists(NetworkChoice choice) => Declared.Value.ContainsKey(choice);
 
@@ -127,7 +130,7 @@ internal static class Networks
     public static string OutputCostPairs => string.Join(", ",
         from output in Outputs
         from cost in Costs
-        where Declared.Value.Keys.Any(k => k.Output == output && k.Cost == cost)
+        where HasPair(output, cost)
         select $"{NetworkRules.Name(output)} with {NetworkRules.Name(cost)}");
 
     /// <summary>The network of <paramref name="choice"/>, its parameters drawn from <paramref name="seed"/> by its constructor.</summary>

@@ -148,13 +148,16 @@ internal sealed class TrainCommand
         ActivationFunction output = Activation(parse.GetValue(_output)!);
         CostFunction cost = parse.GetValue(_cost) is { } costName && NetworkRules.TryParseCost(costName, out CostFunction chosen) ? chosen : NetworkRules.DefaultCost(output);
         var network = new NetworkChoice(parse.GetValue(_topology)!, Activation(parse.GetValue(_hidden)!), output, cost);
-        if (!Networks.Exists(network) && Networks.OutputsWith(network.Topology, network.Hidden) is { } outputs && !outputs.Contains(network.Output))
+        // An output trained on a cost no network pairs it with is the cost's fault; a pair that exists, but not with
+        // these hidden layers (GELU and SiLU come with softmax and log-softmax only), is the output's.
+        if (!Networks.HasPair(network.Output, network.Cost))
+            throw SampleError.Usage($"--cost: the networks here are {Networks.OutputCostPairs}; found {NetworkRules.Name(network.Output)} with {NetworkRules.Name(network.Cost)}.");
+        if (!Networks.Exists(network))
         {
+            ActivationFunction[] outputs = Networks.OutputsWith(network.Topology, network.Hidden);
             throw SampleError.Usage($"--output: the networks with {NetworkRules.Name(network.Hidden)} hidden layers here have {Or(NetworkRules.Names(outputs))} outputs; "
                 + $"found {NetworkRules.Name(network.Output)}.");
         }
-        if (!Networks.Exists(network))
-            throw SampleError.Usage($"--cost: the networks here are {Networks.OutputCostPairs}; found {NetworkRules.Name(network.Output)} with {NetworkRules.Name(network.Cost)}.");
         string optimizer = parse.GetValue(_optimizer)!;
         double? mu = parse.GetValue(_momentum);
         if (mu is not null && optimizer is "sgd" or "adam") throw SampleError.Usage($"--momentum: applies to --optimizer momentum or nesterov, not {optimizer}.");

@@ -13,6 +13,7 @@ public class BatchAndReplicaTests
         "784-16-16-10", "784-100-10", "2-2-1", "37-19-5", "3-5-7-2-4 simd", "16-32-16 unrolled", "600-3-2 unrolled",
         "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
         "5-37-29-3 mixed", "16-32-16 relu softmax", "784-30-10 relu softmax", "784-100-10 relu",
+        "37-19-5 gelu log-softmax", "3-5-7-2-4 silu identity", "5-37-29-3 gelu silu", "16-32-16 silu log-softmax", "784-30-10 gelu log-softmax",
     };
 
     [Theory]
@@ -39,6 +40,8 @@ public class BatchAndReplicaTests
     [InlineData("37-19-5 relu softmax")]
     [InlineData("5-37-29-3 mixed")]
     [InlineData("37-19-5 leaky identity")]
+    [InlineData("37-19-5 gelu log-softmax")]
+    [InlineData("5-37-29-3 gelu silu")]
     public void PredictBatch_Double_EqualsPredict_BitForBit(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](5);

@@ -215,10 +215,21 @@ internal static class UserTypeEmitter
         w.Line();
         w.Summary("Returns the index of the largest output activation (the first one on ties): the predicted class.");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
+        w.Comment("/// ", $"{argumentException}The input has the wrong length.</exception>");
         using (w.Method("public int Classify", $"{readOnlySpan} input"))
         {
             w.Line($"{span} output = stackalloc {t}[OutputSize];");
             w.Line("Predict(input, output);");
+            w.Line("return ClassOf(output);");
+        }
+        w.Line();
+        w.Summary("The class that output activations predict: the index of the largest (the first one on ties). For outputs "
+            + "already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>, one sample's at a time.");
+        w.Line($"/// <param name=\"output\">One sample's output activations: {Vocabulary.Values(m.OutputSize)}.</param>");
+        w.Comment("/// ", $"{argumentException}The span has the wrong length.</exception>");
+        using (w.Method("public static int ClassOf", $"{readOnlySpan} output"))
+        {
+            w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\");");
             if (m.OutputSize == 1)
             {
                 w.Line("return 0;   // the one output is the only class");

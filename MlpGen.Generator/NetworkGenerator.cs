@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
@@ -29,13 +30,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         /// <summary>The compilation → what it offers the generated code (<see cref="Parsing.CompilationFacts"/>), once per compilation.</summary>
         public const string CompilationFacts = nameof(CompilationFacts);
 
-        /// <summary>Each <c>.mlpw</c> additional file → its contents or its defect, once per change of its text.</summary>
+        /// <summary>Each <c>.mlpw</c> additional file → its fingerprint (header, CRC-32, size) and resource, or its defect, once per change of its text.</summary>
         public const string WeightsFiles = nameof(WeightsFiles);
 
         /// <summary>A declaration, the facts and the weights files → the model to emit and the diagnostics (<see cref="ModelResult"/>).</summary>
         public const string Build = nameof(Build);
 
-        /// <summary>The model alone: what the emitted file depends on.</summary>
+        /// <summary>The model, and the weights file it bakes in as literals if any: what the emitted file depends on.</summary>
         public const string Models = nameof(Models);
 
         /// <summary>The diagnostics alone.</summary>
@@ -62,10 +63,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => CompilationFacts.Of(compilation))
             .WithTrackingName(TrackingNames.CompilationFacts);
 
-        // Trained weights to bake in: every .mlpw additional file, parsed once per change of its text.
-        IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = context.AdditionalTextsProvider
-            .Where(static file => WeightsResolver.IsWeightsFile(file))
-            .Select(static (file, ct) => WeightsResolver.Read(file, ct))
+        // Trained weights to bake in: every .mlpw additional file, checked once per change of its text (or of its
+        // metadata), kept as a fingerprint and the name of the resource the build embeds its bytes as.
+        IncrementalValuesProvider<AdditionalText> weightsTexts = context.AdditionalTextsProvider
+            .Where(static file => WeightsResolver.IsWeightsFile(file));
+        IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = weightsTexts
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (input, ct) => WeightsResolver.Read(input.Left, input.Right, ct))
             .WithTrackingName(TrackingNames.WeightsFiles)
             .Collect();
 
@@ -75,8 +79,12 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (input, _) => ModelBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.Build);
 
-        IncrementalValuesProvider<NetworkModel> models = built
+        // Each model, and the weights file whose bytes it bakes in as literals (where the build embeds no resource): the
+        // emitter reads them from the file then, so that no model carries them through the pipeline.
+        IncrementalValuesProvider<(NetworkModel Model, AdditionalText? LiteralWeights)> models = built
             .SelectMany(static (result, _) => result.Model is { } model ? ImmutableArray.Create(model) : ImmutableArray<NetworkModel>.Empty)
+            .Combine(weightsTexts.Collect())
+            .Select(static (input, _) => (input.Left, input.Left.Weights is { AsLiterals: true } weights ? input.Right.FirstOrDefault(file => file.Path == weights.Path) : null))
             .WithTrackingName(TrackingNames.Models);
 
         IncrementalValuesProvider<DiagnosticInfo> diagnostics = built
@@ -85,13 +93,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(diagnostics, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        context.RegisterSourceOutput(models, static (spc, model) =>
+        context.RegisterSourceOutput(models, static (spc, input) =>
         {
+            NetworkModel model = input.Model;
             string text;
             try
             {
                 InjectFault(model.TypeName.TrimStart('@'), FaultPhase.Emit);
-                text = NetworkEmitter.Emit(model);
+                byte[]? literals = null;
+                if (model.Weights is { AsLiterals: true } weights)
+                {
+                    literals = (input.LiteralWeights is { } file ? WeightsResolver.ReadParameters(file, weights, spc.CancellationToken) : null)
+                        ?? throw new InvalidOperationException($"the weights file {weights.Path} changed while it was being baked in; build again");
+                }
+                text = NetworkEmitter.Emit(model, literals);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -57,7 +57,7 @@ internal static class UserTypeEmitter
         if (m.Weights is { } baked)
         {
             w.Comment("/// ", $"<para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): "
-                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
+                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from {BakedWeightsEmitter.Source(baked)}.</para>");
         }
         w.Line("/// </remarks>");
     }
@@ -147,11 +147,11 @@ internal static class UserTypeEmitter
             using (w.Block($"public {m.TypeName}()"))
             {
                 AllocateStorage(w, plan, "");
-                w.Line("BakedParameters.CopyTo(Parameters);");
+                w.Line($"global::MlpGen.Generated.{plan.WeightsClass}.CopyTo(Parameters);");
             }
             w.Line();
             w.Summary($"The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.");
-            w.Line("/// <remarks>The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing.</remarks>");
+            w.Comment("/// ", $"<remarks>{BakedWeightsEmitter.BakedParametersRemarks(weights)}</remarks>");
             w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
             w.Line();
         }

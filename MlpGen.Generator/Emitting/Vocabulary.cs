@@ -49,7 +49,6 @@ internal static class Vocabulary
     // Reading baked parameters from an embedded resource (BakedWeightsEmitter); System's namespaces through its alias.
     public const string InvalidOperationException = "System::InvalidOperationException";
     public const string Stream = "System::IO.Stream";
-    public const string BitConverter = "System::BitConverter";
     public const string BinaryPrimitives = "System::Buffers.Binary.BinaryPrimitives";
 
     /// <summary>

@@ -76,7 +76,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ModelResult> built = parsed
             .Combine(facts)
             .Combine(weightsFiles)
-            .Select(static (input, _) => ModelBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
+            .Select(static (input, _) => BuildIsolated(input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.Build);
 
         // Each model, and the weights file whose bytes it bakes in as literals (where the build embeds no resource): the
@@ -139,8 +139,29 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
+    /// <summary>
+    /// Builds one class's model from its declaration, the compilation's facts and the weights files. As in parsing, an
+    /// exception stays with that class: MLPG018 on its name, and the other networks keep their code.
+    /// </summary>
+    private static ModelResult BuildIsolated(ParseResult parsed, CompilationFacts facts, ImmutableArray<WeightsFileModel> weightsFiles)
+    {
+        try
+        {
+            if (parsed.Declaration is { } declaration) InjectFault(declaration.Name, FaultPhase.Build);
+            return ModelBuilder.Build(parsed, facts, weightsFiles);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            NetworkDeclaration declaration = parsed.Declaration!;   // without one, Build returns the parse's diagnostics and cannot throw
+            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.At(DiagnosticDescriptors.InternalError, declaration.NameLocation, declaration.Name, e.GetType().FullName ?? e.GetType().Name, e.Message),
+            }));
+        }
+    }
+
     /// <summary>Where a test makes the generator throw, to prove that the failure stays with one class.</summary>
-    internal enum FaultPhase { Parse, Emit }
+    internal enum FaultPhase { Parse, Build, Emit }
 
     /// <summary>Test hook: class names (unique to a test) mapped to the phase in which the generator throws for them. Empty outside tests.</summary>
     internal static readonly ConcurrentDictionary<string, FaultPhase> FaultsForTesting = new();

@@ -117,32 +117,8 @@ public class UserDeclarationsTests
     /// the kernels), where they came before the file's using directives; and a namespace-level type named <c>System</c>
     /// there, which made <c>using System;</c> itself an error.
     /// </summary>
-    private const string FrameworkNamesInMlpGenGenerated = """
-        namespace MlpGen.Generated
-        {
-            internal static class MathF { }
-            internal static class Math { }
-            internal static class Vector256 { }
-            internal struct Vector256<T> { }
-            internal static class Vector128 { }
-            internal struct Vector128<T> { }
-            internal static class Unsafe { }
-            internal static class MemoryMarshal { }
-            internal static class Marshal { }
-            internal struct Span<T> { }
-            internal struct ReadOnlySpan<T> { }
-            internal class Random { }
-            internal class ArgumentException { }
-            internal class GC { }
-            internal class MethodImplAttribute : global::System.Attribute { }
-            internal enum MethodImplOptions { None }
-            internal class SkipLocalsInitAttribute : global::System.Attribute { }
-            internal class SuppressMessageAttribute : global::System.Attribute { }
-            internal class nuint { }
-            internal class nameof { }
-            internal class System { }
-        }
-        """;
+    private static readonly string FrameworkNamesInMlpGenGenerated = ShadowingTypes.InMlpGenGenerated(
+        "internal class nuint { }", "internal class nameof { }", "internal class System { }");
 
     /// <summary>Issue 16.5: about 200 errors in the kernels; now none, for every kernel shape and both element types.</summary>
     [Fact]

@@ -75,7 +75,7 @@ public class GeneratedCodeHygieneTests
         partial class InGlobalNamespace { }
         """;
 
-    private const string Hostile = """
+    private static readonly string Hostile = """
         #pragma warning disable
         public class @var { }
 
@@ -91,22 +91,7 @@ public class GeneratedCodeHygieneTests
             }
         }
 
-        namespace MlpGen.Generated
-        {
-            internal static class MathF { }
-            internal static class Math { }
-            internal static class Vector256 { }
-            internal struct Vector256<T> { }
-            internal static class Vector128 { }
-            internal struct Vector128<T> { }
-            internal static class Unsafe { }
-            internal static class MemoryMarshal { }
-            internal struct Span<T> { }
-            internal struct ReadOnlySpan<T> { }
-            internal class Random { }
-            internal class nuint { }
-        }
-        """;
+        """ + ShadowingTypes.InMlpGenGenerated("internal class nuint { }");
 
     [Fact]
     public void StrictestBuild_ReportsNothingInGeneratedCode()

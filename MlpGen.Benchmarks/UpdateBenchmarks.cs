@@ -13,8 +13,8 @@ namespace MlpGen.Benchmarks;
 /// </summary>
 public class UpdateStep
 {
-    private const int Count = 784 * 100 + 100 + 100 * 10 + 10;   // 79,510
     private static readonly int[] Sizes = { 784, 100, 10 };
+    private static readonly int Count = checked((int)ParameterLayout.CountOf(Sizes));   // 79,510
     private float[] _p = null!, _g = null!, _m = null!, _v = null!, _scratch = null!, _scratch2 = null!;
     private float[][] _gradients = null!;
     private OptimizerStep<float> _sgd = null!, _momentum = null!, _adam = null!;

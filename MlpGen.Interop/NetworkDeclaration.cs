@@ -32,7 +32,28 @@ public static class NetworkDeclaration
             if (network.Cost is { } cost && cost != NetworkRules.DefaultCost(output)) arguments.Add($"Cost = NetworkCost.{cost}");
         }
         if (network.Element == WeightsElement.Float64) arguments.Add("ElementType = typeof(double)");
-        arguments.Add($"Weights = \"{weightsFile}\"");
+        arguments.Add($"Weights = {StringLiteral(weightsFile)}");
         return $"[Network({string.Join(", ", arguments)})]";
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a C# string literal that compiles whatever the file name holds: quotes, backslashes
+    /// and control characters escaped (<c>a"b\c</c> → <c>"a\"b\\c"</c>).
+    /// </summary>
+    private static string StringLiteral(string text)
+    {
+        var literal = new System.Text.StringBuilder(text.Length + 2).Append('"');
+        foreach (char c in text)
+        {
+            _ = c switch
+            {
+                '"' => literal.Append("\\\""),
+                '\\' => literal.Append("\\\\"),
+                _ when char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\u0085' =>
+                    literal.Append(System.FormattableString.Invariant($"\\u{(int)c:X4}")),
+                _ => literal.Append(c),
+            };
+        }
+        return literal.Append('"').ToString();
     }
 }

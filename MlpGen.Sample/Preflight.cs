@@ -35,18 +35,13 @@ internal static class Preflight
         if (File.Exists(parent)) throw SampleError.Usage($"{source}: {parent} is a file, not a directory.");
         if (!Directory.Exists(parent)) throw SampleError.Usage($"{source}: the directory {parent} does not exist.");
         if (AtomicFile.IsReadOnly(full)) throw SampleError.Usage($"{source}: {full} is read-only; make it writable or choose another file.");
-        string probe = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
+            AtomicFile.CheckWritable(full, source == "--weights" ? "the weights" : "the output");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw SampleError.Failure($"Cannot write {(source == "--weights" ? "the weights" : "the output")} to {full}: {e.Message}");
-        }
-        finally
-        {
-            File.Delete(probe);
+            throw SampleError.Failure(e.Message);
         }
     }
 
@@ -64,28 +59,22 @@ internal static class Preflight
         string? parent = Path.GetDirectoryName(full);
         if (parent is not null && File.Exists(parent)) throw SampleError.Usage($"--report: {parent} is a file, not a directory.");
         if (parent is not null && !Directory.Exists(parent)) throw SampleError.Usage($"--report: the directory {parent} does not exist.");
+        // An existing directory: a file the report writes, probed as it is written. A missing one is created only when
+        // the report is written: probe with a directory beside it, and name the report's directory in what fails.
         bool exists = Directory.Exists(full);
-        // In the directory when it exists; else a directory beside it, as creating the report directory would.
-        string probe = exists ? Path.Combine(full, $".report.{Guid.NewGuid():N}.tmp") : Path.Combine(parent!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string probe = exists ? full : Path.Combine(parent!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            if (exists)
-            {
-                using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
-            }
-            else
-            {
-                Directory.CreateDirectory(probe);
-                using (new FileStream(Path.Combine(probe, "probe"), FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
-            }
+            if (!exists) Directory.CreateDirectory(probe);
+            AtomicFile.CheckWritable(Path.Combine(probe, "index.html"), "the report");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw SampleError.Failure($"Cannot write the report to {full}: {e.Message}");
+            string message = e.Message.Replace(probe, full);
+            throw SampleError.Failure(message.StartsWith("Cannot save", StringComparison.Ordinal) ? message : $"Cannot save the report to {full}: {message}");
         }
         finally
         {
-            if (exists && File.Exists(probe)) File.Delete(probe);
             if (!exists && Directory.Exists(probe)) Directory.Delete(probe, recursive: true);
         }
     }

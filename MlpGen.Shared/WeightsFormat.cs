@@ -232,8 +232,7 @@ internal static class WeightsFormat
         public string Found(int number)
         {
             string line = this[number];
-            if (line.Length == 0) return "nothing (truncated)";
-            return "'" + (line.Length > 40 ? line.Substring(0, 40) + "…" : line) + "'";
+            return line.Length == 0 ? "nothing (truncated)" : FileText.Quoted(line);
         }
     }
 
@@ -289,11 +288,11 @@ internal static class WeightsFormat
         if (ReadTopology(fields[0], fields[1], header) is { } topologyProblem) return topologyProblem;
         if (!long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count != header.ParameterCount)
         {
-            return header.Malformed(4, $"expected {header.ParameterCount} parameters for the topology {fields[0]}, found '{fields[2]}'");
+            return header.Malformed(4, $"expected {header.ParameterCount} parameters for the topology {fields[0]}, found {FileText.Quoted(fields[2])}");
         }
         if (fields[3].Length != 8 || !uint.TryParse(fields[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out header.Crc))
         {
-            return header.Malformed(5, $"expected 8 hexadecimal digits, found '{fields[3]}'");
+            return header.Malformed(5, $"expected 8 hexadecimal digits, found {FileText.Quoted(fields[3])}");
         }
         if (header.Version == 2 && ReadActivationsAndCost(fields[4], fields[5], header) is { } namesProblem) return namesProblem;
         if (lines[header.DataLine] != "data") return header.Malformed(header.DataLine, $"expected 'data', found {lines.Found(header.DataLine)}");
@@ -309,14 +308,14 @@ internal static class WeightsFormat
         {
             if (!int.TryParse(sizeTexts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
-                return header.Malformed(2, $"expected layer sizes of at least 1 separated by '-', found '{topology}'");
+                return header.Malformed(2, $"expected layer sizes of at least 1 separated by '-', found {FileText.Quoted(topology)}");
             }
         }
-        if (sizes.Length < 2) return header.Malformed(2, $"expected at least two layer sizes, found '{topology}'");
-        if (element != "float32" && element != "float64") return header.Malformed(3, $"expected 'float32' or 'float64', found '{element}'");
+        if (sizes.Length < 2) return header.Malformed(2, $"expected at least two layer sizes, found {FileText.Quoted(topology)}");
+        if (element != "float32" && element != "float64") return header.Malformed(3, $"expected 'float32' or 'float64', found {FileText.Quoted(element)}");
         if (!ParameterLayout.TryCountOf(sizes, MaxParameters, out header.ParameterCount))
         {
-            return header.Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found '{topology}'");
+            return header.Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found {FileText.Quoted(topology)}");
         }
         header.LayerSizes = sizes;
         header.Element = element;
@@ -329,14 +328,14 @@ internal static class WeightsFormat
         string[] activations = activationsText.Split(' ');
         int layers = header.LayerSizes!.Length - 1;
         string expected = $"{layers} activations separated by spaces: {string.Join(", ", HiddenActivationNames)} for hidden layers, {string.Join(", ", OutputActivationNames)} for the output layer";
-        if (activations.Length != layers) return header.Malformed(6, $"expected {expected}, found '{activationsText}'");
+        if (activations.Length != layers) return header.Malformed(6, $"expected {expected}, found {FileText.Quoted(activationsText)}");
         for (int i = 0; i < activations.Length; i++)
         {
             string[] allowed = i == activations.Length - 1 ? OutputActivationNames : HiddenActivationNames;
-            if (Array.IndexOf(allowed, activations[i]) < 0) return header.Malformed(6, $"expected {expected}, found '{activationsText}'");
+            if (Array.IndexOf(allowed, activations[i]) < 0) return header.Malformed(6, $"expected {expected}, found {FileText.Quoted(activationsText)}");
         }
         header.Activations = activations;
-        if (Array.IndexOf(CostNames, cost) < 0) return header.Malformed(7, $"expected one of {string.Join(", ", CostNames)}, found '{cost}'");
+        if (Array.IndexOf(CostNames, cost) < 0) return header.Malformed(7, $"expected one of {string.Join(", ", CostNames)}, found {FileText.Quoted(cost)}");
         header.Cost = cost;
         return null;
     }

@@ -180,13 +180,8 @@ internal static class Vocabulary
     /// <summary><c>1 value</c>, <c>784 values</c>.</summary>
     public static string Values(int count) => Count(count, "value");
 
-    /// <summary>The cost's name in prose.</summary>
-    public static string CostName(CostFunction cost) => cost switch
-    {
-        CostFunction.Quadratic => "quadratic",
-        CostFunction.CrossEntropy => "cross-entropy",
-        _ => "log-likelihood",
-    };
+    /// <summary>The cost's name in prose: its name in weights files and on the command line (<see cref="NetworkRules.Name(CostFunction)"/>).</summary>
+    public static string CostName(CostFunction cost) => NetworkRules.Name(cost);
 
     /// <summary>The cost of output activations <paramref name="a"/> against targets y.</summary>
     public static string CostFormula(CostFunction cost, string a) => cost switch

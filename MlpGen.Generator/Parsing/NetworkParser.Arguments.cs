@@ -27,7 +27,7 @@ internal sealed partial class NetworkParser
         /// <summary>The activation of each hidden layer, as given; null when not given.</summary>
         public List<ActivationFunction>? HiddenLayers { get; set; }
 
-        public ActivationFunction Output { get; set; } = ActivationFunction.Sigmoid;
+        public ActivationFunction Output { get; set; } = NetworkRules.DefaultOutputActivation;
 
         public CodeShape Shape { get; set; } = CodeShape.Auto;
 
@@ -208,7 +208,13 @@ internal sealed partial class NetworkParser
                 string where = $"exists only in the code MlpGen generates for '{use.Network.Name}'";
                 Report(DiagnosticDescriptors.UsesGeneratedMember, value.GetLocation(), value.ToString(), Name,
                     use.At == value ? "names a member that " + where : $"uses '{use.Network.Name}.{use.Member}', a member that {where}",
-                    use.Value is { } known ? $"its value, {Count(known)}," : "the value itself");
+                    (use.At == value, use.Value) switch
+                    {
+                        (true, { } known) => $"its value, {Count(known)},",
+                        // A.ParameterCount % 7: the member's value goes where the member is named, not in place of the argument
+                        (false, { } known) => $"the value of '{use.Network.Name}.{use.Member}', {Count(known)}, in its place,",
+                        _ => "the value itself",
+                    });
             }
         }
     }

@@ -43,6 +43,17 @@ internal sealed partial class NetworkParser
                     member.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), Name, clash.Display(element));
             }
         }
+        // The generated replica (INetwork<T>.Replicate) copies the network with object.MemberwiseClone(): a parameterless
+        // MemberwiseClone declared in the class or a base class would be called instead.
+        for (INamedTypeSymbol? type = _type; type is { SpecialType: not SpecialType.System_Object }; type = type.BaseType)
+        {
+            foreach (IMethodSymbol hiding in type.GetMembers("MemberwiseClone").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && !m.IsImplicitlyDeclared))
+            {
+                Report(DiagnosticDescriptors.MemberConflict, hiding.Locations.FirstOrDefault(l => l.IsInSource) ?? NameLocation,
+                    hiding.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), Name,
+                    "Replicate(), which copies the network with object.MemberwiseClone()");
+            }
+        }
         for (INamedTypeSymbol? baseType = _type.BaseType; baseType is { SpecialType: not SpecialType.System_Object }; baseType = baseType.BaseType)
         {
             foreach (ISymbol member in baseType.GetMembers())

@@ -208,7 +208,7 @@ internal sealed partial class NetworkParser
                     $"lists {perLayer.Count} activation{(perLayer.Count == 1 ? "" : "s")} for {HiddenLayerCount(hiddenCount)}", HiddenLayerCount(hiddenCount));
             }
         }
-        ActivationFunction hidden = arguments.Hidden ?? ActivationFunction.Sigmoid;
+        ActivationFunction hidden = arguments.Hidden ?? NetworkRules.DefaultHiddenActivation;
         var activations = new List<ActivationFunction>();
         for (int l = 1; l <= hiddenCount; l++) activations.Add(arguments.HiddenLayers is { } given && l <= given.Count ? given[l - 1] : hidden);
         activations.Add(arguments.Output);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MlpGen.Persistence;
-using static MlpGen.Interop.FileText;
+using static MlpGen.FileText;
 
 namespace MlpGen.Interop.Onnx;
 

@@ -23,7 +23,7 @@ public static partial class AtomicFile
         {
             target = FinalTarget(Path.GetFullPath(path));
             if (IsReadOnly(target)) throw new UnauthorizedAccessException(ReadOnlyReason);
-            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+            temporary = TemporaryBeside(target);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 try
@@ -42,6 +42,32 @@ public static partial class AtomicFile
                 File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             }
             File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed(path, target, temporary, what, e);
+        }
+        finally
+        {
+            DeleteQuietly(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Checks, before long work, that <see cref="Write"/> could write <paramref name="path"/>: the file is not
+    /// read-only, and the temporary file a save writes beside it can be created there (it is created and deleted).
+    /// </summary>
+    /// <exception cref="IOException">It could not; the message is <see cref="Write"/>'s ("Cannot save {what} to {path}: …"), naming <paramref name="path"/> once and no temporary file.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission is denied, or the file is read-only.</exception>
+    public static void CheckWritable(string path, string what = "the file")
+    {
+        string? target = null, temporary = null;
+        try
+        {
+            target = FinalTarget(Path.GetFullPath(path));
+            if (IsReadOnly(target)) throw new UnauthorizedAccessException(ReadOnlyReason);
+            temporary = TemporaryBeside(target);
+            using (new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -76,6 +102,10 @@ public static partial class AtomicFile
     /// <summary>access(2): 0 when the calling user may open the file for writing.</summary>
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Access(string path, int mode);
+
+    /// <summary>A new hidden file name in the target's directory: <c>.name.{guid}.tmp</c>.</summary>
+    private static string TemporaryBeside(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
 
     /// <summary>The file a path finally names: itself, or the end of its chain of symbolic links.</summary>
     private static string FinalTarget(string fullPath)

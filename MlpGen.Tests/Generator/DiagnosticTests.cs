@@ -390,6 +390,18 @@ public class DiagnosticTests
         Assert.Contains("B.ParameterCount", d.GetMessage());
     }
 
+    /// <summary>The generated Replicate() copies with object.MemberwiseClone(): one declared in the class or a base class would be called instead.</summary>
+    [Theory]
+    [InlineData("public class B { } [MlpGen.Network(2, 1)] public partial class N : B { public new object MemberwiseClone() => this; }", "'N.MemberwiseClone()'")]
+    [InlineData("public class B { protected new object MemberwiseClone() => this; } [MlpGen.Network(2, 1)] public partial class N : B { }", "'B.MemberwiseClone()'")]
+    public void MLPG022_AMemberwiseCloneTheReplicaWouldCall_OnThatMember(string source, string member)
+    {
+        var (d, text) = Single(source, "MLPG022");
+        Assert.Equal("MemberwiseClone", text);
+        Assert.Contains(member, d.GetMessage());
+        Assert.Contains("Replicate()", d.GetMessage());
+    }
+
     [Fact]
     public void MLPG022_BakedParametersOnlyConflictsWhenWeightsAreBakedIn()
     {
@@ -492,15 +504,15 @@ public class DiagnosticTests
     /// argument has no value when the generator reads it. Before MLPG036 the class silently got no code.
     /// </summary>
     [Theory]
-    [InlineData("[MlpGen.Network(A.OutputSize, 5, 2)]", "A.OutputSize", "'A.OutputSize'", "10")]
-    [InlineData("[MlpGen.Network(2, A.Layer1Size, 1)]", "A.Layer1Size", "'A.Layer1Size'", "30")]
-    [InlineData("[MlpGen.Network(layerSizes: new[] { A.InputSize, 3 })]", "A.InputSize", "'A.InputSize'", "784")]
-    [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'Demo.A.LayerCount'", "3")]
-    [InlineData("[MlpGen.Network(Sizes.Hidden, 2)]", "Sizes.Hidden", "'A.OutputSize'", "10")]   // through a const of the user's own
-    [InlineData("[MlpGen.Network(2, (int)Widths.Hidden, 1)]", "(int)Widths.Hidden", "'A.Layer1Size'", "30")]   // through an enum member of the user's
-    [InlineData("[MlpGen.Network(2, A.ParameterCount % 7, 1, Weights = null)]", "A.ParameterCount % 7", "'A.ParameterCount'", "23,860")]
-    [InlineData("[MlpGen.Network(2, A.LayerSizes.Length, 1)]", "A.LayerSizes.Length", "'A.LayerSizes'", null)]   // not a constant at all
-    public void MLPG036_ArgumentUsingAGeneratedMember_OnTheArgument_SaysWhatToWriteInstead(string attribute, string location, string member, string? value)
+    [InlineData("[MlpGen.Network(A.OutputSize, 5, 2)]", "A.OutputSize", "'A.OutputSize'", "write its value, 10,")]
+    [InlineData("[MlpGen.Network(2, A.Layer1Size, 1)]", "A.Layer1Size", "'A.Layer1Size'", "write its value, 30,")]
+    [InlineData("[MlpGen.Network(layerSizes: new[] { A.InputSize, 3 })]", "A.InputSize", "'A.InputSize'", "write its value, 784,")]
+    [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'Demo.A.LayerCount'", "write its value, 3,")]
+    [InlineData("[MlpGen.Network(Sizes.Hidden, 2)]", "Sizes.Hidden", "'A.OutputSize'", "write the value of 'A.OutputSize', 10, in its place,")]   // through a const of the user's own
+    [InlineData("[MlpGen.Network(2, (int)Widths.Hidden, 1)]", "(int)Widths.Hidden", "'A.Layer1Size'", "write the value of 'A.Layer1Size', 30, in its place,")]   // through an enum member of the user's
+    [InlineData("[MlpGen.Network(2, A.ParameterCount % 7, 1, Weights = null)]", "A.ParameterCount % 7", "'A.ParameterCount'", "write the value of 'A.ParameterCount', 23,860, in its place,")]
+    [InlineData("[MlpGen.Network(2, A.LayerSizes.Length, 1)]", "A.LayerSizes.Length", "'A.LayerSizes'", "write the value itself")]   // not a constant at all
+    public void MLPG036_ArgumentUsingAGeneratedMember_OnTheArgument_SaysWhatToWriteInstead(string attribute, string location, string member, string write)
     {
         string source = "namespace Demo; [MlpGen.Network(784, 30, 10)] public partial class A { } public static class Sizes { public const int Hidden = A.OutputSize; } public enum Widths { Hidden = A.Layer1Size } "
             + attribute + " public partial class B { }";
@@ -512,7 +524,7 @@ public class DiagnosticTests
         Assert.Equal(location, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
         Assert.Contains(member, d.GetMessage());
         Assert.Contains("'B'", d.GetMessage());
-        Assert.Contains(value is null ? "write the value itself" : $"write its value, {value},", d.GetMessage());
+        Assert.Contains(write, d.GetMessage());
         Assert.Contains("const", d.GetMessage());
         Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.A.g.cs");
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.B.g.cs");

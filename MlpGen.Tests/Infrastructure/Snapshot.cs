@@ -9,7 +9,7 @@ namespace MlpGen.Tests.Infrastructure;
 
 /// <summary>
 /// Baseline files for generated source, one per generated file, in MlpGen.Tests/Snapshots, named
-/// <c>{test}.{hint name}.txt</c>, plus <c>{test}.diagnostics.txt</c>. A missing, extra or changed file
+/// <c>{test}.{hint name}.txt</c>, plus <c>{test}.diagnostics.txt</c> when there are diagnostics. A missing, extra or changed file
 /// fails the test with a readable diff and leaves a <c>.received.txt</c> beside the baseline; with
 /// MLPGEN_UPDATE_SNAPSHOTS=1 the baselines are rewritten instead.
 /// </summary>

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Threading.Tasks;
 using MlpGen.Data;
 
 namespace MlpGen.Tests.Infrastructure;
@@ -54,8 +55,19 @@ internal static class TestData
         string cache = MnistDownloader.DefaultCacheDirectory;
         if (!Mnist.IsPresent(cache))
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            new MnistDownloader(http).EnsureAsync(cache).GetAwaiter().GetResult();
+            // Tried once per test run: the Lazy above keeps this exception, so an offline machine gets one clear cause
+            // in every test that needs digits rather than one download attempt (and time-out) per test.
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+                new MnistDownloader(http).EnsureAsync(cache).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException)
+            {
+                throw new InvalidOperationException(
+                    $"No MNIST digits for the tests: MLPGEN_DATA is not set, there is no shared/data/mnist-digits-10k beside the clone, "
+                    + $"and downloading MNIST into {cache} failed ({e.Message}). Set MLPGEN_DATA to a directory holding the MNIST IDX files.", e);
+            }
         }
         return cache;
     }

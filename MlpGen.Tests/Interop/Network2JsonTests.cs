@@ -140,6 +140,21 @@ public sealed class Network2JsonTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("[Network(784, 16, 16, 10, Weights = \"v1.mlpw\")]", NetworkDeclaration.Attribute(read, "v1.mlpw"));
     }
 
+    [Theory]
+    [InlineData("plain.mlpw")]
+    [InlineData("quote\"and\\backslash.mlpw")]
+    [InlineData("line\nbreak\u2028.mlpw")]
+    public void TheDeclaredWeightsFile_IsAStringLiteralThatCompiles_WhateverTheFileName(string fileName)
+    {
+        NetworkWeights read = ModelFile.Read(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw"));
+        string attribute = NetworkDeclaration.Attribute(read, fileName);
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText($"{attribute} partial class Model {{ }}");
+        Assert.Empty(tree.GetDiagnostics());
+        var literal = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax>()
+            .Single(l => l.Token.Value is string);
+        Assert.Equal(fileName, literal.Token.ValueText);
+    }
+
     [Fact]
     public void NetworkNetwork2pyCannotHold_IsRefused_AndNothingIsWritten()
     {

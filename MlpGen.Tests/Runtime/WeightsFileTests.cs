@@ -265,6 +265,18 @@ public sealed class WeightsFileTests : IDisposable
         Refused(t => t.Replace("topology 2-2-1", "topology 2-x-1"), 2, "expected layer sizes of at least 1 separated by '-', found '2-x-1'");
 
     [Fact]
+    public void AHugeOrMultiLineValue_IsQuotedAsAShortExcerptOnOneLine()
+    {
+        string topology = "2-x\r" + new string('9', 5_000);
+        var e = Refused(t => t.Replace("topology 2-2-1", "topology " + topology), 2,
+            "expected layer sizes of at least 1 separated by '-', found '2-x\\r999");
+        Assert.DoesNotContain('\r', e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.EndsWith("…'", e.Message);
+        Assert.True(e.Message.Length < 200, $"a {e.Message.Length}-character message");
+    }
+
+    [Fact]
     public void HugeClaimedTopology_IsRefusedWithoutAllocatingForIt()
     {
         long before = GC.GetAllocatedBytesForCurrentThread();

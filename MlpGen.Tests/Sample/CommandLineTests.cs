@@ -139,6 +139,23 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(new[] { "a-file" }, Directory.EnumerateFileSystemEntries(_temporary.Path).Select(Path.GetFileName));
     }
 
+    /// <summary>
+    /// A place no file can be created in (/proc, even for root): the check before training says so in one line that
+    /// names the user's path, not the hidden temporary file it probed with, and exits 1.
+    /// </summary>
+    [Theory]
+    [InlineData("--weights", "/proc/w.mlpw", "Cannot save the weights to /proc/w.mlpw: ")]
+    [InlineData("--report", "/proc/report", "Cannot save the report to /proc/report: ")]
+    public void AnOutputWhereNothingCanBeCreated_IsOneLineNamingThePath_NotTheProbe(string option, string path, string start)
+    {
+        if (!OperatingSystem.IsLinux()) return;   // /proc is Linux's
+        string[] weights = option == "--weights" ? [] : ["-o", _temporary.File("w.mlpw")];
+        DotNetCli.Result result = Run(["--data", TestData.MnistDirectory, "-e", "1", .. weights, option, path]);
+        AssertFailsWith(result, 1, result.Output.TrimEnd());
+        Assert.StartsWith(start, result.Output);
+        Assert.DoesNotContain(".tmp", result.Output);
+    }
+
     /// <summary>Issue 16, item 6: a read-only weights file is refused before training (it was replaced, and the user became its owner).</summary>
     [Fact]
     public void AReadOnlyWeightsFile_IsRefusedBeforeTraining_AndKept()

@@ -1,8 +1,7 @@
 using System.Linq;
-using MlpGen.Interop;
 using Xunit;
 
-namespace MlpGen.Tests.Interop;
+namespace MlpGen.Tests.Rules;
 
 /// <summary>Text from a file is quoted in an error as a short excerpt on one line, whatever it holds.</summary>
 [Trait("Category", "NoKernels")] // runs no generated kernel: .ci/run runs it on one kernel path only

@@ -1,14 +1,20 @@
+// Shared source (MlpGen.Shared.projitems): compiled into MlpGen.Runtime (which MlpGen.Interop sees it through) and into
+// the netstandard2.0 generator, where it lives in MlpGen.Generator.Rules. Only netstandard2.0 APIs.
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-
-namespace MlpGen.Interop;
+#if MLPGEN_GENERATOR
+namespace MlpGen.Generator.Rules;
+#else
+namespace MlpGen;
+#endif
 
 /// <summary>
-/// How an error message shows text that came from a file (an ONNX node's or tensor's name, a JSON value, what a
-/// parser found in the bytes): a short excerpt on one line. Whatever the file holds, a line break, a control
-/// character or a megabyte-long name, the message stays the one line <see cref="ModelFormatException"/> promises.
+/// How an error message shows text that came from a file (a line of a weights file, an ONNX node's or tensor's name, a
+/// JSON value, what a parser found in the bytes): a short excerpt on one line. Whatever the file holds, a line break,
+/// a control character or a megabyte-long name, the message stays one line: the weights reader's, the converters'
+/// and the generator's diagnostics alike.
 /// </summary>
 internal static class FileText
 {
@@ -53,7 +59,7 @@ internal static class FileText
 
     private static bool IsVisibleOnOneLine(string text, int index)
     {
-        if (char.IsSurrogatePair(text, index)) return CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(text, index)) != UnicodeCategory.Format;
+        if (char.IsSurrogatePair(text, index)) return CharUnicodeInfo.GetUnicodeCategory(text, index) != UnicodeCategory.Format;
         return CharUnicodeInfo.GetUnicodeCategory(text[index]) is not (UnicodeCategory.Control or UnicodeCategory.Format
             or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate);
     }

@@ -43,12 +43,13 @@ internal static class AttributeSource
 
                 /// <summary>
                 /// The cost the network is trained on. When not set, it follows <see cref="Output"/>: <see cref="NetworkCost.Quadratic"/>
-                /// for sigmoid (network.py) and identity outputs, <see cref="NetworkCost.LogLikelihood"/> for softmax.
-                /// <see cref="NetworkCost.CrossEntropy"/> needs a sigmoid output, <see cref="NetworkCost.LogLikelihood"/> a softmax output.
+                /// for sigmoid (network.py) and identity outputs, <see cref="NetworkCost.LogLikelihood"/> for softmax and log-softmax.
+                /// <see cref="NetworkCost.CrossEntropy"/> needs a sigmoid output, <see cref="NetworkCost.LogLikelihood"/> a softmax or
+                /// log-softmax output, and a log-softmax output takes no other cost.
                 /// </summary>
                 public NetworkCost Cost { get; set; } = NetworkCost.Quadratic;
 
-                /// <summary>The activation of every hidden layer: <see cref="NetworkActivation.Sigmoid"/> (the default), tanh, ReLU or leaky ReLU.</summary>
+                /// <summary>The activation of every hidden layer: <see cref="NetworkActivation.Sigmoid"/> (the default), tanh, ReLU, leaky ReLU, GELU or SiLU.</summary>
                 public NetworkActivation Hidden { get; set; } = NetworkActivation.Sigmoid;
 
                 /// <summary>
@@ -58,7 +59,7 @@ internal static class AttributeSource
                 /// </summary>
                 public NetworkActivation[]? HiddenLayers { get; set; }
 
-                /// <summary>The activation of the output layer: <see cref="NetworkOutput.Sigmoid"/> (the default), softmax or identity.</summary>
+                /// <summary>The activation of the output layer: <see cref="NetworkOutput.Sigmoid"/> (the default), softmax, identity or log-softmax.</summary>
                 public NetworkOutput Output { get; set; } = NetworkOutput.Sigmoid;
 
                 /// <summary>
@@ -100,7 +101,10 @@ internal static class AttributeSource
                 /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)], as network2.py, on a sigmoid output; the output error is δ = a − y, so saturated outputs still learn.</summary>
                 CrossEntropy = 1,
 
-                /// <summary>C = −Σ y ln a, on a softmax output, for targets that sum to 1 (one-hot); the output error is δ = a − y.</summary>
+                /// <summary>
+                /// C = −Σ y ln a, on a softmax output, for targets that sum to 1 (one-hot); the output error is δ = a − y.
+                /// On a log-softmax output a = ln p, so C = −Σ y a (PyTorch's NLLLoss) and δ = softmax(z) − y = e^a − y.
+                /// </summary>
                 LogLikelihood = 2,
             }
 
@@ -119,6 +123,15 @@ internal static class AttributeSource
 
                 /// <summary>z for z &gt; 0, else 0.01·z (PyTorch's default slope); its derivative is 1 for z &gt; 0, else 0.01.</summary>
                 LeakyReLU = 3,
+
+                /// <summary>
+                /// GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2)), as PyTorch's nn.GELU() (the exact erf form); its derivative is
+                /// Φ(z) + z·φ(z). Initialised He, as ReLU.
+                /// </summary>
+                GELU = 4,
+
+                /// <summary>SiLU(z) = z·σ(z), as PyTorch's nn.SiLU() (swish); its derivative is σ(z)(1 + z(1 − σ(z))). Initialised He, as ReLU.</summary>
+                SiLU = 5,
             }
 
             /// <summary>The activation function of a <see cref="NetworkAttribute"/> network's output layer.</summary>
@@ -133,6 +146,12 @@ internal static class AttributeSource
 
                 /// <summary>a = z: a linear output (logits, or regression).</summary>
                 Identity = 2,
+
+                /// <summary>
+                /// a_j = z_j − log Σ_k e^(z_k): log-probabilities, as PyTorch's nn.LogSoftmax(dim=1) (computed as
+                /// z_j − max z − log Σ_k e^(z_k − max z), so it never overflows); trained on <see cref="NetworkCost.LogLikelihood"/>.
+                /// </summary>
+                LogSoftmax = 3,
             }
         }
 

@@ -189,13 +189,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedActivation = new(
         "MLPG027", "Unsupported hidden activation",
-        "{0} value {1} on the network '{2}' is not a NetworkActivation; use NetworkActivation.Sigmoid, NetworkActivation.Tanh, NetworkActivation.ReLU or NetworkActivation.LeakyReLU",
+        "{0} value {1} on the network '{2}' is not a NetworkActivation; use NetworkActivation.Sigmoid, NetworkActivation.Tanh, NetworkActivation.ReLU, NetworkActivation.LeakyReLU, NetworkActivation.GELU or NetworkActivation.SiLU",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG027"));
 
     public static readonly DiagnosticDescriptor UnsupportedOutput = new(
         "MLPG028", "Unsupported output activation",
-        "Output value {0} on the network '{1}' is not a NetworkOutput; use NetworkOutput.Sigmoid, NetworkOutput.Softmax or NetworkOutput.Identity",
+        "Output value {0} on the network '{1}' is not a NetworkOutput; use NetworkOutput.Sigmoid, NetworkOutput.Softmax, NetworkOutput.Identity or NetworkOutput.LogSoftmax",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG028"));
 
@@ -254,7 +254,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SoftmaxOverOneOutput = new(
         "MLPG038", "Softmax over a single output cannot learn",
-        "The network '{0}' has a softmax output layer of one neuron: softmax makes its outputs sum to 1, so that output is always 1 whatever the input and the parameters, and no cost can train it; for one output in (0, 1) use Output = NetworkOutput.Sigmoid (with Cost = NetworkCost.CrossEntropy for a yes/no label), or give the network one output per class",
+        "The network '{0}' has a {1} output layer of one neuron: softmax makes its outputs sum to 1, so that output is always {2} whatever the input and the parameters, and no cost can train it; for one output in (0, 1) use Output = NetworkOutput.Sigmoid (with Cost = NetworkCost.CrossEntropy for a yes/no label), or give the network one output per class",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG038"));
 }

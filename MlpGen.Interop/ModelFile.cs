@@ -46,7 +46,11 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">The file is not a network of its format MlpGen can hold, or larger than <see cref="MaxFileBytes"/>; the message says where and why.</exception>
     /// <exception cref="WeightsFormatException">A <c>.mlpw</c> file is malformed or corrupt.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static NetworkWeights Read(string path)
+    public static NetworkWeights Read(string path) => Read(path, note: null);
+
+    /// <summary>Reads the network in <paramref name="path"/>, and says what the import changed about the model (an ONNX model's flattened input, folded BatchNormalization, GELU and SiLU subgraphs) to <paramref name="note"/>.</summary>
+    /// <inheritdoc cref="Read(string)"/>
+    public static NetworkWeights Read(string path, Action<string>? note)
     {
         ModelFormat format = FormatOf(path) ?? throw new ModelFormatException(path, $"unknown extension '{Path.GetExtension(path)}'; expected .onnx, .json (network2.py) or .mlpw");
         long length = new FileInfo(path).Length;
@@ -56,7 +60,7 @@ public static class ModelFile
         {
             if (format == ModelFormat.MlpGenWeights) return WeightsFile.Read(path);
             byte[] bytes = File.ReadAllBytes(path);
-            return format == ModelFormat.Onnx ? OnnxImporter.Import(bytes, path) : Network2Json.Read(bytes, path);
+            return format == ModelFormat.Onnx ? OnnxImporter.Import(bytes, path, note) : Network2Json.Read(bytes, path);
         }
         catch (ArgumentException e)
         {

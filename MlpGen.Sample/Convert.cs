@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -10,9 +11,10 @@ namespace MlpGen.Sample;
 /// <summary>
 /// <c>convert IN OUT</c>: converts a network between ONNX (<c>.onnx</c>), network2.py JSON (<c>.json</c>) and MlpGen
 /// weights (<c>.mlpw</c>), by extension, and prints what it converted: topology, activations, cost, element type and
-/// parameter count, and for a weights file the attribute that bakes it. Both paths are checked before anything is
-/// read; the whole input is checked before anything is written; the output is written to a temporary file renamed
-/// into place, so a failed conversion leaves no output behind.
+/// parameter count, what the import changed about the model (an ONNX model's flattened input and its shape, a folded
+/// BatchNormalization, a GELU or SiLU subgraph read as one activation), and for a weights file the attribute that
+/// bakes it. Both paths are checked before anything is read; the whole input is checked before anything is written;
+/// the output is written to a temporary file renamed into place, so a failed conversion leaves no output behind.
 /// </summary>
 internal static class ConvertCommand
 {
@@ -35,9 +37,11 @@ internal static class ConvertCommand
         if (!File.Exists(inputPath)) throw SampleError.Usage($"IN: the file {Path.GetFullPath(inputPath)} does not exist.");
         Preflight.CheckOutputPath(outputPath, "OUT");
 
-        NetworkWeights network = ModelFile.Read(inputPath);
+        var notes = new List<string>();
+        NetworkWeights network = ModelFile.Read(inputPath, notes.Add);
         ModelFile.Write(outputPath, network);   // before anything is printed: a format that cannot hold the network is one line
         Console.WriteLine($"Read {inputPath}: {Describe(network)}.");
+        foreach (string note in notes) Console.WriteLine($"  {note}.");   // what the import changed: a flattened input, a folded BatchNormalization, …
         Console.WriteLine($"Wrote {Path.GetFullPath(outputPath)} ({Name(outputFormat)}).");
         if (outputFormat == ModelFormat.MlpGenWeights)
         {

@@ -8,7 +8,10 @@ namespace MlpGen.Sample;
 // offers, one attribute each. The generator writes the feedforward and backpropagation code of each class at
 // compile time; the names read Digits<hidden sizes><hidden activation><output><cost>.
 // Digits16x16SigmoidSigmoidQuadratic is the network of the README's quick start (network.py's sigmoid neurons and
-// quadratic cost), Digits30SigmoidSigmoidQuadratic the network of Nielsen's book, chapter 1.
+// quadratic cost), Digits30SigmoidSigmoidQuadratic the network of Nielsen's book, chapter 1. GELU and SiLU hidden
+// layers and the log-softmax output (PyTorch's nn.GELU, nn.SiLU, nn.LogSoftmax with NLLLoss) come with the outputs and
+// costs PyTorch users pair them with, softmax and log-softmax on log-likelihood, not with every one: each network is
+// generated code that every build compiles.
 
 // 784-16-16-10
 [Network(784, 16, 16, 10, Hidden = NetworkActivation.Sigmoid, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits16x16SigmoidSigmoidQuadratic { }
@@ -23,6 +26,11 @@ namespace MlpGen.Sample;
 [Network(784, 16, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits16x16LeakyReluSigmoidQuadratic { }
 [Network(784, 16, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.CrossEntropy)] internal sealed partial class Digits16x16LeakyReluSigmoidCrossEntropy { }
 [Network(784, 16, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16LeakyReluSoftmaxLogLikelihood { }
+[Network(784, 16, 16, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16ReluLogSoftmaxLogLikelihood { }
+[Network(784, 16, 16, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16GeluSoftmaxLogLikelihood { }
+[Network(784, 16, 16, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16GeluLogSoftmaxLogLikelihood { }
+[Network(784, 16, 16, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16SiluSoftmaxLogLikelihood { }
+[Network(784, 16, 16, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits16x16SiluLogSoftmaxLogLikelihood { }
 
 // 784-30-10
 [Network(784, 30, 10, Hidden = NetworkActivation.Sigmoid, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits30SigmoidSigmoidQuadratic { }
@@ -37,6 +45,11 @@ namespace MlpGen.Sample;
 [Network(784, 30, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits30LeakyReluSigmoidQuadratic { }
 [Network(784, 30, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.CrossEntropy)] internal sealed partial class Digits30LeakyReluSigmoidCrossEntropy { }
 [Network(784, 30, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30LeakyReluSoftmaxLogLikelihood { }
+[Network(784, 30, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30ReluLogSoftmaxLogLikelihood { }
+[Network(784, 30, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30GeluSoftmaxLogLikelihood { }
+[Network(784, 30, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30GeluLogSoftmaxLogLikelihood { }
+[Network(784, 30, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30SiluSoftmaxLogLikelihood { }
+[Network(784, 30, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits30SiluLogSoftmaxLogLikelihood { }
 
 // 784-100-10
 [Network(784, 100, 10, Hidden = NetworkActivation.Sigmoid, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits100SigmoidSigmoidQuadratic { }
@@ -51,6 +64,11 @@ namespace MlpGen.Sample;
 [Network(784, 100, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.Quadratic)] internal sealed partial class Digits100LeakyReluSigmoidQuadratic { }
 [Network(784, 100, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Sigmoid, Cost = NetworkCost.CrossEntropy)] internal sealed partial class Digits100LeakyReluSigmoidCrossEntropy { }
 [Network(784, 100, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100LeakyReluSoftmaxLogLikelihood { }
+[Network(784, 100, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100ReluLogSoftmaxLogLikelihood { }
+[Network(784, 100, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100GeluSoftmaxLogLikelihood { }
+[Network(784, 100, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100GeluLogSoftmaxLogLikelihood { }
+[Network(784, 100, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100SiluSoftmaxLogLikelihood { }
+[Network(784, 100, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.LogSoftmax, Cost = NetworkCost.LogLikelihood)] internal sealed partial class Digits100SiluLogSoftmaxLogLikelihood { }
 
 /// <summary>
 /// What one of the sample's networks is, as an instance reports it (<see cref="INetwork{T}.LayerSizes"/>,
@@ -98,6 +116,13 @@ internal static class Networks
     /// <summary>The costs the networks are trained on.</summary>
     public static CostFunction[] Costs => NetworkRules.Costs.Where(c => Declared.Value.Keys.Any(k => k.Cost == c)).ToArray();
 
+    /// <summary>The outputs the networks of <paramref name="topology"/> with <paramref name="hidden"/> hidden layers have.</summary>
+    public static ActivationFunction[] OutputsWith(string topology, ActivationFunction hidden) =>
+        NetworkRules.OutputActivations.Where(a => Declared.Value.Keys.Any(k => k.Topology == topology && k.Hidden == hidden && k.Output == a)).ToArray();
+
+    /// <summary>Whether some network has this output trained on this cost (whatever its topology and hidden layers).</summary>
+    public static bool HasPair(ActivationFunction output, CostFunction cost) => Declared.Value.Keys.Any(k => k.Output == output && k.Cost == cost);
+
     /// <summary>Whether a network of these choices is declared.</summary>
     public static bool Exists(NetworkChoice choice) => Declared.Value.ContainsKey(choice);
 
@@ -105,7 +130,7 @@ internal static class Networks
     public static string OutputCostPairs => string.Join(", ",
         from output in Outputs
         from cost in Costs
-        where Declared.Value.Keys.Any(k => k.Output == output && k.Cost == cost)
+        where HasPair(output, cost)
         select $"{NetworkRules.Name(output)} with {NetworkRules.Name(cost)}");
 
     /// <summary>The network of <paramref name="choice"/>, its parameters drawn from <paramref name="seed"/> by its constructor.</summary>

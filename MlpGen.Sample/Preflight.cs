@@ -83,7 +83,7 @@ internal static class Preflight
     public static void CheckImageSize(INetwork<float> network, Dataset<float> data, string directory, MnistSplit split)
     {
         if (data.InputSize == network.InputSize) return;
-        string topology = string.Join("-", network.LayerSizes.ToArray());
+        string topology = ParameterLayout.Topology(network.LayerSizes.ToArray());
         string images = Mnist.FileNames(split).Images;
         string path = File.Exists(Path.Combine(directory, images + ".gz")) ? Path.Combine(directory, images + ".gz") : Path.Combine(directory, images);
         int[] dimensions = IdxReader.Read(path, dimensionCount: 3).Dimensions;   // read again only to name the image size

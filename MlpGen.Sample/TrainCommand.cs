@@ -43,7 +43,7 @@ internal sealed class TrainCommand
         NetworkRules.Name(Networks.Outputs[0]), NetworkRules.Names(Networks.Outputs));
     private readonly Option<string?> _cost = ChoiceOption.Create("--cost", "-c",
         $"The cost to train on (default: {string.Join("; ", Networks.Outputs.Select(o => $"{NetworkRules.Name(NetworkRules.DefaultCost(o))} for a {NetworkRules.Name(o)} output"))}). "
-        + string.Join(", ", Networks.Costs.Where(c => NetworkRules.OutputFor(c) is not null).Select(c => $"{NetworkRules.Name(c)} needs a {NetworkRules.Name(NetworkRules.OutputFor(c)!.Value)} output")) + ".",
+        + string.Join(", ", Networks.Costs.Select(c => $"{NetworkRules.Name(c)} trains {Or(NetworkRules.Names(Networks.Outputs.Where(o => NetworkRules.Fits(c, o)).ToArray()))} outputs")) + ".",
         null, Networks.Costs.Select(NetworkRules.Name).ToArray());
     private readonly Option<string?> _optimizer = ChoiceOption.Create("--optimizer", null, "How the gradient becomes a step.", "sgd", "sgd", "momentum", "nesterov", "adam");
     private readonly Option<double?> _momentum = NumericOption.Coefficient("--momentum", "The momentum coefficient μ of --optimizer momentum or nesterov (default: 0.9).");
@@ -148,8 +148,16 @@ internal sealed class TrainCommand
         ActivationFunction output = Activation(parse.GetValue(_output)!);
         CostFunction cost = parse.GetValue(_cost) is { } costName && NetworkRules.TryParseCost(costName, out CostFunction chosen) ? chosen : NetworkRules.DefaultCost(output);
         var network = new NetworkChoice(parse.GetValue(_topology)!, Activation(parse.GetValue(_hidden)!), output, cost);
-        if (!Networks.Exists(network))
+        // An output trained on a cost no network pairs it with is the cost's fault; a pair that exists, but not with
+        // these hidden layers (GELU and SiLU come with softmax and log-softmax only), is the output's.
+        if (!Networks.HasPair(network.Output, network.Cost))
             throw SampleError.Usage($"--cost: the networks here are {Networks.OutputCostPairs}; found {NetworkRules.Name(network.Output)} with {NetworkRules.Name(network.Cost)}.");
+        if (!Networks.Exists(network))
+        {
+            ActivationFunction[] outputs = Networks.OutputsWith(network.Topology, network.Hidden);
+            throw SampleError.Usage($"--output: the networks with {NetworkRules.Name(network.Hidden)} hidden layers here have {Or(NetworkRules.Names(outputs))} outputs; "
+                + $"found {NetworkRules.Name(network.Output)}.");
+        }
         string optimizer = parse.GetValue(_optimizer)!;
         double? mu = parse.GetValue(_momentum);
         if (mu is not null && optimizer is "sgd" or "adam") throw SampleError.Usage($"--momentum: applies to --optimizer momentum or nesterov, not {optimizer}.");
@@ -278,6 +286,9 @@ internal sealed class TrainCommand
     /// <summary>A choice the option's parser has accepted: one of the names of <see cref="NetworkRules"/>.</summary>
     private static ActivationFunction Activation(string name) =>
         NetworkRules.TryParseActivation(name, out ActivationFunction activation) ? activation : throw new ArgumentException($"Not an activation: '{name}'.", nameof(name));
+
+    /// <summary>"a", "a or b", "a, b or c".</summary>
+    private static string Or(string[] items) => items.Length < 2 ? string.Join("", items) : string.Join(", ", items[..^1]) + " or " + items[^1];
 
     /// <summary>"1 epoch", "30 epochs".</summary>
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -31,11 +31,26 @@ public enum ActivationFunction
 
     /// <summary>z itself (a linear output: logits, or regression).</summary>
     Identity = 5,
+
+    /// <summary>
+    /// GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2)), Φ the standard normal distribution function (PyTorch's <c>nn.GELU()</c>, the
+    /// exact erf form); its derivative is Φ(z) + z·φ(z), φ(z) = e^(−z²/2)/√(2π).
+    /// </summary>
+    GELU = 6,
+
+    /// <summary>SiLU(z) = z·σ(z) (PyTorch's <c>nn.SiLU()</c>, also called swish); its derivative is σ(z)(1 + z(1 − σ(z))).</summary>
+    SiLU = 7,
+
+    /// <summary>
+    /// log softmax(z)_j = z_j − log Σ_k e^(z_k), on the output layer: log-probabilities (PyTorch's <c>nn.LogSoftmax(dim=1)</c>),
+    /// computed as z_j − max z − log Σ_k e^(z_k − max z).
+    /// </summary>
+    LogSoftmax = 8,
 }
 
 /// <summary>
 /// The cost a generated network is trained on (<c>INetwork&lt;T&gt;.CostFunction</c>); the values are those of the
-/// generated <c>NetworkCost</c> enum. Which output each needs is <see cref="NetworkRules.OutputFor"/>.
+/// generated <c>NetworkCost</c> enum. Which outputs each can train is <see cref="NetworkRules.OutputsFor"/>.
 /// </summary>
 public enum CostFunction
 {
@@ -45,6 +60,9 @@ public enum CostFunction
     /// <summary>C = −Σ [y ln a + (1 − y) ln(1 − a)], as network2.py, on sigmoid outputs.</summary>
     CrossEntropy = 1,
 
-    /// <summary>C = −Σ y ln a, on softmax outputs (the log-likelihood of the correct class for one-hot targets).</summary>
+    /// <summary>
+    /// C = −Σ y ln p, the log-likelihood of the correct class for one-hot targets, of the probabilities p: on softmax
+    /// outputs p = a; on log-softmax outputs, which are ln p already, C = −Σ y a (PyTorch's <c>NLLLoss</c>).
+    /// </summary>
     LogLikelihood = 2,
 }

@@ -26,12 +26,13 @@ public static class NetworkRules
     public static IReadOnlyList<ActivationFunction> HiddenActivations { get; } = new[]
     {
         ActivationFunction.Sigmoid, ActivationFunction.Tanh, ActivationFunction.ReLU, ActivationFunction.LeakyReLU,
+        ActivationFunction.GELU, ActivationFunction.SiLU,
     };
 
     /// <summary>The activations the output layer may have; item i is the generated <c>NetworkOutput</c> enum's value i.</summary>
     public static IReadOnlyList<ActivationFunction> OutputActivations { get; } = new[]
     {
-        ActivationFunction.Sigmoid, ActivationFunction.Softmax, ActivationFunction.Identity,
+        ActivationFunction.Sigmoid, ActivationFunction.Softmax, ActivationFunction.Identity, ActivationFunction.LogSoftmax,
     };
 
     /// <summary>Every cost, in the order of the generated <c>NetworkCost</c> enum.</summary>
@@ -51,23 +52,34 @@ public static class NetworkRules
         layer == layers ? IsOutput(activation) : IsHidden(activation);
 
     /// <summary>
-    /// The output a cost needs, or null when it takes any: cross-entropy takes the logarithms of a and 1 − a, which
-    /// only sigmoid outputs keep in (0, 1); log-likelihood takes the outputs as a probability distribution, which
-    /// only softmax makes; the quadratic cost fits every output.
+    /// The outputs a cost can train, in the order of <see cref="OutputActivations"/>: cross-entropy takes the logarithms
+    /// of a and 1 − a, which only sigmoid outputs keep in (0, 1); log-likelihood takes a probability distribution, which
+    /// softmax makes (and log-softmax as its logarithms); the quadratic cost fits every output but log-softmax, whose
+    /// outputs are log-probabilities (≤ 0), not values to bring close to targets.
     /// </summary>
-    public static ActivationFunction? OutputFor(CostFunction cost) => cost switch
+    public static IReadOnlyList<ActivationFunction> OutputsFor(CostFunction cost) => cost switch
     {
-        CostFunction.CrossEntropy => ActivationFunction.Sigmoid,
-        CostFunction.LogLikelihood => ActivationFunction.Softmax,
-        _ => null,
+        CostFunction.CrossEntropy => new[] { ActivationFunction.Sigmoid },
+        CostFunction.LogLikelihood => new[] { ActivationFunction.Softmax, ActivationFunction.LogSoftmax },
+        _ => new[] { ActivationFunction.Sigmoid, ActivationFunction.Softmax, ActivationFunction.Identity },
     };
 
     /// <summary>Whether a network with output activation <paramref name="output"/> can be trained on <paramref name="cost"/>.</summary>
-    public static bool Fits(CostFunction cost, ActivationFunction output) => OutputFor(cost) is not { } needed || needed == output;
+    public static bool Fits(CostFunction cost, ActivationFunction output) => Contains(OutputsFor(cost), output);
 
-    /// <summary>The cost a network is trained on when none is given: log-likelihood after softmax, else quadratic (network.py's).</summary>
+    /// <summary>
+    /// The cost a network is trained on when none is given: log-likelihood after softmax and log-softmax (for log-softmax,
+    /// PyTorch's <c>NLLLoss</c>), else quadratic (network.py's).
+    /// </summary>
     public static CostFunction DefaultCost(ActivationFunction output) =>
-        output == ActivationFunction.Softmax ? CostFunction.LogLikelihood : CostFunction.Quadratic;
+        output is ActivationFunction.Softmax or ActivationFunction.LogSoftmax ? CostFunction.LogLikelihood : CostFunction.Quadratic;
+
+    /// <summary>
+    /// Whether the derivative of a hidden layer's activation needs z itself, not only a = f(z): GELU and SiLU are not
+    /// one-to-one (both dip below 0 and come back), so a does not tell z; backpropagation keeps their z.
+    /// </summary>
+    public static bool DerivativeNeedsZ(ActivationFunction activation) =>
+        activation is ActivationFunction.GELU or ActivationFunction.SiLU;
 
     /// <summary>
     /// Whether the quadratic cost on this output learns more slowly than the cost made for it: after softmax the
@@ -87,11 +99,15 @@ public static class NetworkRules
         return layer < layers ? layer : layers > 1 ? layers - 1 : layer;
     }
 
-    /// <summary>The scheme for a layer initialised for <paramref name="activation"/>: sigmoid N(0, 1) as network.py; ReLU and leaky ReLU He; tanh, softmax and identity Glorot.</summary>
+    /// <summary>
+    /// The scheme for a layer initialised for <paramref name="activation"/>: sigmoid N(0, 1) as network.py; ReLU, leaky
+    /// ReLU, GELU and SiLU He (GELU and SiLU behave like ReLU for |z| large, as PyTorch users expect); tanh, softmax,
+    /// log-softmax and identity Glorot.
+    /// </summary>
     public static Initializer InitializerFor(ActivationFunction activation) => activation switch
     {
         ActivationFunction.Sigmoid => Initializer.StandardNormal,
-        ActivationFunction.ReLU or ActivationFunction.LeakyReLU => Initializer.He,
+        ActivationFunction.ReLU or ActivationFunction.LeakyReLU or ActivationFunction.GELU or ActivationFunction.SiLU => Initializer.He,
         _ => Initializer.Glorot,
     };
 
@@ -114,7 +130,7 @@ public static class NetworkRules
         _ => throw new ArgumentOutOfRangeException(nameof(initializer), initializer, "Not a normal scheme with fixed scales."),
     };
 
-    /// <summary>The activation's name in weights files, summaries and on the command line: sigmoid, tanh, relu, leaky-relu, softmax, identity.</summary>
+    /// <summary>The activation's name in weights files, summaries and on the command line: sigmoid, tanh, relu, leaky-relu, softmax, identity, gelu, silu, log-softmax.</summary>
     public static string Name(ActivationFunction activation) => activation switch
     {
         ActivationFunction.Sigmoid => "sigmoid",
@@ -123,6 +139,9 @@ public static class NetworkRules
         ActivationFunction.LeakyReLU => "leaky-relu",
         ActivationFunction.Softmax => "softmax",
         ActivationFunction.Identity => "identity",
+        ActivationFunction.GELU => "gelu",
+        ActivationFunction.SiLU => "silu",
+        ActivationFunction.LogSoftmax => "log-softmax",
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
 
@@ -176,7 +195,7 @@ public static class NetworkRules
     private static readonly ActivationFunction[] AllActivations =
     {
         ActivationFunction.Sigmoid, ActivationFunction.Tanh, ActivationFunction.ReLU, ActivationFunction.LeakyReLU,
-        ActivationFunction.Softmax, ActivationFunction.Identity,
+        ActivationFunction.Softmax, ActivationFunction.Identity, ActivationFunction.GELU, ActivationFunction.SiLU, ActivationFunction.LogSoftmax,
     };
 
     private static bool Contains(IReadOnlyList<ActivationFunction> list, ActivationFunction activation)

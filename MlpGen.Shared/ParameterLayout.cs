@@ -2,6 +2,8 @@
 // where it lives in MlpGen.Generator.Rules. Only netstandard2.0 APIs.
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 #if MLPGEN_GENERATOR
 namespace MlpGen.Generator.Rules;
 #else
@@ -54,7 +56,7 @@ public sealed class ParameterLayout
     /// <summary>The parameters of a network of these layer sizes, without building a layout.</summary>
     /// <exception cref="OverflowException">More than <see cref="long.MaxValue"/> parameters.</exception>
     public static long CountOf(IReadOnlyList<int> layerSizes) =>
-        TryCountOf(layerSizes, long.MaxValue, out long count) ? count : throw new OverflowException($"A {string.Join("-", layerSizes)} network has more than {long.MaxValue} parameters.");
+        TryCountOf(layerSizes, long.MaxValue, out long count) ? count : throw new OverflowException($"A {Topology(layerSizes)} network has more than {long.MaxValue} parameters.");
 
     /// <summary>
     /// The parameters of a network of these layer sizes, Σ_l n_l·(n_(l−1) + 1), when there are at most
@@ -84,7 +86,11 @@ public sealed class ParameterLayout
     }
 
     /// <summary>The topology as people write it: <c>784-16-16-10</c>.</summary>
-    public override string ToString() => string.Join("-", _sizes);
+    public override string ToString() => Topology(_sizes);
+
+    /// <summary>Layer sizes as people write a topology, in weights files, messages and summaries: <c>784-16-16-10</c>.</summary>
+    public static string Topology(IEnumerable<int> layerSizes) =>
+        string.Join("-", layerSizes.Select(size => size.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>n_out·(n_in + 1): the weights and biases of one layer.</summary>
     private static long ParametersOf(int inputs, int outputs) => outputs * (inputs + 1L);

@@ -104,7 +104,7 @@ internal static class WeightsFormat
         /// <summary>The parameters as little-endian bytes.</summary>
         public byte[] Parameters { get; }
 
-        public string Topology => string.Join("-", LayerSizes);
+        public string Topology => ParameterLayout.Topology(LayerSizes);
     }
 
     /// <summary>
@@ -171,7 +171,7 @@ internal static class WeightsFormat
     {
         var text = new StringBuilder();
         text.Append("MLPW ").Append(activations is null ? 1 : Version).Append('\n');
-        text.Append("topology ").Append(string.Join("-", layerSizes)).Append('\n');
+        text.Append("topology ").Append(ParameterLayout.Topology(layerSizes)).Append('\n');
         text.Append("element ").Append(element).Append('\n');
         text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
         text.Append("crc32 ").Append(Crc32.Compute(parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');

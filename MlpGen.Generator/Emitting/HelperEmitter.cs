@@ -22,6 +22,7 @@ internal static class HelperEmitter
 
         foreach (ActivationFunction activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
         foreach (ActivationFunction activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
+        if (plan.UsesGELU) NormalDistributionEmitter.Emit(w, plan);
 
         EmitOutputError(w, plan);
 
@@ -241,18 +242,70 @@ internal static class HelperEmitter
                     },
                     scalar: "z[i] = z[i] > 0 ? z[i] : z[i] * LeakyReLUSlope;");
                 break;
+            case ActivationFunction.GELU:
+                EmitGelu(w, plan, parameters, lanes);
+                break;
+            case ActivationFunction.SiLU:
+                EmitElementWise(w, plan,
+                    $"a = SiLU(z) = z·σ(z) = z / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
+                    "private", "SiLU", parameters, "z",
+                    setup: _ => Reference(),
+                    vector: width =>
+                    {
+                        string v = Vocabulary.VectorOf(width, t);
+                        Load(width);
+                        w.Assign($"{v} a", $"x / ({v}.One + {Vocabulary.Vector(width)}.Exp(-x))");
+                        Store(width, "a");
+                    },
+                    scalar: $"z[i] = z[i] / ({one} + {math}.Exp(-z[i]));");
+                break;
             case ActivationFunction.Softmax:
-                EmitSoftmax(w, plan);
+                EmitSoftmax(w, plan, log: false);
+                break;
+            case ActivationFunction.LogSoftmax:
+                EmitSoftmax(w, plan, log: true);
                 break;
         }
     }
 
     /// <summary>
-    /// Softmax over one sample's output vector (every size a constant: it is only ever the output layer): max,
-    /// e^(z − max), sum, divide. Vectorised over the whole vectors when the output layer is at least one vector wide,
-    /// with a scalar tail; scalar loops otherwise.
+    /// a = GELU(z) = z·Φ(z) in place, Φ by <see cref="NormalDistributionEmitter"/>'s NormalCdf in double: a float network
+    /// widens each vector into two of doubles and narrows the products, so that each a is rounded once.
     /// </summary>
-    private static void EmitSoftmax(CodeWriter w, NetworkPlan plan)
+    private static void EmitGelu(CodeWriter w, NetworkPlan plan, string[] parameters, string lanes)
+    {
+        string t = plan.T;
+        bool single = plan.Model.Element == ElementKind.Single;
+        EmitElementWise(w, plan,
+            $"a = GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2)) in place (PyTorch's exact GELU), Φ computed in double by NormalCdf, {lanes} at a time, "
+            + "then the rest one by one.",
+            "private", "GELU", parameters, "z",
+            setup: _ => w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};"),
+            vector: width =>
+            {
+                string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t), vd = Vocabulary.VectorOf(width, "double");
+                w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref r, {I})");
+                if (single)
+                {
+                    w.Line($"({vd} lower, {vd} upper) = {vector}.Widen(x);   // the float lanes as doubles, two vectors of them");
+                    w.Assign($"{v} a", $"{vector}.Narrow(lower * NormalCdf(lower), upper * NormalCdf(upper))");
+                }
+                else
+                {
+                    w.Assign($"{v} a", "x * NormalCdf(x)");
+                }
+                w.Line($"{vector}.StoreUnsafe(a, ref r, {I});");
+            },
+            scalar: single ? "z[i] = (float)(z[i] * NormalCdf(z[i]));" : "z[i] *= NormalCdf(z[i]);");
+    }
+
+    /// <summary>
+    /// Softmax, or log-softmax, over one sample's output vector (every size a constant: it is only ever the output
+    /// layer): max, e^(z − max), sum, then divide (softmax), or subtract max and the sum's logarithm (log-softmax, whose
+    /// exponentials are summed and not kept). Vectorised over the whole vectors when the output layer is at least one
+    /// vector wide, with a scalar tail; scalar loops otherwise.
+    /// </summary>
+    private static void EmitSoftmax(CodeWriter w, NetworkPlan plan, bool log)
     {
         NetworkModel m = plan.Model;
         string t = plan.T, math = Vocabulary.MathOf(plan);
@@ -260,20 +313,41 @@ internal static class HelperEmitter
         Bound size = Bound.Size(n, plan.Output.Out);
         w.Line();
         w.Line("/// <summary>");
-        w.Line($"/// a = softmax(z) in place over one sample's {plan.Output.Out} outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
-        w.Line("/// e^(z_j) / Σ_k e^(z_k) in exact arithmetic. With the max subtracted every exponent is ≤ 0, so no e^z overflows");
-        w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1.");
+        if (log)
+        {
+            w.Line($"/// a = log softmax(z) in place over one sample's {plan.Output.Out} outputs: a_j = (z_j − max z) − log Σ_k e^(z_k − max z), which equals");
+            w.Line("/// z_j − log Σ_k e^(z_k) in exact arithmetic. With the max subtracted every exponent is ≤ 0, so no e^z overflows");
+            w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1 and its logarithm finite.");
+        }
+        else
+        {
+            w.Line($"/// a = softmax(z) in place over one sample's {plan.Output.Out} outputs: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z), which equals");
+            w.Line("/// e^(z_j) / Σ_k e^(z_k) in exact arithmetic. With the max subtracted every exponent is ≤ 0, so no e^z overflows");
+            w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1.");
+        }
         w.Line("/// </summary>");
         w.Line(Vocabulary.Hot);
-        using (w.Method("private static void Softmax", $"{Vocabulary.SpanOf(t)} z"))
+        using (w.Method($"private static void {(log ? "LogSoftmax" : "Softmax")}", $"{Vocabulary.SpanOf(t)} z"))
         {
             void Exponentials(Bound from)
             {
                 w.For("i", from, size, 1, "output", i =>
                 {
+                    if (log)
+                    {
+                        w.Line($"sum += {math}.Exp(z[{i}] - max);");
+                        return;
+                    }
                     w.Line($"z[{i}] = {math}.Exp(z[{i}] - max);");
                     w.Line($"sum += z[{i}];");
                 });
+            }
+
+            // The last pass of the scalar loops (and the scalar tail): divide by the sum, or subtract max and log sum.
+            void Finish(Bound from)
+            {
+                if (log) w.ForLine("i", from, size, 1, i => $"z[{i}] = (z[{i}] - max) - logSum;");
+                else w.ForLine("i", from, size, 1, i => $"z[{i}] /= sum;");
             }
 
             void Scalar()
@@ -282,7 +356,8 @@ internal static class HelperEmitter
                 w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {math}.Max(max, z[{i}]);");
                 w.Line($"{t} sum = 0;");
                 Exponentials(Bound.Zero);
-                w.ForLine("i", Bound.Zero, size, 1, i => $"z[{i}] /= sum;");
+                if (log) w.Line($"{t} logSum = {math}.Log(sum);");
+                Finish(Bound.Zero);
             }
             int narrowest = NetworkPlan.Widths.Min(width => plan.LanesOf(width));
             if (n < narrowest)
@@ -313,25 +388,39 @@ internal static class HelperEmitter
                 w.Line($"{t} max = {vector}.GetElement(lanesMax, 0);");
                 w.ForLine("k", Bound.Number(1), Bound.Size(lanes, $"{v}.Count"), 1, k => $"max = {math}.Max(max, {vector}.GetElement(lanesMax, {k}));");
                 w.ForLine("i", whole, size, 1, i => $"max = {math}.Max(max, z[{i}]);");
-                w.Line("// e^(z − max) in place, and their sum.");
+                w.Line(log ? "// The sum of e^(z − max), z left as it is." : "// e^(z − max) in place, and their sum.");
                 w.Assign($"{v} shift", $"{vector}.Create(max)");
                 w.Line($"{v} sums = default;");
                 w.For("i", Bound.Zero, whole, lanes, "vector", i =>
                 {
                     w.Assign($"{v} e", $"{vector}.Exp({Load(i)} - shift)");
-                    w.Line(Store("e", i));
+                    if (!log) w.Line(Store("e", i));
                     w.Line("sums += e;");
                 });
                 w.Line($"{t} sum = {vector}.Sum(sums);");
                 Exponentials(whole);
-                w.Line("// Divide by the sum.");
-                w.Line($"{v} total = {vector}.Create(sum);");
-                w.For("i", Bound.Zero, whole, lanes, "vector", i =>
+                if (log)
                 {
-                    w.Line($"{v} quotient = {Load(i)} / total;");
-                    w.Line(Store("quotient", i));
-                });
-                w.ForLine("i", whole, size, 1, i => $"z[{i}] /= sum;");
+                    w.Line("// Subtract max, then the sum's logarithm.");
+                    w.Line($"{t} logSum = {math}.Log(sum);");
+                    w.Assign($"{v} logSums", $"{vector}.Create(logSum)");
+                    w.For("i", Bound.Zero, whole, lanes, "vector", i =>
+                    {
+                        w.Line($"{v} difference = ({Load(i)} - shift) - logSums;");
+                        w.Line(Store("difference", i));
+                    });
+                }
+                else
+                {
+                    w.Line("// Divide by the sum.");
+                    w.Line($"{v} total = {vector}.Create(sum);");
+                    w.For("i", Bound.Zero, whole, lanes, "vector", i =>
+                    {
+                        w.Line($"{v} quotient = {Load(i)} / total;");
+                        w.Line(Store("quotient", i));
+                    });
+                }
+                Finish(whole);
             });
         }
     }
@@ -394,9 +483,68 @@ internal static class HelperEmitter
                     vector: Vector((vector, v) => $"d * {vector}.ConditionalSelect(positive, {v}.One, slope)", positive: true),
                     scalar: $"delta[i] *= a[i] > 0 ? {one} : LeakyReLUSlope;");
                 break;
+            case ActivationFunction.GELU:
+                EmitGeluDerivative(w, plan, name);
+                break;
+            case ActivationFunction.SiLU:
+                EmitElementWise(w, plan,
+                    "δ ← δ ⊙ SiLU'(z), where SiLU'(z) = σ(z)(1 + z(1 − σ(z))), from z itself (SiLU's a does not tell z: it dips below 0 and comes back).",
+                    "private", name, new[] { $"{Vocabulary.ReadOnlySpanOf(t)} z", $"{Vocabulary.SpanOf(t)} delta" }, "delta",
+                    setup: _ =>
+                    {
+                        w.Line($"ref {t} rz = ref {Vocabulary.Reference("z.Slice(0, delta.Length)")};");
+                        w.Line($"ref {t} rd = ref {Vocabulary.Reference("delta")};");
+                    },
+                    vector: width =>
+                    {
+                        string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
+                        w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref rz, {I})");
+                        w.Assign($"{v} d", $"{vector}.LoadUnsafe(ref rd, {I})");
+                        w.Assign($"{v} sigma", $"{v}.One / ({v}.One + {vector}.Exp(-x))");
+                        w.Assign($"{v} product", $"d * (sigma * ({v}.One + x * ({v}.One - sigma)))");
+                        w.Line($"{vector}.StoreUnsafe(product, ref rd, {I});");
+                    },
+                    $"{t} sigma = {one} / ({one} + {Vocabulary.MathOf(plan)}.Exp(-z[i]));",
+                    $"delta[i] *= sigma * ({one} + z[i] * ({one} - sigma));");
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "not a hidden layer's activation");
         }
+    }
+
+    /// <summary>
+    /// δ ← δ ⊙ GELU'(z), GELU'(z) = Φ(z) + z·φ(z), from z itself (GELU's a does not tell z: it dips below 0 and comes back),
+    /// Φ and φ in double as the forward kernel computes them; a float network rounds the derivative to float once.
+    /// </summary>
+    private static void EmitGeluDerivative(CodeWriter w, NetworkPlan plan, string name)
+    {
+        string t = plan.T;
+        bool single = plan.Model.Element == ElementKind.Single;
+        EmitElementWise(w, plan,
+            "δ ← δ ⊙ GELU'(z), where GELU'(z) = Φ(z) + z·φ(z), from z itself (GELU's a does not tell z: it dips below 0 and comes back); Φ and φ in double.",
+            "private", name, new[] { $"{Vocabulary.ReadOnlySpanOf(t)} z", $"{Vocabulary.SpanOf(t)} delta" }, "delta",
+            setup: _ =>
+            {
+                w.Line($"ref {t} rz = ref {Vocabulary.Reference("z.Slice(0, delta.Length)")};");
+                w.Line($"ref {t} rd = ref {Vocabulary.Reference("delta")};");
+            },
+            vector: width =>
+            {
+                string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t), vd = Vocabulary.VectorOf(width, "double");
+                w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref rz, {I})");
+                w.Assign($"{v} d", $"{vector}.LoadUnsafe(ref rd, {I})");
+                if (single)
+                {
+                    w.Line($"({vd} lower, {vd} upper) = {vector}.Widen(x);");
+                    w.Assign($"{v} derivative", $"{vector}.Narrow(NormalCdf(lower) + lower * NormalDensity(lower), NormalCdf(upper) + upper * NormalDensity(upper))");
+                }
+                else
+                {
+                    w.Assign($"{v} derivative", "NormalCdf(x) + x * NormalDensity(x)");
+                }
+                w.Line($"{vector}.StoreUnsafe(d * derivative, ref rd, {I});");
+            },
+            single ? "delta[i] *= (float)(NormalCdf(z[i]) + z[i] * NormalDensity(z[i]));" : "delta[i] *= NormalCdf(z[i]) + z[i] * NormalDensity(z[i]);");
     }
 
     /// <summary>The cost of one sample, and the output error δL = ∂C/∂zL for the network's output activation and cost.</summary>
@@ -412,7 +560,8 @@ internal static class HelperEmitter
         void EachOutput(Action<LoopIndex> body) => w.For("i", Bound.Zero, outputs, 1, "output", body);
 
         w.Line();
-        w.Summary($"C = {Vocabulary.CostFormula(cost, "a")}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y.");
+        w.Summary($"C = {Vocabulary.CostFormula(cost, "a", activation)}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y"
+            + (activation == ActivationFunction.LogSoftmax ? " (a = ln p: log-softmax's outputs are the logarithms already)." : "."));
         w.Line(Vocabulary.Hot);
         using (w.Method($"private static {t} SampleCost", $"{readOnlySpan} a", $"{readOnlySpan} y"))
         {
@@ -429,6 +578,9 @@ internal static class HelperEmitter
                         w.Line("// Terms with a zero weight are skipped, so that a saturated output (a = 0 or 1) gives 0·ln 0 = 0, not NaN.");
                         w.Line($"if (y[{i}] != 0) cost -= y[{i}] * {log}(a[{i}]);");
                         w.Line($"if (y[{i}] != {one}) cost -= ({one} - y[{i}]) * {log}({one} - a[{i}]);");
+                        break;
+                    case CostFunction.LogLikelihood when activation == ActivationFunction.LogSoftmax:
+                        w.Line($"cost -= y[{i}] * a[{i}];");
                         break;
                     default:
                         w.Line("// Terms with y = 0 are skipped, so that an output that underflowed to a = 0 gives 0·ln 0 = 0, not NaN.");
@@ -465,6 +617,11 @@ internal static class HelperEmitter
                     w.Line($"{t} dot = 0;");
                     w.ForLine("k", Bound.Zero, outputs, 1, k => $"dot += (a[{k}] - y[{k}]) * a[{k}];");
                     w.ForLine("i", Bound.Zero, outputs, 1, i => $"delta[{i}] = a[{i}] * ((a[{i}] - y[{i}]) - dot);");
+                    break;
+                case (ActivationFunction.LogSoftmax, CostFunction.LogLikelihood):
+                    w.Line("// a = ln p for p = softmax(z), so C = −Σ_k y_k a_k and ∂a_k/∂z_j = δ_jk − p_j: δ_j = p_j·Σ_k y_k − y_j,");
+                    w.Line("// which is p_j − y_j = e^(a_j) − y_j for targets that sum to 1 (one-hot, or a distribution).");
+                    EachOutput(i => w.Line($"delta[{i}] = {Vocabulary.MathOf(plan)}.Exp(a[{i}]) - y[{i}];"));
                     break;
                 case (ActivationFunction.Identity, CostFunction.Quadratic):
                     w.Line("// ∂C/∂a = a − y, and the identity's derivative is 1.");

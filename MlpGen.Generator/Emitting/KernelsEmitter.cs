@@ -144,7 +144,10 @@ internal static class KernelsEmitter
         else
         {
             w.Line($"/// every layer, the output error δ{L} = {Vocabulary.Xml(outputError)} ({Vocabulary.ActivationName(plan.Output.Activation)} output, {Vocabulary.CostName(m.Cost)} cost),");
-            w.Line("/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a:");
+            w.Line(plan.Hidden.Any(layer => layer.KeepsZ)
+                ? "/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a, or through z"
+                    + " where a does not tell z (the chunk keeps those layers' z):"
+                : "/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a:");
             w.Line($"/// {string.Join("; ", plan.DerivativeKernels.Select(DerivativeInProse))}.");
             w.Line("/// Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
         }
@@ -159,6 +162,7 @@ internal static class KernelsEmitter
                 int l = layer.Index;
                 w.Line($"{span} a{l} = stackalloc {t}[Chunk * {layer.Out}];   // activations of layer {l}, sample after sample");
                 w.Line($"{span} d{l} = stackalloc {t}[Chunk * {layer.Out}];   // errors δ{l} = ∂C/∂z{l}");
+                if (layer.KeepsZ && l < L) w.Line($"{span} z{l} = stackalloc {t}[Chunk * {layer.Out}];   // weighted inputs z{l}: {Vocabulary.ActivationName(layer.Activation)}'s derivative needs them");
             }
             w.Line($"{t} cost = 0;");
             using (w.Block("for (int first = 0; first < count; first += Chunk)"))
@@ -172,7 +176,7 @@ internal static class KernelsEmitter
                 using (w.Block("for (s = 0; s < n; s++)"))
                 {
                     foreach (LayerPlan layer in plan.Layers) w.Line($"{span} a{layer.Index}s = a{layer.Index}.Slice(s * {layer.Out}, {layer.Out});");
-                    w.Line($"// Output error: δ{L} = {outputError}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}")}.");
+                    w.Line($"// Output error: δ{L} = {outputError}; C = {Vocabulary.CostFormula(m.Cost, $"a{L}", plan.Output.Activation)}.");
                     w.Line($"{readOnlySpan} ys = y.Slice(s * {output}, {output});");
                     w.Line($"cost += SampleCost(a{L}s, ys);");
                     w.Line($"OutputError(a{L}s, ys, d{L}.Slice(s * {output}, {output}));");
@@ -180,11 +184,13 @@ internal static class KernelsEmitter
                     {
                         int l = layer.Index;
                         w.Line();
-                        ActivationFunction f = plan.Layers[l - 2].Activation;
-                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}")}" + (f == ActivationFunction.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
+                        LayerPlan before = plan.Layers[l - 2];
+                        ActivationFunction f = before.Activation;
+                        w.Line($"// δ{l - 1} = (W{l}ᵀ·δ{l}) ⊙ {Vocabulary.Derivative(f, $"a{l - 1}", $"z{l - 1}")}" + (f == ActivationFunction.Sigmoid ? "" : $", the derivative of {Vocabulary.ActivationName(f)} at z{l - 1}"));
                         w.Line($"{span} d{l - 1}s = d{l - 1}.Slice(s * {layer.In}, {layer.In});");
                         w.Line($"Layer{l}Transposed(p, d{l}.Slice(s * {layer.Out}, {layer.Out}), d{l - 1}s);");
-                        w.Line($"{Vocabulary.DerivativeKernel(f)}(a{l - 1}s, d{l - 1}s);");
+                        string derivativeOf = before.KeepsZ ? $"z{l - 1}.Slice(s * {layer.In}, {layer.In})" : $"a{l - 1}s";
+                        w.Line($"{Vocabulary.DerivativeKernel(f)}({derivativeOf}, d{l - 1}s);");
                     }
                 }
                 w.Line();
@@ -216,6 +222,8 @@ internal static class KernelsEmitter
         ActivationFunction.Sigmoid => "σ'(z) = a(1 − a)",
         ActivationFunction.Tanh => "tanh'(z) = 1 − a²",
         ActivationFunction.ReLU => "ReLU'(z) = 1 where a &gt; 0, else 0 (0 at z = 0 too, as PyTorch)",
+        ActivationFunction.GELU => "GELU'(z) = Φ(z) + z·φ(z), from z",
+        ActivationFunction.SiLU => "SiLU'(z) = σ(z)(1 + z(1 − σ(z))), from z",
         _ => "LeakyReLU'(z) = 1 where a &gt; 0, else LeakyReLUSlope (0.01)",
     };
 
@@ -227,8 +235,11 @@ internal static class KernelsEmitter
         {
             int l = layer.Index;
             string source = $"a{l - 1}", nIn = layer.In, nOut = layer.Out;
-            w.Line($"Layer{l}Group(p, {source}, a{l}, n / Group);");
-            w.Line($"for (s = n - n % Group; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), a{l}.Slice(s * {nOut}, {nOut}));");
+            bool keepZ = layer.KeepsZ && l < plan.L;
+            string target = keepZ ? $"z{l}" : $"a{l}";
+            w.Line($"Layer{l}Group(p, {source}, {target}, n / Group);");
+            w.Line($"for (s = n - n % Group; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), {target}.Slice(s * {nOut}, {nOut}));");
+            if (keepZ) w.Line($"z{l}.Slice(0, n * {nOut}).CopyTo(a{l});   // z{l} stays for the derivative; the activation applies to a copy");
             if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (s = 0; s < n; s++) {kernel}(a{l}.Slice(s * {nOut}, {nOut}));");
             else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");
         }

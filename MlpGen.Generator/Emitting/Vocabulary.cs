@@ -39,6 +39,7 @@ internal static class Vocabulary
     public const string Math = "System::Math";
     public const string MathF = "System::MathF";
     public const string Random = "System::Random";
+    public const string BitConverter = "System::BitConverter";
     public const string ArgumentException = "System::ArgumentException";
     public const string ArgumentOutOfRangeException = "System::ArgumentOutOfRangeException";
     public const string Memory = "System::Memory";
@@ -183,23 +184,26 @@ internal static class Vocabulary
     /// <summary>The cost's name in prose: its name in weights files and on the command line (<see cref="NetworkRules.Name(CostFunction)"/>).</summary>
     public static string CostName(CostFunction cost) => NetworkRules.Name(cost);
 
-    /// <summary>The cost of output activations <paramref name="a"/> against targets y.</summary>
-    public static string CostFormula(CostFunction cost, string a) => cost switch
+    /// <summary>The cost of output activations <paramref name="a"/> against targets y (log-likelihood on log-softmax outputs, which are ln p already: −Σ y a).</summary>
+    public static string CostFormula(CostFunction cost, string a, ActivationFunction output = ActivationFunction.Softmax) => cost switch
     {
         CostFunction.Quadratic => $"½‖{a} − y‖²",
         CostFunction.CrossEntropy => $"−Σ [y ln {a} + (1 − y) ln(1 − {a})]",
+        _ when output == ActivationFunction.LogSoftmax => $"−Σ y {a}",
         _ => $"−Σ y ln {a}",
     };
 
     /// <summary>
     /// ∂C/∂z at the output layer for its activation and the cost: at a sigmoid output the quadratic cost keeps
     /// the σ' factor and cross-entropy cancels it; log-likelihood cancels softmax's Jacobian (for targets
-    /// summing to 1); the quadratic cost at a softmax output goes through the Jacobian; identity has none.
+    /// summing to 1), and log-softmax's too, whose a is ln p, so that δ = p − y = e^a − y; the quadratic cost at a
+    /// softmax output goes through the Jacobian; identity has none.
     /// </summary>
     public static string OutputErrorFormula(ActivationFunction output, CostFunction cost, string a) => (output, cost) switch
     {
         (ActivationFunction.Sigmoid, CostFunction.Quadratic) => $"({a} − y) ⊙ {a} ⊙ (1 − {a})",
         (ActivationFunction.Softmax, CostFunction.Quadratic) => $"{a} ⊙ (d − (d·{a})) with d = {a} − y",
+        (ActivationFunction.LogSoftmax, _) => $"e^{a} − y",
         _ => $"{a} − y",
     };
 
@@ -211,6 +215,9 @@ internal static class Vocabulary
         ActivationFunction.ReLU => "ReLU",
         ActivationFunction.LeakyReLU => "leaky ReLU",
         ActivationFunction.Softmax => "softmax",
+        ActivationFunction.GELU => "GELU",
+        ActivationFunction.SiLU => "SiLU",
+        ActivationFunction.LogSoftmax => "log-softmax",
         _ => "identity",
     };
 
@@ -222,6 +229,9 @@ internal static class Vocabulary
         ActivationFunction.ReLU => $"ReLU({z})",
         ActivationFunction.LeakyReLU => $"LeakyReLU({z})",
         ActivationFunction.Softmax => $"softmax({z})",
+        ActivationFunction.GELU => $"GELU({z})",
+        ActivationFunction.SiLU => $"SiLU({z})",
+        ActivationFunction.LogSoftmax => $"log softmax({z})",
         _ => z,
     };
 
@@ -233,16 +243,24 @@ internal static class Vocabulary
         ActivationFunction.ReLU => "ReLU(z) = max(0, z)",
         ActivationFunction.LeakyReLU => "LeakyReLU(z) = z for z > 0, else 0.01·z",
         ActivationFunction.Softmax => "softmax(z)_j = e^(z_j) / Σ_k e^(z_k)",
+        ActivationFunction.GELU => "GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2))",
+        ActivationFunction.SiLU => "SiLU(z) = z·σ(z)",
+        ActivationFunction.LogSoftmax => "log softmax(z)_j = z_j − log Σ_k e^(z_k)",
         _ => "identity: a = z",
     };
 
-    /// <summary>f'(z) of a hidden layer's activation, written through its activations <paramref name="a"/> = f(z).</summary>
-    public static string Derivative(ActivationFunction activation, string a) => activation switch
+    /// <summary>
+    /// f'(z) of a hidden layer's activation, written through its activations <paramref name="a"/> = f(z), or through
+    /// <paramref name="z"/> itself for GELU and SiLU, whose a does not tell z (<see cref="NetworkRules.DerivativeNeedsZ"/>).
+    /// </summary>
+    public static string Derivative(ActivationFunction activation, string a, string z) => activation switch
     {
         ActivationFunction.Sigmoid => $"{a} ⊙ (1 − {a})",
         ActivationFunction.Tanh => $"(1 − {a}²)",
         ActivationFunction.ReLU => $"[{a} > 0]",
         ActivationFunction.LeakyReLU => $"({a} > 0 ? 1 : 0.01)",
+        ActivationFunction.GELU => $"(Φ({z}) + {z} ⊙ φ({z}))",
+        ActivationFunction.SiLU => $"σ({z}) ⊙ (1 + {z} ⊙ (1 − σ({z})))",
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "not a hidden layer's activation"),
     };
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 using MlpGen.Generator.Rules;
 
@@ -23,7 +22,7 @@ internal static class ModelSummaryText
     /// </summary>
     public static string Describe(IReadOnlyList<int> sizes, IReadOnlyList<ActivationFunction> activations, CostFunction cost, ElementKind element)
     {
-        var text = new StringBuilder(string.Join("-", sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))));
+        var text = new StringBuilder(ParameterLayout.Topology(sizes));
         text.Append(", ").Append(NetworkRules.Name(cost)).Append(" cost: ");
         var layout = new ParameterLayout(sizes);
         for (int l = 1; l <= layout.Layers; l++)

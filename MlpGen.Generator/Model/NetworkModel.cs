@@ -80,7 +80,7 @@ internal sealed record NetworkModel(
     public long ParameterCount => ParameterLayout.CountOf(LayerSizes);
 
     /// <summary>The topology as written by people: <c>784-16-16-10</c>.</summary>
-    public string Topology => string.Join("-", LayerSizes);
+    public string Topology => ParameterLayout.Topology(LayerSizes);
 
     /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
     public string FullName =>

@@ -110,6 +110,12 @@ internal sealed class LayerPlan
     /// <summary>n_in × n_out.</summary>
     public long MultiplyAdds => (long)InputSize * OutputSize;
 
+    /// <summary>
+    /// Whether backpropagation keeps this layer's z as well as its activations: its derivative needs z (GELU, SiLU;
+    /// <see cref="NetworkRules.DerivativeNeedsZ"/>). Only hidden layers are ever differentiated this way.
+    /// </summary>
+    public bool KeepsZ => NetworkRules.DerivativeNeedsZ(Activation);
+
     /// <summary>The name of the constant holding n_in: <c>N{l−1}</c>.</summary>
     public string In => $"N{Index - 1}";
 
@@ -208,6 +214,9 @@ internal sealed class NetworkPlan
     /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
     public IReadOnlyList<ActivationFunction> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
 
+    /// <summary>True when any layer is GELU: the kernel class then has the normal distribution's helpers (Φ and φ).</summary>
+    public bool UsesGELU => Layers.Any(l => l.Activation == ActivationFunction.GELU);
+
     /// <summary>True when any layer is leaky ReLU: the kernel class then declares the slope.</summary>
     public bool UsesLeakyReLU => Layers.Any(l => l.Activation == ActivationFunction.LeakyReLU);
 
@@ -228,7 +237,8 @@ internal sealed class NetworkPlan
             layers[l - 1] = new LayerPlan(l, nIn, nOut, layout.WeightOffset(l), layout.BiasOffset(l), KernelFor(m.Shape, nIn, m.Lanes), m.Activations[l - 1],
                 initFrom, m.Activations[initFrom - 1]);
         }
-        long perSample = 2L * m.LayerSizes.Skip(1).Sum(s => (long)s) * m.ElementSize;
+        // Per sample of a chunk: a_l and δ_l of every layer, and z_l of the layers whose derivative needs it.
+        long perSample = (2L * m.LayerSizes.Skip(1).Sum(s => (long)s) + layers.Where(l => l.KeepsZ).Sum(l => (long)l.OutputSize)) * m.ElementSize;
         int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));
         long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize);
         int tile = (int)Math.Max(Group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / Group * Group));

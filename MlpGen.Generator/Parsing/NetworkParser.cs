@@ -213,20 +213,26 @@ internal sealed partial class NetworkParser
         for (int l = 1; l <= hiddenCount; l++) activations.Add(arguments.HiddenLayers is { } given && l <= given.Count ? given[l - 1] : hidden);
         activations.Add(arguments.Output);
 
-        // Softmax makes its outputs sum to 1: over one output, that output is the constant 1.
-        if (arguments.Output == ActivationFunction.Softmax && sizes.Count >= 2 && sizes[sizes.Count - 1] == 1)
+        // Softmax makes its outputs sum to 1: over one output, that output is the constant 1 (and log-softmax's the constant 0).
+        if (arguments.Output is ActivationFunction.Softmax or ActivationFunction.LogSoftmax && sizes.Count >= 2 && sizes[sizes.Count - 1] == 1)
         {
-            Report(DiagnosticDescriptors.SoftmaxOverOneOutput, ArgumentLocation("Output"), Name);
+            bool log = arguments.Output == ActivationFunction.LogSoftmax;
+            Report(DiagnosticDescriptors.SoftmaxOverOneOutput, ArgumentLocation("Output"), Name, NetworkRules.Name(arguments.Output), log ? "0 (the logarithm of 1)" : "1");
         }
 
         if (arguments.Cost is not { } cost) return new Layers(activations, NetworkRules.DefaultCost(arguments.Output));
         if (!NetworkRules.Fits(cost, arguments.Output))
         {
+            string[] outputs = NetworkRules.Names(NetworkRules.OutputsFor(cost));
             Report(DiagnosticDescriptors.CostNeedsOtherOutput, ArgumentLocation("Cost"),
-                cost.ToString(), Name, NetworkRules.Name(NetworkRules.OutputFor(cost)!.Value), NetworkRules.Name(arguments.Output),
-                cost == CostFunction.CrossEntropy
-                    ? "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax output the log-likelihood cost (NetworkCost.LogLikelihood)"
-                    : "log-likelihood takes the outputs as a probability distribution, which only softmax makes; use Output = NetworkOutput.Softmax, or for this output the quadratic cost (NetworkCost.Quadratic)");
+                cost.ToString(), Name, outputs.Length == 1 ? outputs[0] : string.Join(", ", outputs.Take(outputs.Length - 1)) + " or " + outputs[outputs.Length - 1],
+                NetworkRules.Name(arguments.Output),
+                cost switch
+                {
+                    CostFunction.CrossEntropy => "cross-entropy takes the logarithms of a and 1 − a, which only sigmoid outputs keep in (0, 1); use Output = NetworkOutput.Sigmoid, or for a softmax or log-softmax output the log-likelihood cost (NetworkCost.LogLikelihood)",
+                    CostFunction.LogLikelihood => "log-likelihood takes the outputs as a probability distribution, which only softmax makes (and log-softmax as its logarithms); use Output = NetworkOutput.Softmax or NetworkOutput.LogSoftmax, or for this output the quadratic cost (NetworkCost.Quadratic)",
+                    _ => "the outputs of log-softmax are log-probabilities (≤ 0), not values to bring close to targets; train it on the log-likelihood cost (NetworkCost.LogLikelihood, the default for log-softmax, PyTorch's NLLLoss), or use Output = NetworkOutput.Softmax",
+                });
         }
         return new Layers(activations, cost);
     }
@@ -246,7 +252,7 @@ internal sealed partial class NetworkParser
             : neurons > DiagnosticDescriptors.MaxNeurons ? $"{Count(neurons)} neurons in the hidden and output layers"
             : parameters > DiagnosticDescriptors.MaxParameters ? $"{Count(parameters)} parameters"
             : null;
-        if (tooLarge is not null) Report(DiagnosticDescriptors.TooLarge, AttributeLocation, Name, string.Join("-", sizes), tooLarge);
+        if (tooLarge is not null) Report(DiagnosticDescriptors.TooLarge, AttributeLocation, Name, ParameterLayout.Topology(sizes), tooLarge);
     }
 
     // ---- The declaration --------------------------------------------------------------------------

@@ -6,8 +6,10 @@ namespace MlpGen.Interop.Onnx;
 
 /// <summary>
 /// The ONNX op of each activation that is one node in ONNX: what the importer recognises and the exporter writes.
-/// An identity output has no node (a linear output is the linear layer's own). Which activation may go where is
-/// <see cref="NetworkRules"/>' to say, not this table's.
+/// An identity output has no node (a linear output is the linear layer's own); SiLU is always a subgraph (Sigmoid and
+/// Mul), and GELU is one node only from opset 20 on (Gelu): the exporter writes both as the subgraphs opset 13 has
+/// (<see cref="OnnxExporter"/>), the importer reads those too (<see cref="OnnxChainReader"/>). Which activation may go
+/// where is <see cref="NetworkRules"/>' to say, not this table's.
 /// </summary>
 internal static class OnnxActivations
 {
@@ -18,7 +20,9 @@ internal static class OnnxActivations
         ("Sigmoid", ActivationFunction.Sigmoid),
         ("Tanh", ActivationFunction.Tanh),
         ("LeakyRelu", ActivationFunction.LeakyReLU),
+        ("Gelu", ActivationFunction.GELU),
         ("Softmax", ActivationFunction.Softmax),
+        ("LogSoftmax", ActivationFunction.LogSoftmax),
     };
 
     /// <summary>

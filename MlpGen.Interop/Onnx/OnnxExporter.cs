@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Buffers.Binary;
 using MlpGen.Interop.Protobuf;
 using MlpGen.Persistence;
@@ -10,8 +11,10 @@ namespace MlpGen.Interop.Onnx;
 /// Exports a network as an ONNX model (opset 13): input <c>input</c> [batch, in], output <c>output</c> [batch, out]
 /// with a dynamic batch dimension; each layer a <c>Gemm</c> (transB = 1, so the weights are stored [out, in], MlpGen's
 /// own layout, <see cref="ParameterLayout"/>) followed by its activation node (<see cref="OnnxActivations"/>: LeakyRelu
-/// with alpha <see cref="NetworkRules.LeakyReLUSlope"/>, Softmax over the last axis; none for an identity output).
-/// Float32 networks become float models, float64 ones double models.
+/// with alpha <see cref="NetworkRules.LeakyReLUSlope"/>, Softmax and LogSoftmax over the last axis; none for an identity
+/// output), or subgraph: GELU as PyTorch's opset 13 export writes it (Div by √2, Erf, Add 1, Mul by z, Mul by ½: the
+/// Gelu op only exists from opset 20 on), SiLU as Sigmoid and Mul. Float32 networks become float models, float64 ones
+/// double models.
 /// </summary>
 internal static class OnnxExporter
 {
@@ -53,7 +56,11 @@ internal static class OnnxExporter
                     node.Message(5, attribute => { attribute.String(1, "transB"); attribute.Varint(3, 1); attribute.Varint(20, 2); });   // INT
                 });
                 previous = z;
-                if (activation != ActivationFunction.Identity)
+                if (activation is ActivationFunction.GELU or ActivationFunction.SiLU)
+                {
+                    previous = Subgraph(graph, activation, l, z, last ? "output" : $"layer{l}.a");
+                }
+                else if (activation != ActivationFunction.Identity)
                 {
                     string a = last ? "output" : $"layer{l}.a";
                     graph.Message(1, node =>
@@ -65,7 +72,7 @@ internal static class OnnxExporter
                         node.String(4, opType);
                         if (activation == ActivationFunction.LeakyReLU)
                             node.Message(5, attribute => { attribute.String(1, "alpha"); attribute.Float(2, (float)NetworkRules.LeakyReLUSlope); attribute.Varint(20, 1); });   // FLOAT
-                        if (activation == ActivationFunction.Softmax)
+                        if (activation is ActivationFunction.Softmax or ActivationFunction.LogSoftmax)
                             node.Message(5, attribute => { attribute.String(1, "axis"); attribute.Varint(3, -1); attribute.Varint(20, 2); });
                     });
                     previous = a;
@@ -80,11 +87,45 @@ internal static class OnnxExporter
                 graph.Message(5, tensor => Tensor(tensor, $"layer{l}.weight", new long[] { outputs, inputs }, dataType, weights.Span));
                 graph.Message(5, tensor => Tensor(tensor, $"layer{l}.bias", new long[] { outputs }, dataType, biases.Span));
             }
+            if (activations.Contains(ActivationFunction.GELU))
+            {
+                // GELU's constants, scalars: √2, 1 and ½.
+                graph.Message(5, tensor => Tensor(tensor, "gelu.sqrt2", Array.Empty<long>(), dataType, new[] { Math.Sqrt(2) }));
+                graph.Message(5, tensor => Tensor(tensor, "gelu.one", Array.Empty<long>(), dataType, new[] { 1.0 }));
+                graph.Message(5, tensor => Tensor(tensor, "gelu.half", Array.Empty<long>(), dataType, new[] { 0.5 }));
+            }
             graph.Message(11, value => ValueInfo(value, "input", dataType, network.LayerSizes[0]));
             graph.Message(12, value => ValueInfo(value, "output", dataType, network.LayerSizes[^1]));
         });
         model.Message(8, opset => { opset.String(1, ""); opset.Varint(2, Opset); });   // opset_import
         return model.ToArray();
+    }
+
+    /// <summary>
+    /// The nodes of a GELU (a = ½·z·(1 + erf(z/√2)): Div, Erf, Add, Mul, Mul, as PyTorch exports nn.GELU() at opset 13) or a
+    /// SiLU (a = z·σ(z): Sigmoid, Mul) of layer <paramref name="l"/>, from <paramref name="z"/> to <paramref name="a"/>; returns <paramref name="a"/>.
+    /// </summary>
+    private static string Subgraph(ProtoWriter graph, ActivationFunction activation, int l, string z, string a)
+    {
+        void Node(string op, string name, string output, params string[] inputs) => graph.Message(1, node =>
+        {
+            foreach (string input in inputs) node.String(1, input);
+            node.String(2, output);
+            node.String(3, $"layer{l}.{name}");
+            node.String(4, op);
+        });
+        if (activation == ActivationFunction.SiLU)
+        {
+            Node("Sigmoid", "sigmoid", $"layer{l}.sigmoid", z);
+            Node("Mul", "silu", a, z, $"layer{l}.sigmoid");
+            return a;
+        }
+        Node("Div", "gelu.div", $"layer{l}.gelu.div", z, "gelu.sqrt2");
+        Node("Erf", "gelu.erf", $"layer{l}.gelu.erf", $"layer{l}.gelu.div");
+        Node("Add", "gelu.add", $"layer{l}.gelu.add", $"layer{l}.gelu.erf", "gelu.one");
+        Node("Mul", "gelu.mul", $"layer{l}.gelu.mul", z, $"layer{l}.gelu.add");
+        Node("Mul", "gelu.half", a, $"layer{l}.gelu.mul", "gelu.half");
+        return a;
     }
 
     /// <summary>A TensorProto: dims, data_type, name, raw_data (little-endian values).</summary>

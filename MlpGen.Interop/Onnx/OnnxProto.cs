@@ -13,6 +13,7 @@ internal enum OnnxDataType
 {
     Undefined = 0,
     Float = 1,
+    Int64 = 7,
     Double = 11,
 }
 
@@ -51,6 +52,15 @@ internal sealed class OnnxAttribute
     public int Type;
     public float F;
     public long I;
+
+    /// <summary>A STRING attribute's text (e.g. Gelu's <c>approximate</c>).</summary>
+    public string S = "";
+
+    /// <summary>A TENSOR attribute (Constant's <c>value</c>).</summary>
+    public OnnxTensor? T;
+
+    /// <summary>An INTS attribute's values (Constant's <c>value_ints</c>).</summary>
+    public readonly List<long> Ints = new();
 }
 
 internal sealed class OnnxTensor
@@ -60,7 +70,7 @@ internal sealed class OnnxTensor
     public int DataType;
     public bool External;
 
-    /// <summary>The values as doubles (float32 ones widened exactly), decoded from raw_data, float_data or double_data.</summary>
+    /// <summary>The values as doubles (float32 ones widened exactly, int64 ones converted), decoded from raw_data, float_data, double_data or int64_data.</summary>
     public double[] Values = Array.Empty<double>();
 }
 
@@ -172,6 +182,15 @@ internal static class OnnxDecoder
                 case 1: reader.Expect(field, wire, WireType.LengthDelimited, at); attribute.Name = reader.ReadString(); break;
                 case 2: reader.Expect(field, wire, WireType.Fixed32, at); attribute.F = reader.ReadFloat(); break;
                 case 3: reader.Expect(field, wire, WireType.Varint, at); attribute.I = reader.ReadInt64(); break;
+                case 4: reader.Expect(field, wire, WireType.LengthDelimited, at); attribute.S = reader.ReadString(); break;
+                case 5: { reader.Expect(field, wire, WireType.LengthDelimited, at); var m = reader.ReadMessage(); attribute.T = Tensor(ref m); break; }
+                case 8 when wire == WireType.LengthDelimited:   // packed ints
+                {
+                    var packed = reader.ReadMessage();
+                    while (!packed.AtEnd) attribute.Ints.Add(packed.ReadInt64());
+                    break;
+                }
+                case 8: reader.Expect(field, wire, WireType.Varint, at); attribute.Ints.Add(reader.ReadInt64()); break;
                 case 20: reader.Expect(field, wire, WireType.Varint, at); attribute.Type = reader.ReadInt32(); break;
                 default: reader.Skip(wire); break;
             }
@@ -205,6 +224,13 @@ internal static class OnnxDecoder
                     break;
                 }
                 case 4: reader.Expect(field, wire, WireType.Fixed32, at); floats.Add(reader.ReadFloat()); break;
+                case 7 when wire == WireType.LengthDelimited:   // packed int64_data (a Reshape's shape)
+                {
+                    var packed = reader.ReadMessage();
+                    while (!packed.AtEnd) floats.Add(packed.ReadInt64());
+                    break;
+                }
+                case 7: reader.Expect(field, wire, WireType.Varint, at); floats.Add(reader.ReadInt64()); break;
                 case 8: reader.Expect(field, wire, WireType.LengthDelimited, at); tensor.Name = reader.ReadString(); break;
                 case 9: reader.Expect(field, wire, WireType.LengthDelimited, at); raw = reader.ReadBytes(out rawOffset); break;
                 case 10 when wire == WireType.LengthDelimited:  // packed double_data
@@ -232,7 +258,12 @@ internal static class OnnxDecoder
                 tensor.Values = new double[raw.Length / 8];
                 for (int i = 0; i < tensor.Values.Length; i++) tensor.Values[i] = System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(8 * i));
             }
-            else if (tensor.DataType is (int)OnnxDataType.Float or (int)OnnxDataType.Double)
+            else if (tensor.DataType == (int)OnnxDataType.Int64 && raw.Length % 8 == 0)
+            {
+                tensor.Values = new double[raw.Length / 8];
+                for (int i = 0; i < tensor.Values.Length; i++) tensor.Values[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(8 * i));
+            }
+            else if (tensor.DataType is (int)OnnxDataType.Float or (int)OnnxDataType.Double or (int)OnnxDataType.Int64)
             {
                 throw new ProtoException(rawOffset, $"tensor {FileText.Quoted(tensor.Name)}: raw_data of {raw.Length} bytes is not a whole number of {(tensor.DataType == 1 ? 4 : 8)}-byte values (corrupt data)");
             }

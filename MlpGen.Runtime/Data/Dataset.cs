@@ -74,7 +74,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (InputSize == network.InputSize && OutputSize == network.OutputSize) return;
         throw new ArgumentException(
-            $"The data has {InputSize} inputs and {OutputSize} outputs per sample; the network {string.Join("-", network.LayerSizes.ToArray())} needs {network.InputSize} and {network.OutputSize}.",
+            $"The data has {InputSize} inputs and {OutputSize} outputs per sample; the network {ParameterLayout.Topology(network.LayerSizes.ToArray())} needs {network.InputSize} and {network.OutputSize}.",
             parameterName);
     }
 

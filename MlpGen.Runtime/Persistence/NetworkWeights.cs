@@ -35,7 +35,7 @@ public sealed class NetworkWeights
         ArgumentNullException.ThrowIfNull(layerSizes);
         ArgumentNullException.ThrowIfNull(parameters);
         if (layerSizes.Count < 2 || layerSizes.Any(s => s <= 0))
-            throw new ArgumentException($"A network needs at least two layer sizes of at least 1; found {string.Join("-", layerSizes)}.", nameof(layerSizes));
+            throw new ArgumentException($"A network needs at least two layer sizes of at least 1; found {ParameterLayout.Topology(layerSizes)}.", nameof(layerSizes));
         if (activations is null && cost is not null)
             throw new ArgumentException($"Weights of unknown activations (version 1) record no cost either; found {cost}.", nameof(cost));
         Layout = new ParameterLayout(layerSizes);

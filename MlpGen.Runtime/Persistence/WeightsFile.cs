@@ -129,8 +129,8 @@ public static class WeightsFile
         // The header first: a file of another network is that, whatever else is wrong with its data.
         if (result.LayerSizes is { } layerSizes)
         {
-            string networkTopology = string.Join("-", network.LayerSizes.ToArray());
-            string fileTopology = string.Join("-", layerSizes);
+            string networkTopology = ParameterLayout.Topology(network.LayerSizes.ToArray());
+            string fileTopology = ParameterLayout.Topology(layerSizes);
             Require(fileTopology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {fileTopology}");
             Require(result.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {result.Element}");
         }

@@ -134,7 +134,7 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("Hidden = (MlpGen.NetworkActivation)7", "Hidden value 7")]
-    [InlineData("Hidden = (MlpGen.NetworkActivation)4", "Hidden value 4")]   // softmax is an output, not a hidden activation
+    [InlineData("Hidden = (MlpGen.NetworkActivation)6", "Hidden value 6")]   // one past SiLU, the last
     [InlineData("HiddenLayers = new[] { MlpGen.NetworkActivation.ReLU, (MlpGen.NetworkActivation)(-1) }", "HiddenLayers value -1")]
     public void MLPG027_UnsupportedHiddenActivation_OnTheNamedArgument(string argument, string message)
     {
@@ -168,8 +168,10 @@ public class DiagnosticTests
     [Theory]
     [InlineData("Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.CrossEntropy", "needs a sigmoid output layer, but the output is softmax")]
     [InlineData("Output = MlpGen.NetworkOutput.Identity, Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.CrossEntropy", "needs a sigmoid output layer, but the output is identity")]
-    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax output layer, but the output is sigmoid")]
-    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood, Output = MlpGen.NetworkOutput.Identity", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax output layer, but the output is identity")]
+    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax or log-softmax output layer, but the output is sigmoid")]
+    [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood, Output = MlpGen.NetworkOutput.Identity", "Cost = MlpGen.NetworkCost.LogLikelihood", "needs a softmax or log-softmax output layer, but the output is identity")]
+    [InlineData("Output = MlpGen.NetworkOutput.LogSoftmax, Cost = MlpGen.NetworkCost.Quadratic", "Cost = MlpGen.NetworkCost.Quadratic", "needs a sigmoid, softmax or identity output layer, but the output is log-softmax; the outputs of log-softmax are log-probabilities")]
+    [InlineData("Output = MlpGen.NetworkOutput.LogSoftmax, Cost = MlpGen.NetworkCost.CrossEntropy", "Cost = MlpGen.NetworkCost.CrossEntropy", "needs a sigmoid output layer, but the output is log-softmax")]
     public void MLPG030_CostThatDoesNotFitTheOutput_OnTheCostArgument(string arguments, string location, string message)
     {
         var (d, text) = Single($"[MlpGen.Network(4, 3, 2, {arguments})] public partial class C {{ }}", "MLPG030");
@@ -570,11 +572,13 @@ public class DiagnosticTests
     [InlineData("Output = MlpGen.NetworkOutput.Softmax")]
     [InlineData("Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.Quadratic")]
     [InlineData("Cost = MlpGen.NetworkCost.LogLikelihood, Output = MlpGen.NetworkOutput.Softmax")]
+    [InlineData("Output = MlpGen.NetworkOutput.LogSoftmax")]
     public void MLPG038_SoftmaxOverASingleOutput_OnTheOutputArgument(string arguments)
     {
         var (d, text) = Single($"[MlpGen.Network(4, 3, 1, {arguments})] public partial class C {{ }}", "MLPG038");
-        Assert.Equal("Output = MlpGen.NetworkOutput.Softmax", text);
-        Assert.Contains("always 1", d.GetMessage());
+        bool log = arguments.Contains("LogSoftmax");
+        Assert.Equal(log ? "Output = MlpGen.NetworkOutput.LogSoftmax" : "Output = MlpGen.NetworkOutput.Softmax", text);
+        Assert.Contains(log ? "always 0 (the logarithm of 1)" : "always 1", d.GetMessage());
         Assert.Contains("NetworkOutput.Sigmoid", d.GetMessage());
     }
 

@@ -20,6 +20,10 @@ namespace MlpGen.Tests.Interop;
 [Network(784, 16, 12, 10, HiddenLayers = new[] { NetworkActivation.ReLU, NetworkActivation.Tanh }, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class ExportReluTanhSoftmaxDouble { }
 [Network(784, 16, 10, Hidden = NetworkActivation.Tanh, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class ExportTanhIdentityDouble { }
 [Network(784, 16, 10, Hidden = NetworkActivation.LeakyReLU, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class ExportLeakyReluIdentityDouble { }
+// GELU and SiLU (written as the subgraphs of opset 13) into log-softmax, in both element types.
+[Network(784, 16, 12, 10, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.LogSoftmax)] public partial class ExportGeluSiluLogSoftmax { }
+[Network(784, 16, 12, 10, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.LogSoftmax, ElementType = typeof(double))] public partial class ExportGeluSiluLogSoftmaxDouble { }
+[Network(784, 16, 10, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.LogSoftmax, ElementType = typeof(double))] public partial class ExportSiluLogSoftmaxDouble { }
 
 /// <summary>
 /// MlpGen networks exported as ONNX run in ONNX Runtime with MlpGen's outputs on real digits, for every hidden
@@ -27,13 +31,14 @@ namespace MlpGen.Tests.Interop;
 /// </summary>
 public sealed class OnnxExportTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> FloatNetworks => new() { nameof(ExportSigmoidSigmoid), nameof(ExportReluTanhSoftmax), nameof(ExportLeakyReluIdentity), nameof(ExportTanhSigmoid) };
+    public static TheoryData<string> FloatNetworks => new() { nameof(ExportSigmoidSigmoid), nameof(ExportReluTanhSoftmax), nameof(ExportLeakyReluIdentity), nameof(ExportTanhSigmoid), nameof(ExportGeluSiluLogSoftmax) };
 
     private static INetwork<float> Create(string name) => name switch
     {
         nameof(ExportSigmoidSigmoid) => new ExportSigmoidSigmoid(3),
         nameof(ExportReluTanhSoftmax) => new ExportReluTanhSoftmax(3),
         nameof(ExportLeakyReluIdentity) => new ExportLeakyReluIdentity(3),
+        nameof(ExportGeluSiluLogSoftmax) => new ExportGeluSiluLogSoftmax(3),
         _ => new ExportTanhSigmoid(3),
     };
 
@@ -55,17 +60,18 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         double difference = MaxAbsDifference(expected, actual);
         double largest = expected.Max(v => Math.Abs(v));
         output.WriteLine($"{name}: max |ONNX Runtime − MlpGen| = {difference:E2} over {Samples} digits × {network.OutputSize} outputs (outputs up to {largest:F2} in magnitude)");
-        Assert.True(difference <= 1e-6, $"{name}: ONNX Runtime's outputs differ from MlpGen's by up to {difference:E2}");
+        Assert.True(difference <= 1e-6 * Math.Max(1, largest), $"{name}: ONNX Runtime's outputs differ from MlpGen's by up to {difference:E2}");
         Assert.Equal(Classes(expected, network.OutputSize), Classes(actual, network.OutputSize));
     }
 
-    public static TheoryData<string> DoubleNetworks => new() { nameof(ExportSigmoidSigmoidDouble), nameof(ExportReluTanhSoftmaxDouble), nameof(ExportTanhIdentityDouble), nameof(ExportReluSoftmaxDouble) };
+    public static TheoryData<string> DoubleNetworks => new() { nameof(ExportSigmoidSigmoidDouble), nameof(ExportReluTanhSoftmaxDouble), nameof(ExportTanhIdentityDouble), nameof(ExportReluSoftmaxDouble), nameof(ExportSiluLogSoftmaxDouble) };
 
     private static INetwork<double> CreateDouble(string name) => name switch
     {
         nameof(ExportSigmoidSigmoidDouble) => new ExportSigmoidSigmoidDouble(3),
         nameof(ExportReluTanhSoftmaxDouble) => new ExportReluTanhSoftmaxDouble(3),
         nameof(ExportTanhIdentityDouble) => new ExportTanhIdentityDouble(3),
+        nameof(ExportSiluLogSoftmaxDouble) => new ExportSiluLogSoftmaxDouble(3),
         _ => new ExportReluSoftmaxDouble(3),
     };
 
@@ -87,7 +93,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         double difference = MaxAbsDifference(expected, actual);
         double largest = expected.Max(v => Math.Abs(v));
         output.WriteLine($"{name}: max |ONNX Runtime − MlpGen| = {difference:E2} over {Samples} digits × {network.OutputSize} outputs in double (outputs up to {largest:F2} in magnitude)");
-        Assert.True(difference <= 1e-12, $"{name}: ONNX Runtime's double outputs differ from MlpGen's by up to {difference:E2}");
+        Assert.True(difference <= 1e-12 * Math.Max(1, largest), $"{name}: ONNX Runtime's double outputs differ from MlpGen's by up to {difference:E2}");
     }
 
     [Fact]
@@ -107,9 +113,25 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ExportedDoubleGelu_IsRefusedByOnnxRuntime_WhichHasNoDoubleKernelForErf()
+    {
+        // Measured with ONNX Runtime 1.31 (CPU): Erf has a float kernel only, so a double GELU (written as opset 13's Div,
+        // Erf, Add, Mul, Mul) is valid ONNX that imports back, but does not load; docs/interop.md says so. Should a later
+        // ONNX Runtime run it, this test fails and that line of docs/interop.md goes.
+        var network = new ExportGeluSiluLogSoftmaxDouble(3);
+        using var directory = new TemporaryDirectory();
+        string weights = directory.File("net.mlpw"), onnx = directory.File("net.onnx");
+        WeightsFile.Save(weights, network);
+        ModelFile.Write(onnx, ModelFile.Read(weights));
+        Assert.Equal("gelu silu log-softmax", ModelFile.Read(onnx).ActivationNames);
+        var e = Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => RunInOnnxRuntime(System.IO.File.ReadAllBytes(onnx), new double[784], 784));
+        Assert.Contains("Could not find an implementation for Erf", e.Message);
+    }
+
+    [Fact]
     public void EveryNetwork_ExportsAndImportsBack_BitForBit()
     {
-        INetwork<float>[] singles = new[] { nameof(ExportSigmoidSigmoid), nameof(ExportReluTanhSoftmax), nameof(ExportLeakyReluIdentity), nameof(ExportTanhSigmoid) }.Select(Create).ToArray();
+        INetwork<float>[] singles = new[] { nameof(ExportSigmoidSigmoid), nameof(ExportReluTanhSoftmax), nameof(ExportLeakyReluIdentity), nameof(ExportTanhSigmoid), nameof(ExportGeluSiluLogSoftmax) }.Select(Create).ToArray();
         using var directory = new TemporaryDirectory();
         foreach (object network in singles.Cast<object>().Append(new ExportReluSoftmaxDouble(5)))
         {

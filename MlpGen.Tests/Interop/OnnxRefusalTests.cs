@@ -30,7 +30,11 @@ public sealed class OnnxRefusalTests : IDisposable
     }
 
     /// <summary>An initializer; <paramref name="External"/>: its data in another file (data_location EXTERNAL and an external_data entry), none in the model.</summary>
-    private sealed record Tensor(string Name, long[] Dims, int DataType = 1, float[]? Values = null, bool External = false);
+    private sealed record Tensor(string Name, long[] Dims, int DataType = 1, float[]? Values = null, bool External = false)
+    {
+        /// <summary>The values of an int64 tensor (DataType 7), e.g. a Reshape's shape.</summary>
+        public long[]? Longs { get; init; }
+    }
 
     /// <summary>A model of one input (element type, shape: numbers, or strings for symbolic dimensions), nodes, initializers and one output; <paramref name="sparseInitializers"/> adds that many (empty) sparse initializers to the graph.</summary>
     private static byte[] Model(object[] inputShape, Node[] nodes, Tensor[] initializers, string output = "y", int inputType = 1, long opset = 13, int sparseInitializers = 0)
@@ -54,6 +58,7 @@ public sealed class OnnxRefusalTests : IDisposable
                         {
                             a.String(1, name);
                             if (value is float f) { a.Float(2, f); a.Varint(20, 1); }
+                            else if (value is string text) { a.String(4, text); a.Varint(20, 3); }
                             else { a.Varint(3, Convert.ToInt64(value)); a.Varint(20, 2); }
                         });
                     }
@@ -70,6 +75,11 @@ public sealed class OnnxRefusalTests : IDisposable
                     {
                         t.Message(13, entry => { entry.String(1, "location"); entry.String(2, "weights.bin"); });
                         t.Varint(14, 1);
+                        return;
+                    }
+                    if (tensor.Longs is { } longs)
+                    {
+                        t.Bytes(9, longs.SelectMany(BitConverter.GetBytes).ToArray());
                         return;
                     }
                     float[] values = tensor.Values ?? Enumerable.Range(0, (int)tensor.Dims.Aggregate(1L, (a, b) => a * b)).Select(i => i * 0.01f).ToArray();
@@ -135,12 +145,12 @@ public sealed class OnnxRefusalTests : IDisposable
     [Fact]
     public void Convolution_IsRefused() =>
         Refused(Model(new object[] { "batch", 1, 28, 28 }, new[] { new Node("Conv", new[] { "x", "k" }, "y") }, new[] { new Tensor("k", new long[] { 4, 1, 3, 3 }) }),
-            "node 'y_node' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax");
+            "node 'y_node' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax");
 
     [Fact]
     public void UnknownOp_IsRefused() =>
         Refused(Mlp(n => { n[1] = new Node("Erf", new[] { "z1" }, "a1"); return n; }),
-            "node 'a1_node' (Erf): an op MlpGen does not import; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax");
+            "node 'a1_node' (Erf): an op MlpGen does not import; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax");
 
     [Fact]
     public void Branch_IsRefused() =>
@@ -184,12 +194,12 @@ public sealed class OnnxRefusalTests : IDisposable
     [Fact]
     public void ReluOutput_IsRefused() =>
         Refused(Mlp(n => { n[2] = n[2] with { Output = "z2" }; n.Add(new Node("Relu", new[] { "z2" }, "y")); return n; }),
-            "node 'z2_node' (Gemm): the output layer ends in ReLU; MlpGen's output layers are sigmoid, softmax or identity (logits)");
+            "node 'z2_node' (Gemm): the output layer ends in ReLU; MlpGen's output layers are sigmoid, softmax, identity (logits) or log-softmax");
 
     [Fact]
     public void LinearAfterLinear_IsRefused() =>
         Refused(Mlp(n => { n.RemoveAt(1); n[1] = n[1] with { Inputs = new[] { "z1", "w2", "b2" } }; return n; }),
-            "node 'y_node' (Gemm): a linear layer right after another; MlpGen's hidden layers each need an activation (ReLU, Sigmoid, Tanh or LeakyReLU)");
+            "node 'y_node' (Gemm): a linear layer right after another; MlpGen's hidden layers each need an activation (ReLU, Sigmoid, Tanh, LeakyReLU, GELU or SiLU)");
 
     [Fact]
     public void LeakyReluOfAnotherSlope_IsRefused() =>
@@ -215,7 +225,72 @@ public sealed class OnnxRefusalTests : IDisposable
     [Fact]
     public void OpOfANonStandardDomain_IsRefused() =>
         Refused(Mlp(n => { n[1] = n[1] with { Domain = "com.microsoft" }; return n; }),
-            "node 'a1_node' (Relu): an op of the domain 'com.microsoft', not a standard ONNX op; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax");
+            "node 'a1_node' (Relu): an op of the domain 'com.microsoft', not a standard ONNX op; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax");
+
+    // ---- The shapes of issue 22: what is imported, and the lookalikes that are refused ----------------------------
+
+    private static readonly Tensor[] Weights = { new("w1", new long[] { 3, 4 }), new("b1", new long[] { 3 }), new("w2", new long[] { 2, 3 }), new("b2", new long[] { 2 }) };
+
+    /// <summary>nn.GELU() as PyTorch exports it at opset 13, between the two layers, with the given constants.</summary>
+    private static byte[] GeluMlp(float sqrt2 = 1.4142135f, float one = 1, float half = 0.5f) => Model(Batch4, new[]
+    {
+        new Node("Gemm", new[] { "x", "w1", "b1" }, "z1", ("transB", 1)),
+        new Node("Div", new[] { "z1", "c" }, "d"),
+        new Node("Erf", new[] { "d" }, "e"),
+        new Node("Add", new[] { "e", "one" }, "f"),
+        new Node("Mul", new[] { "z1", "f" }, "g"),
+        new Node("Mul", new[] { "g", "half" }, "a1"),
+        new Node("Gemm", new[] { "a1", "w2", "b2" }, "y", ("transB", 1)),
+    }, Weights.Concat(new Tensor[] { new("c", Array.Empty<long>(), Values: new[] { sqrt2 }), new("one", Array.Empty<long>(), Values: new[] { one }), new("half", Array.Empty<long>(), Values: new[] { half }) }).ToArray());
+
+    [Fact]
+    public void GeluSubgraph_ImportsAsGelu()
+    {
+        string path = _temporary.File("model.onnx");
+        File.WriteAllBytes(path, GeluMlp());
+        Assert.Equal("gelu identity", ModelFile.Read(path).ActivationNames);
+    }
+
+    [Fact]
+    public void GeluLookalike_WithOtherConstants_IsRefused()
+    {
+        const string Shape = "MlpGen imports nn.GELU() exactly (GELU's Div (or Mul by 1/√2), Erf, Add 1, Mul, Mul ½)";
+        Refused(GeluMlp(sqrt2: 1.5f), $"node 'd_node' (Div): divides by 1.5, not √2; {Shape}, and Div of the layer before only as its first node");
+        Refused(GeluMlp(one: 2), $"node 'f_node' (Add): adds 2 to the Erf, not 1; {Shape}");
+        Refused(GeluMlp(half: 0.25f), $"node 'a1_node' (Mul): multiplies by 0.25, not ½; {Shape}");
+    }
+
+    [Fact]
+    public void GeluOfTheTanhApproximation_IsRefused() =>
+        Refused(Mlp(n => { n[1] = new Node("Gelu", new[] { "z1" }, "a1", ("approximate", "tanh")); return n; }, opset: 20),
+            "node 'a1_node' (Gelu): approximate = 'tanh'; MlpGen's GELU is the exact one, z·Φ(z) with erf (nn.GELU(), approximate='none')");
+
+    [Fact]
+    public void BatchNormalizationInTrainingMode_IsRefused() =>
+        Refused(Mlp(n => { n.Insert(1, new Node("BatchNormalization", new[] { "z1", "g", "b", "m", "v" }, "n1", ("training_mode", 1))); n[2] = n[2] with { Inputs = new[] { "n1" } }; return n; },
+                Weights.Concat(new[] { "g", "b", "m", "v" }.Select(name => new Tensor(name, new long[] { 3 }))).ToArray()),
+            "node 'n1_node' (BatchNormalization): a BatchNormalization in training mode (it updates its running mean and variance); export the model in eval mode (model.eval())");
+
+    [Fact]
+    public void BatchNormalizationWithNoLinearLayerToFoldInto_IsRefused() =>
+        Refused(Model(Batch4, new[]
+            {
+                new Node("Gemm", new[] { "x", "w1", "b1" }, "z1", ("transB", 1)),
+                new Node("Relu", new[] { "z1" }, "a1"),
+                new Node("BatchNormalization", new[] { "a1", "g", "b", "m", "v" }, "y"),
+            }, Weights.Take(2).Concat(new[] { "g", "b", "m", "v" }.Select(name => new Tensor(name, new long[] { 3 }, Values: new[] { 1f, 1, 1 }))).ToArray()),
+            "node 'y_node' (BatchNormalization): a BatchNormalization with no linear layer after it to fold into; MlpGen folds a BatchNormalization into the linear layer before or after it");
+
+    [Fact]
+    public void ReshapeThatDoesMoreThanFlatten_IsRefused() =>
+        Refused(Mlp(n => { n.Insert(0, new Node("Reshape", new[] { "x", "shape" }, "r")); n[1] = n[1] with { Inputs = new[] { "r", "w1", "b1" } }; return n; },
+                Weights.Append(new Tensor("shape", new long[] { 2 }, DataType: 7) { Longs = new long[] { -1, 2 } }).ToArray()),
+            "node 'r_node' (Reshape): reshapes [batch, 4] to [-1, 2], a reshape that does more than flatten each sample into one vector; MlpGen imports a leading Flatten or Reshape that flattens the input (nn.Flatten(), x.view(-1, n))");
+
+    [Fact]
+    public void FlattenAfterTheFirstLayer_IsRefused() =>
+        Refused(Mlp(n => { n.Insert(2, new Node("Flatten", new[] { "a1" }, "f1")); n[3] = n[3] with { Inputs = new[] { "f1", "w2", "b2" } }; return n; }),
+            "node 'f1_node' (Flatten): a reshape after the first layer; MlpGen flattens only the input (nn.Flatten() or x.view(-1, n) first)");
 
     [Fact]
     public void SparseInitializers_AreRefused() =>

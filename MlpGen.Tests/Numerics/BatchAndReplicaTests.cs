@@ -13,6 +13,7 @@ public class BatchAndReplicaTests
         "784-16-16-10", "784-100-10", "2-2-1", "37-19-5", "3-5-7-2-4 simd", "16-32-16 unrolled", "600-3-2 unrolled",
         "37-19-5 tanh", "37-19-5 relu softmax", "37-19-5 leaky identity", "3-5-7-2-4 tanh softmax quadratic", "3-5-7-2-4 relu identity",
         "5-37-29-3 mixed", "16-32-16 relu softmax", "784-30-10 relu softmax", "784-100-10 relu",
+        "37-19-5 gelu log-softmax", "3-5-7-2-4 silu identity", "5-37-29-3 gelu silu", "16-32-16 silu log-softmax", "784-30-10 gelu log-softmax",
     };
 
     [Theory]
@@ -21,8 +22,9 @@ public class BatchAndReplicaTests
     {
         INetwork<float> network = TestNetworks.Single[topology](5);
         int n = network.InputSize, m = network.OutputSize;
-        // 0 to 9 samples: empty, fewer than one group of 4, whole groups, groups and a remainder.
-        foreach (int count in Enumerable.Range(0, 10))
+        // 0 to 9 samples: empty, fewer than one group of 4, whole groups, groups and a remainder; then around and past
+        // the tiles PredictBatch takes the samples through the layers in (up to 32 samples, fewer for wide layers).
+        foreach (int count in Enumerable.Range(0, 10).Concat(new[] { 15, 16, 17, 31, 32, 33, 67, 100 }))
         {
             float[] inputs = Samples.ToSingle(Samples.For(n, m, Math.Max(count, 1), seed: count).Inputs).AsSpan(0, count * n).ToArray();
             var batch = new float[count * m];
@@ -39,6 +41,8 @@ public class BatchAndReplicaTests
     [InlineData("37-19-5 relu softmax")]
     [InlineData("5-37-29-3 mixed")]
     [InlineData("37-19-5 leaky identity")]
+    [InlineData("37-19-5 gelu log-softmax")]
+    [InlineData("5-37-29-3 gelu silu")]
     public void PredictBatch_Double_EqualsPredict_BitForBit(string topology)
     {
         INetwork<double> network = TestNetworks.Double[topology](5);

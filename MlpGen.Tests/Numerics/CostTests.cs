@@ -14,6 +14,8 @@ public class CostTests
     [InlineData("3-5-7-2-4 tanh softmax quadratic")]
     [InlineData("37-19-5 leaky identity")]
     [InlineData("784-30-10 relu softmax")]
+    [InlineData("37-19-5 gelu log-softmax")]
+    [InlineData("784-30-10 gelu log-softmax")]
     public void Cost_OfPredictBatchOutputs_IsWhatBackpropagateReturns_BitForBit(string topology)
     {
         INetwork<float> network = TestNetworks.Single[topology](2);
@@ -65,6 +67,9 @@ public class CostTests
     [InlineData("784-30-10 relu softmax", "ReLU Softmax", CostFunction.LogLikelihood)]
     [InlineData("784-100-10 relu", "ReLU Sigmoid", CostFunction.Quadratic)]
     [InlineData("3-5-7-2-4 ce", "Sigmoid Sigmoid Sigmoid Sigmoid", CostFunction.CrossEntropy)]
+    [InlineData("37-19-5 gelu log-softmax", "GELU LogSoftmax", CostFunction.LogLikelihood)]   // Cost not given: log-softmax → log-likelihood
+    [InlineData("5-37-29-3 gelu silu", "GELU SiLU Softmax", CostFunction.LogLikelihood)]
+    [InlineData("3-5-7-2-4 silu identity", "SiLU SiLU SiLU Identity", CostFunction.Quadratic)]
     public void Networks_ReportTheDeclaredActivationsAndCost_Float(string topology, string activations, CostFunction cost)
     {
         INetwork<float> network = TestNetworks.Single[topology](1);
@@ -82,6 +87,15 @@ public class CostTests
         INetwork<double> network = TestNetworks.Double[topology](1);
         Assert.Equal(activations, string.Join(" ", network.Activations.ToArray()));
         Assert.Equal(cost, network.CostFunction);
+    }
+
+    [Fact]
+    public void Cost_LogLikelihood_OnLogSoftmax_IsMinusTheTargetsLogProbability()
+    {
+        var network = new Net37x19x5GeluLogSoftmaxD(seed: 1);
+        double[] a = { Math.Log(0.5), Math.Log(0.25), Math.Log(0.125), Math.Log(0.125), -1000 };
+        Assert.Equal(-Math.Log(0.25), network.Cost(a, new[] { 0.0, 1, 0, 0, 0 }), 1e-15);
+        Assert.Equal(-(0.5 * Math.Log(0.5) + 0.5 * Math.Log(0.125)), network.Cost(a, new[] { 0.5, 0, 0.5, 0, 0 }), 1e-15);
     }
 
     [Fact]

@@ -53,6 +53,10 @@ public class ParallelInferenceTests
         EveryThreadCountAndCount(784, 10, (x, y) => wide.PredictBatch(x, y), (x, y, n) => wide.PredictBatch(x, y, n), "784-100-10");
         var leftovers = new Net37x19x5ReLUSoftmax(4);
         EveryThreadCountAndCount(37, 5, (x, y) => leftovers.PredictBatch(x, y), (x, y, n) => leftovers.PredictBatch(x, y, n), "37-19-5 relu softmax");
+        var gelu = new Net784x30x10GeluLogSoftmax(6);
+        EveryThreadCountAndCount(784, 10, (x, y) => gelu.PredictBatch(x, y), (x, y, n) => gelu.PredictBatch(x, y, n), "784-30-10 gelu log-softmax");
+        var silu = new Net3x5x7x2x4SiluIdentity(7);
+        EveryThreadCountAndCount(3, 4, (x, y) => silu.PredictBatch(x, y), (x, y, n) => silu.PredictBatch(x, y, n), "3-5-7-2-4 silu identity");
         var straight = new Net2x2x1(5);
         EveryThreadCountAndCount(2, 1, (x, y) => straight.PredictBatch(x, y), (x, y, n) => straight.PredictBatch(x, y, n), "2-2-1");
     }

@@ -61,7 +61,7 @@ internal sealed class ReferenceNetwork
 
     private double B(int layer, int j) => Parameters[WeightOffset(layer) + _sizes[layer] * _sizes[layer - 1] + j];
 
-    /// <summary>a = f(z) for a whole layer (softmax needs all of z).</summary>
+    /// <summary>a = f(z) for a whole layer (softmax and log-softmax need all of z).</summary>
     private static double[] Activate(ActivationFunction f, double[] z)
     {
         var a = new double[z.Length];
@@ -70,6 +70,13 @@ internal sealed class ReferenceNetwork
             double max = z.Max(), sum = 0;
             for (int j = 0; j < z.Length; j++) sum += a[j] = Math.Exp(z[j] - max);
             for (int j = 0; j < z.Length; j++) a[j] /= sum;
+            return a;
+        }
+        if (f == ActivationFunction.LogSoftmax)
+        {
+            double max = z.Max(), sum = 0;
+            for (int j = 0; j < z.Length; j++) sum += Math.Exp(z[j] - max);
+            for (int j = 0; j < z.Length; j++) a[j] = z[j] - max - Math.Log(sum);
             return a;
         }
         for (int j = 0; j < z.Length; j++)
@@ -81,15 +88,19 @@ internal sealed class ReferenceNetwork
                 ActivationFunction.ReLU => Math.Max(0, z[j]),
                 ActivationFunction.LeakyReLU => z[j] > 0 ? z[j] : LeakySlope * z[j],
                 ActivationFunction.Identity => z[j],
+                ActivationFunction.GELU => z[j] * NormalDistribution.Cdf(z[j]),
+                ActivationFunction.SiLU => z[j] / (1.0 + Math.Exp(-z[j])),
                 _ => throw new ArgumentOutOfRangeException(nameof(f)),
             };
         }
         return a;
     }
 
-    /// <summary>f'(z) of a hidden layer's activation, from its activation a = f(z) (ReLU'(0) and LeakyReLU'(0) as the kernels take them).</summary>
-    private static double Derivative(ActivationFunction f, double a) => f switch
+    /// <summary>f'(z) of a hidden layer's activation, from z or its activation a = f(z) (ReLU'(0) and LeakyReLU'(0) as the kernels take them).</summary>
+    private static double Derivative(ActivationFunction f, double z, double a) => f switch
     {
+        ActivationFunction.GELU => NormalDistribution.Cdf(z) + z * NormalDistribution.Density(z),
+        ActivationFunction.SiLU => 1.0 / (1.0 + Math.Exp(-z)) * (1 + z * (1 - 1.0 / (1.0 + Math.Exp(-z)))),
         ActivationFunction.Sigmoid => a * (1 - a),
         ActivationFunction.Tanh => 1 - a * a,
         ActivationFunction.ReLU => a > 0 ? 1 : 0,
@@ -97,8 +108,8 @@ internal sealed class ReferenceNetwork
         _ => throw new ArgumentOutOfRangeException(nameof(f), f, "not a hidden activation"),
     };
 
-    /// <summary>The cost of one sample's output activations a against targets y.</summary>
-    public static double CostOf(CostFunction cost, ReadOnlySpan<double> a, ReadOnlySpan<double> y)
+    /// <summary>The cost of one sample's output activations a against targets y; on log-softmax outputs (a = ln p) the log-likelihood is −Σ y a.</summary>
+    public static double CostOf(ActivationFunction output, CostFunction cost, ReadOnlySpan<double> a, ReadOnlySpan<double> y)
     {
         double c = 0;
         for (int j = 0; j < a.Length; j++)
@@ -107,6 +118,7 @@ internal sealed class ReferenceNetwork
             {
                 CostFunction.Quadratic => 0.5 * (a[j] - y[j]) * (a[j] - y[j]),
                 CostFunction.CrossEntropy => -(y[j] * Math.Log(a[j]) + (1 - y[j]) * Math.Log(1 - a[j])),
+                _ when output == ActivationFunction.LogSoftmax => -y[j] * a[j],
                 _ => y[j] == 0 ? 0 : -y[j] * Math.Log(a[j]),
             };
         }
@@ -114,9 +126,13 @@ internal sealed class ReferenceNetwork
     }
 
     /// <summary>The activations of every layer, input first.</summary>
-    public List<double[]> FeedForward(ReadOnlySpan<double> input)
+    public List<double[]> FeedForward(ReadOnlySpan<double> input) => FeedForward(input, out _);
+
+    /// <summary>The activations of every layer, input first, and the weighted inputs z of every layer (<paramref name="zs"/>[0] is empty).</summary>
+    private List<double[]> FeedForward(ReadOnlySpan<double> input, out List<double[]> zs)
     {
         var activations = new List<double[]> { input.ToArray() };
+        zs = new List<double[]> { Array.Empty<double>() };
         for (int l = 1; l < _sizes.Length; l++)
         {
             var z = new double[_sizes[l]];
@@ -125,6 +141,7 @@ internal sealed class ReferenceNetwork
                 z[j] = B(l, j);
                 for (int k = 0; k < _sizes[l - 1]; k++) z[j] += W(l, j, k) * activations[l - 1][k];
             }
+            zs.Add(z);
             activations.Add(Activate(_activations[l - 1], z));
         }
         return activations;
@@ -133,10 +150,10 @@ internal sealed class ReferenceNetwork
     /// <summary>Adds the gradient of the cost for one sample to <paramref name="gradient"/>; returns the cost.</summary>
     public double Backprop(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double[] gradient)
     {
-        List<double[]> a = FeedForward(input);
+        List<double[]> a = FeedForward(input, out List<double[]> zs);
         int L = _sizes.Length - 1;
         double[] aL = a[L];
-        double cost = CostOf(_cost, aL, target);
+        double cost = CostOf(_activations[L - 1], _cost, aL, target);
         var delta = new double[_sizes[L]];
         switch (_activations[L - 1], _cost)
         {
@@ -149,6 +166,9 @@ internal sealed class ReferenceNetwork
                 {
                     for (int k = 0; k < delta.Length; k++) delta[j] += (aL[k] - target[k]) * aL[k] * ((j == k ? 1 : 0) - aL[j]);
                 }
+                break;
+            case (ActivationFunction.LogSoftmax, CostFunction.LogLikelihood):   // a = ln p: δ = p − y for targets summing to 1
+                for (int j = 0; j < delta.Length; j++) delta[j] = Math.Exp(aL[j]) - target[j];
                 break;
             case (ActivationFunction.Sigmoid, CostFunction.CrossEntropy):
             case (ActivationFunction.Softmax, CostFunction.LogLikelihood):   // for targets summing to 1
@@ -172,7 +192,7 @@ internal sealed class ReferenceNetwork
             {
                 double sum = 0;
                 for (int j = 0; j < _sizes[l]; j++) sum += W(l, j, k) * delta[j];
-                previous[k] = sum * Derivative(_activations[l - 2], a[l - 1][k]);
+                previous[k] = sum * Derivative(_activations[l - 2], zs[l - 1][k], a[l - 1][k]);
             }
             delta = previous;
         }

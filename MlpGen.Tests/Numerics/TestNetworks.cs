@@ -66,6 +66,19 @@ namespace MlpGen.Tests.Numerics;
 [Network(784, 100, 10, Hidden = NetworkActivation.ReLU)] public partial class Net784x100x10ReLU { }
 [Network(1, 1, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class Net1x1IdentityD { }
 
+// GELU, SiLU and log-softmax (issue 22): 37-19-5 GELU on SIMD layers into a log-softmax narrower than a vector,
+// 3-5-7-2-4 SiLU on straight-line layers, 5-37-29-3 one of each hidden layer, 16-32-16 a log-softmax over two whole
+// float vectors, 784-30-10 one over a vector and a tail.
+[Network(37, 19, 5, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax)] public partial class Net37x19x5GeluLogSoftmax { }
+[Network(37, 19, 5, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, ElementType = typeof(double))] public partial class Net37x19x5GeluLogSoftmaxD { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.Identity)] public partial class Net3x5x7x2x4SiluIdentity { }
+[Network(3, 5, 7, 2, 4, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.Identity, ElementType = typeof(double))] public partial class Net3x5x7x2x4SiluIdentityD { }
+[Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.Softmax)] public partial class Net5x37x29x3GeluSilu { }
+[Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.Softmax, ElementType = typeof(double))] public partial class Net5x37x29x3GeluSiluD { }
+[Network(16, 32, 16, Hidden = NetworkActivation.SiLU, Output = NetworkOutput.LogSoftmax)] public partial class Net16x32x16SiluLogSoftmax { }
+[Network(784, 30, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax)] public partial class Net784x30x10GeluLogSoftmax { }
+[Network(784, 30, 10, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, ElementType = typeof(double))] public partial class Net784x30x10GeluLogSoftmaxD { }
+
 /// <summary>
 /// Factories of the test networks by topology and what sets them apart ("ce": cross-entropy; "relu softmax":
 /// ReLU hidden layers, softmax output; "mixed": ReLU then tanh), for theories. The math tests read each
@@ -104,6 +117,10 @@ public static class TestNetworks
         ["5-37-29-3 mixed"] = seed => new Net5x37x29x3MixedD(seed),
         ["784-30-10 relu softmax"] = seed => new Net784x30x10ReLUSoftmaxD(seed),
         ["1-1 identity"] = seed => new Net1x1IdentityD(seed),
+        ["37-19-5 gelu log-softmax"] = seed => new Net37x19x5GeluLogSoftmaxD(seed),
+        ["3-5-7-2-4 silu identity"] = seed => new Net3x5x7x2x4SiluIdentityD(seed),
+        ["5-37-29-3 gelu silu"] = seed => new Net5x37x29x3GeluSiluD(seed),
+        ["784-30-10 gelu log-softmax"] = seed => new Net784x30x10GeluLogSoftmaxD(seed),
     };
 
     public static readonly Dictionary<string, Func<int, INetwork<float>>> Single = new()
@@ -132,6 +149,11 @@ public static class TestNetworks
         ["16-32-16 relu softmax"] = seed => new Net16x32x16ReLUSoftmax(seed),
         ["784-30-10 relu softmax"] = seed => new Net784x30x10ReLUSoftmax(seed),
         ["784-100-10 relu"] = seed => new Net784x100x10ReLU(seed),
+        ["37-19-5 gelu log-softmax"] = seed => new Net37x19x5GeluLogSoftmax(seed),
+        ["3-5-7-2-4 silu identity"] = seed => new Net3x5x7x2x4SiluIdentity(seed),
+        ["5-37-29-3 gelu silu"] = seed => new Net5x37x29x3GeluSilu(seed),
+        ["16-32-16 silu log-softmax"] = seed => new Net16x32x16SiluLogSoftmax(seed),
+        ["784-30-10 gelu log-softmax"] = seed => new Net784x30x10GeluLogSoftmax(seed),
     };
 
     public static IEnumerable<object[]> DoubleTopologies()

@@ -51,7 +51,7 @@ public class SharedRulesTests
             Assert.True(NetworkRules.TryParseCost(NetworkRules.Name(c), out CostFunction back));
             Assert.Equal(c, back);
         }
-        Assert.Equal(6, All<ActivationFunction>().Select(NetworkRules.Name).Distinct().Count());
+        Assert.Equal(9, All<ActivationFunction>().Select(NetworkRules.Name).Distinct().Count());
         Assert.False(NetworkRules.TryParseActivation("ReLU", out _));   // names are lower-case, as files and the command line write them
     }
 
@@ -67,6 +67,29 @@ public class SharedRulesTests
         }
         Assert.False(NetworkRules.Fits(CostFunction.CrossEntropy, ActivationFunction.Softmax));
         Assert.False(NetworkRules.Fits(CostFunction.LogLikelihood, ActivationFunction.Sigmoid));
+    }
+
+    /// <summary>
+    /// Issue 22 appended GELU, SiLU and log-softmax: the values before them are those of existing weights files,
+    /// snapshots and the generated enums, and stay; the new ones follow them, in both enums.
+    /// </summary>
+    [Fact]
+    public void The_values_of_issue_22_are_appended_and_their_rules_decided()
+    {
+        Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8 }, new[]
+        {
+            ActivationFunction.Sigmoid, ActivationFunction.Tanh, ActivationFunction.ReLU, ActivationFunction.LeakyReLU, ActivationFunction.Softmax,
+            ActivationFunction.Identity, ActivationFunction.GELU, ActivationFunction.SiLU, ActivationFunction.LogSoftmax,
+        }.Select(a => (int)a));
+        Assert.Equal(new[] { "gelu", "silu", "log-softmax" }, new[] { ActivationFunction.GELU, ActivationFunction.SiLU, ActivationFunction.LogSoftmax }.Select(NetworkRules.Name));
+        Assert.Equal(new[] { ActivationFunction.GELU, ActivationFunction.SiLU }, NetworkRules.HiddenActivations.Skip(4));
+        Assert.Equal(ActivationFunction.LogSoftmax, NetworkRules.OutputActivations[^1]);
+        Assert.Equal(CostFunction.LogLikelihood, NetworkRules.DefaultCost(ActivationFunction.LogSoftmax));
+        Assert.Equal(new[] { CostFunction.LogLikelihood }, NetworkRules.Costs.Where(c => NetworkRules.Fits(c, ActivationFunction.LogSoftmax)));
+        Assert.Equal(Initializer.He, NetworkRules.InitializerFor(ActivationFunction.GELU));
+        Assert.Equal(Initializer.He, NetworkRules.InitializerFor(ActivationFunction.SiLU));
+        Assert.Equal(Initializer.Glorot, NetworkRules.InitializerFor(ActivationFunction.LogSoftmax));
+        Assert.Equal(new[] { ActivationFunction.GELU, ActivationFunction.SiLU }, All<ActivationFunction>().Where(NetworkRules.DerivativeNeedsZ));
     }
 
     [Fact]

@@ -204,8 +204,8 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--hidden", "swish", "--hidden: expected sigmoid, tanh, relu or leaky-relu, found 'swish'.")]
-    [InlineData("--output", "identity", "--output: expected sigmoid or softmax, found 'identity'.")]
+    [InlineData("--hidden", "swish", "--hidden: expected sigmoid, tanh, relu, leaky-relu, gelu or silu, found 'swish'.")]
+    [InlineData("--output", "identity", "--output: expected sigmoid, softmax or log-softmax, found 'identity'.")]
     [InlineData("--cost", "hinge", "--cost: expected quadratic, cross-entropy or log-likelihood, found 'hinge'.")]
     [InlineData("--optimizer", "rmsprop", "--optimizer: expected sgd, momentum, nesterov or adam, found 'rmsprop'.")]
     [InlineData("--init", "zeros", "--init: expected default, standard-normal, scaled-normal, glorot, he or pytorch, found 'zeros'.")]
@@ -231,8 +231,10 @@ public sealed class CommandLineTests : IDisposable
             $"--threads: expected a whole number from 1 to {System.Environment.ProcessorCount}, found '{value}'.");
 
     [Theory]
-    [InlineData("--output softmax --cost quadratic", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood; found softmax with quadratic.")]
-    [InlineData("--cost log-likelihood", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood; found sigmoid with log-likelihood.")]
+    [InlineData("--output softmax --cost quadratic", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood, log-softmax with log-likelihood; found softmax with quadratic.")]
+    [InlineData("--cost log-likelihood", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood, log-softmax with log-likelihood; found sigmoid with log-likelihood.")]
+    [InlineData("--hidden gelu", "--output: the networks with gelu hidden layers here have softmax or log-softmax outputs; found sigmoid.")]
+    [InlineData("--output log-softmax --cost quadratic", "--cost: the networks here are sigmoid with quadratic, sigmoid with cross-entropy, softmax with log-likelihood, log-softmax with log-likelihood; found log-softmax with quadratic.")]
     [InlineData("--momentum 0.5", "--momentum: applies to --optimizer momentum or nesterov, not sgd.")]
     [InlineData("--optimizer adam --momentum 0.5", "--momentum: applies to --optimizer momentum or nesterov, not adam.")]
     [InlineData("--early-stop 3", "--early-stop: needs --validation N (the held-out samples whose accuracy it watches).")]
@@ -262,6 +264,23 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"^Epoch 0 : +\d+ / \d+ = +[\d.]+ %; test cost +[\d.]+ +\(\d+ ms\)$", Assert.Single(lines, l => l.StartsWith("Epoch ")));
         Assert.Matches(@"^Trained in [\d.]+ s\. Final accuracy: \d+ / \d+ = [\d.]+ %\.$", lines[^2]);
         Assert.Equal($"Weights saved to {weights}.", lines[^1]);
+    }
+
+    /// <summary>The PyTorch-style networks of issue 22: GELU or SiLU hidden layers into a log-softmax output (NLLLoss), trained as the others are.</summary>
+    [Theory]
+    [InlineData("gelu")]
+    [InlineData("silu")]
+    public void GeluAndSiluIntoLogSoftmax_TrainAndLearn(string hidden)
+    {
+        string weights = _temporary.File(hidden + ".mlpw");
+        DotNetCli.Result result = Run("-t", "784-30-10", "--hidden", hidden, "--output", "log-softmax", "--optimizer", "adam", "-m", "32", "-e", "2",
+            "-d", TestData.MnistDirectory, "-o", weights).Succeeded("the sample");
+        Assert.StartsWith($"Training 784-30-10 ({hidden} hidden, log-softmax output, log-likelihood cost) on ", result.Output);
+        Assert.Contains("init He normal (the generated constructor)", result.Output);   // both weight layers: for the GELU or SiLU layer
+        System.Text.RegularExpressions.Match final = System.Text.RegularExpressions.Regex.Match(result.Output, @"Final accuracy: (\d+) / (\d+) = ");
+        Assert.True(final.Success, result.Output);
+        Assert.True(int.Parse(final.Groups[1].Value) > 0.85 * int.Parse(final.Groups[2].Value), $"{hidden}: {final.Value}: the network did not learn");
+        Assert.Equal($"{hidden} log-softmax", WeightsFile.Read(weights).ActivationNames);
     }
 
     [Fact]

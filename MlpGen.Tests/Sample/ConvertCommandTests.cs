@@ -61,6 +61,20 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains("\"cost\":\"CrossEntropyCost\"", File.ReadAllText(json));
     }
 
+    /// <summary>Issue 22: the tutorial's view(-1, 784) and log_softmax; convert says what input the original took, and declares the log-softmax output.</summary>
+    [Fact]
+    public void ATutorialModel_SaysItFlattenedTheInput_AndDeclaresItsLogSoftmax()
+    {
+        string weights = _temporary.File("tutorial.mlpw");
+        DotNetCli.Result result = Convert(Fixture("shape-view-logsoftmax.onnx"), weights).Succeeded("convert the tutorial's model");
+        Assert.Contains("784-16-10, relu hidden, log-softmax output, cost unspecified, float32, 12,730 parameters.", result.Output);
+        Assert.Contains("  node '/Reshape' (Reshape) flattens the input 'input' of shape [batch, 1, 28, 28]: the network takes each sample's 784 values in row-major order.", result.Output);
+        Assert.Contains("[Network(784, 16, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.LogSoftmax, Weights = \"tutorial.mlpw\")]", result.Output);
+
+        DotNetCli.Result batchNorm = Convert(Fixture("shape-batchnorm.onnx"), _temporary.File("bn.mlpw")).Succeeded("convert the BatchNorm model");
+        Assert.Contains("  node '/1/BatchNormalization' (BatchNormalization) folded into the weights and biases of layer 1 (node '/0/Gemm' (Gemm)).", batchNorm.Output);
+    }
+
     /// <summary>Issue 16, item 6: convert does not replace a read-only output (it did, by the rename).</summary>
     [Fact]
     public void AReadOnlyOutput_IsRefused_AndKept()
@@ -88,7 +102,7 @@ public sealed class ConvertCommandTests : IDisposable
         model.Message(8, o => { o.String(1, ""); o.Varint(2, 17); });
         File.WriteAllBytes(conv, model.ToArray());
         AssertFailsWith(Convert(conv, _temporary.File("out.mlpw")), 1,
-            $"{conv}: node '/conv1/Conv' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax", "conv.onnx");
+            $"{conv}: node '/conv1/Conv' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax", "conv.onnx");
     }
 
     [Fact]

@@ -89,6 +89,6 @@ public sealed class ConvertQuotingTests : IDisposable
         File.WriteAllBytes(path, model.ToArray());
         string excerpt = "conv\\nsecond line" + new string('-', 60 - 17) + "…";
         AssertRefusedInOneLine(path,
-            $"{path}: node '{excerpt}' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu and a final Softmax");
+            $"{path}: node '{excerpt}' (Conv): a convolution, not a layer of an MLP; MlpGen imports Gemm, MatMul + Add, Relu, Sigmoid, Tanh, LeakyRelu, Gelu (or PyTorch's Div, Erf, Add, Mul, Mul), SiLU (Sigmoid and Mul), BatchNormalization next to a linear layer, a leading Flatten or Reshape, and a final Softmax or LogSoftmax");
     }
 }

@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Makes the ONNX and network2.py JSON fixtures of MlpGen.Tests/Interop with real PyTorch.
 
-Run from the repository root (Debian: apt-get install -y python3-torch python3-numpy):
+Run from the repository root (Debian: apt-get install -y python3-torch python3-numpy python3-onnx):
 
     /usr/bin/python3 MlpGen.Tests/Interop/Fixtures/make_fixtures.py [MNIST-DIR]
+    /usr/bin/python3 MlpGen.Tests/Interop/Fixtures/make_fixtures.py --shapes
+
+The second form writes only the shapes fixtures (shape-*.onnx, issue 22): the MLPs PyTorch users write (Flatten and
+view, BatchNorm, GELU, SiLU, LogSoftmax, Dropout, bias=False, a sigmoid output, Softmax at opset 17, and the GELU op of
+opset 20), with small hidden layers and random weights (and random BatchNorm statistics, so that folding them is
+exercised): the tests check that MlpGen computes what ONNX Runtime computes on them, which needs no training.
 
 MNIST-DIR holds the IDX gzip files (default: ../shared/data/mnist-digits-10k beside the checkout).
 It trains small MLPs on the training digits, exports each with torch.onnx.export, and writes PyTorch's
@@ -126,5 +132,81 @@ def main():
     a.T.astype("<f8").tofile(os.path.join(HERE, "network2-784-6-10.expected.f64"))
 
 
+class TutorialNet(nn.Module):
+    """The shape of PyTorch's MNIST tutorials: x.view(-1, 784), then F.relu and F.log_softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = x.view(-1, 784)
+        return nn.functional.log_softmax(self.fc2(nn.functional.relu(self.fc1(x))), dim=1)
+
+
+def randomize_batch_norm(model):
+    """Gives every BatchNorm1d random running statistics and affine parameters (eval mode uses them)."""
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm1d):
+            with torch.no_grad():
+                module.running_mean.uniform_(-0.5, 0.5)
+                module.running_var.uniform_(0.5, 2.0)
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.5, 0.5)
+
+
+def shapes():
+    """The ten everyday shapes of issue 22 (and Gelu at opset 20), random weights, exported as a user would."""
+    import onnx
+    from onnx import helper
+
+    torch.manual_seed(22)
+    image = torch.zeros(1, 1, 28, 28)
+    vector = torch.zeros(1, 784)
+    dynamic = {"input": {0: "batch"}, "output": {0: "batch"}}
+    models = [
+        # name, model, example input, opset
+        ("shape-flatten", nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10)), image, 13),
+        ("shape-view-logsoftmax", TutorialNet(), image, 13),
+        ("shape-batchnorm", nn.Sequential(nn.Linear(784, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 12), nn.ReLU(),
+                                          nn.BatchNorm1d(12), nn.Linear(12, 10)), vector, 13),
+        ("shape-gelu", nn.Sequential(nn.Linear(784, 16), nn.GELU(), nn.Linear(16, 10)), vector, 13),
+        ("shape-silu", nn.Sequential(nn.Linear(784, 16), nn.SiLU(), nn.Linear(16, 10)), vector, 13),
+        ("shape-logsoftmax", nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10), nn.LogSoftmax(dim=1)), vector, 13),
+        ("shape-dropout", nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 10)), vector, 13),
+        ("shape-nobias", nn.Sequential(nn.Linear(784, 16, bias=False), nn.Tanh(), nn.Linear(16, 10, bias=False)), vector, 13),
+        ("shape-sigmoid", nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10), nn.Sigmoid()), vector, 13),
+        ("shape-softmax-opset17", nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10), nn.Softmax(dim=1)), vector, 17),
+    ]
+    for name, model, example, opset in models:
+        randomize_batch_norm(model)
+        model.eval()
+        path = os.path.join(HERE, name + ".onnx")
+        torch.onnx.export(model, example, path, input_names=["input"], output_names=["output"], dynamic_axes=dynamic, opset_version=opset)
+        print(f"{name}: {os.path.getsize(path)} bytes, ops {[n.op_type for n in onnx.load(path).graph.node]}")
+
+    # Opset 20's Gelu op (PyTorch 1.13 exports opset 17 at most): shape-gelu with its Div, Erf, Add, Mul, Mul
+    # replaced by the one node, as a newer exporter writes it.
+    gelu = onnx.load(os.path.join(HERE, "shape-gelu.onnx"))
+    nodes = list(gelu.graph.node)
+    first = next(i for i, n in enumerate(nodes) if n.op_type == "Div")
+    following = next(i for i, n in enumerate(nodes) if i > first and n.op_type == "Gemm")
+    last = max(i for i in range(first, following) if nodes[i].op_type == "Mul")
+    replacement = helper.make_node("Gelu", [nodes[first].input[0]], [nodes[last].output[0]], name="/1/Gelu")
+    kept = nodes[:first] + [n for n in nodes[first:last] if n.op_type == "Constant"] + [replacement] + nodes[last + 1:]
+    kept = [n for n in kept if n.op_type != "Constant" or any(o in m.input for m in kept for o in n.output)]
+    del gelu.graph.node[:]
+    gelu.graph.node.extend(kept)
+    del gelu.opset_import[:]
+    gelu.opset_import.extend([helper.make_opsetid("", 20)])
+    gelu.ir_version = 9
+    onnx.save(gelu, os.path.join(HERE, "shape-gelu-opset20.onnx"))
+    print(f"shape-gelu-opset20: ops {[n.op_type for n in gelu.graph.node]}")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--shapes"]:
+        shapes()
+    else:
+        main()

@@ -24,6 +24,12 @@ internal static class DiagnosticDescriptors
     /// <summary>The limit on the number of weights and biases.</summary>
     public const long MaxParameters = 100_000_000;
 
+    /// <summary>
+    /// The most parameters baked in as C# literals without MLPG039: about 1 MB of generated source (some 16 characters a
+    /// parameter), the size at which editors and other generators draw the line for one generated file.
+    /// </summary>
+    public const long LiteralWeightsBudget = 65_536;
+
     /// <summary>The link to the heading of <paramref name="id"/> in docs/diagnostics.md: the page's address and the heading's anchor (the ID in lower case).</summary>
     public static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 
@@ -257,4 +263,10 @@ internal static class DiagnosticDescriptors
         "The network '{0}' has a {1} output layer of one neuron: softmax makes its outputs sum to 1, so that output is always {2} whatever the input and the parameters, and no cost can train it; for one output in (0, 1) use Output = NetworkOutput.Sigmoid (with Cost = NetworkCost.CrossEntropy for a yes/no label), or give the network one output per class",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG038"));
+
+    public static readonly DiagnosticDescriptor WeightsAsLiterals = new(
+        "MLPG039", "Weights baked as C# literals",
+        "The weights file '{0}' is baked into '{1}' as {2} C# literals, which the compiler parses on every build, because this build does not embed it as a resource; MlpGen.Generator's build targets do that (binary data, no literals): reference MlpGen.Generator as a package, or, with a project or analyzer reference to the generator, import its build/MlpGen.Generator.targets, and leave MlpGenEmbedWeights unset or true",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        helpLinkUri: HelpLink("MLPG039"));
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using MlpGen.Generator.Emitting;
 using MlpGen.Generator.Model;
@@ -29,13 +30,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         /// <summary>The compilation → what it offers the generated code (<see cref="Parsing.CompilationFacts"/>), once per compilation.</summary>
         public const string CompilationFacts = nameof(CompilationFacts);
 
-        /// <summary>Each <c>.mlpw</c> additional file → its contents or its defect, once per change of its text.</summary>
+        /// <summary>Each <c>.mlpw</c> additional file → its fingerprint (header, CRC-32, size) and resource, or its defect, once per change of its text.</summary>
         public const string WeightsFiles = nameof(WeightsFiles);
 
         /// <summary>A declaration, the facts and the weights files → the model to emit and the diagnostics (<see cref="ModelResult"/>).</summary>
         public const string Build = nameof(Build);
 
-        /// <summary>The model alone: what the emitted file depends on.</summary>
+        /// <summary>The model, and the weights file it bakes in as literals if any: what the emitted file depends on.</summary>
         public const string Models = nameof(Models);
 
         /// <summary>The diagnostics alone.</summary>
@@ -62,21 +63,28 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => CompilationFacts.Of(compilation))
             .WithTrackingName(TrackingNames.CompilationFacts);
 
-        // Trained weights to bake in: every .mlpw additional file, parsed once per change of its text.
-        IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = context.AdditionalTextsProvider
-            .Where(static file => WeightsResolver.IsWeightsFile(file))
-            .Select(static (file, ct) => WeightsResolver.Read(file, ct))
+        // Trained weights to bake in: every .mlpw additional file, checked once per change of its text (or of its
+        // metadata), kept as a fingerprint and the name of the resource the build embeds its bytes as.
+        IncrementalValuesProvider<AdditionalText> weightsTexts = context.AdditionalTextsProvider
+            .Where(static file => WeightsResolver.IsWeightsFile(file));
+        IncrementalValueProvider<ImmutableArray<WeightsFileModel>> weightsFiles = weightsTexts
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (input, ct) => WeightsResolver.Read(input.Left, input.Right, ct))
             .WithTrackingName(TrackingNames.WeightsFiles)
             .Collect();
 
         IncrementalValuesProvider<ModelResult> built = parsed
             .Combine(facts)
             .Combine(weightsFiles)
-            .Select(static (input, _) => ModelBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
+            .Select(static (input, _) => BuildIsolated(input.Left.Left, input.Left.Right, input.Right))
             .WithTrackingName(TrackingNames.Build);
 
-        IncrementalValuesProvider<NetworkModel> models = built
+        // Each model, and the weights file whose bytes it bakes in as literals (where the build embeds no resource): the
+        // emitter reads them from the file then, so that no model carries them through the pipeline.
+        IncrementalValuesProvider<(NetworkModel Model, AdditionalText? LiteralWeights)> models = built
             .SelectMany(static (result, _) => result.Model is { } model ? ImmutableArray.Create(model) : ImmutableArray<NetworkModel>.Empty)
+            .Combine(weightsTexts.Collect())
+            .Select(static (input, _) => (input.Left, input.Left.Weights is { AsLiterals: true } weights ? input.Right.FirstOrDefault(file => file.Path == weights.Path) : null))
             .WithTrackingName(TrackingNames.Models);
 
         IncrementalValuesProvider<DiagnosticInfo> diagnostics = built
@@ -85,13 +93,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(diagnostics, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        context.RegisterSourceOutput(models, static (spc, model) =>
+        context.RegisterSourceOutput(models, static (spc, input) =>
         {
+            NetworkModel model = input.Model;
             string text;
             try
             {
                 InjectFault(model.TypeName.TrimStart('@'), FaultPhase.Emit);
-                text = NetworkEmitter.Emit(model);
+                byte[]? literals = null;
+                if (model.Weights is { AsLiterals: true } weights)
+                {
+                    literals = (input.LiteralWeights is { } file ? WeightsResolver.ReadParameters(file, weights, spc.CancellationToken) : null)
+                        ?? throw new InvalidOperationException($"the weights file {weights.Path} changed while it was being baked in; build again");
+                }
+                text = NetworkEmitter.Emit(model, literals);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -124,8 +139,29 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
+    /// <summary>
+    /// Builds one class's model from its declaration, the compilation's facts and the weights files. As in parsing, an
+    /// exception stays with that class: MLPG018 on its name, and the other networks keep their code.
+    /// </summary>
+    private static ModelResult BuildIsolated(ParseResult parsed, CompilationFacts facts, ImmutableArray<WeightsFileModel> weightsFiles)
+    {
+        try
+        {
+            if (parsed.Declaration is { } declaration) InjectFault(declaration.Name, FaultPhase.Build);
+            return ModelBuilder.Build(parsed, facts, weightsFiles);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            NetworkDeclaration declaration = parsed.Declaration!;   // without one, Build returns the parse's diagnostics and cannot throw
+            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.At(DiagnosticDescriptors.InternalError, declaration.NameLocation, declaration.Name, e.GetType().FullName ?? e.GetType().Name, e.Message),
+            }));
+        }
+    }
+
     /// <summary>Where a test makes the generator throw, to prove that the failure stays with one class.</summary>
-    internal enum FaultPhase { Parse, Emit }
+    internal enum FaultPhase { Parse, Build, Emit }
 
     /// <summary>Test hook: class names (unique to a test) mapped to the phase in which the generator throws for them. Empty outside tests.</summary>
     internal static readonly ConcurrentDictionary<string, FaultPhase> FaultsForTesting = new();

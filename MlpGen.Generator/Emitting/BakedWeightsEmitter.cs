@@ -5,22 +5,97 @@ using MlpGen.Generator.Model;
 namespace MlpGen.Generator.Emitting;
 
 /// <summary>
-/// Writes the trained parameters of a network with baked-in weights: one array initializer, at the
-/// end of the generated file so the code stays readable, laid out layer by layer and row by row.
-/// The array is returned as a <c>ReadOnlySpan</c>, which the C# compiler stores in the assembly's
-/// data section (<c>RuntimeHelpers.CreateSpan</c>): no allocation, no parsing at start-up.
+/// Writes the trained parameters of a network with baked-in weights, in one of two ways, at the end of the generated
+/// file. Where the build embedded the weights file's bytes in the assembly as a resource (MlpGen.Generator's build
+/// targets do), a small class that reads that resource straight into the storage that needs it: the generated source
+/// does not grow with the model. Elsewhere, one array initializer, laid out layer by layer and row by row, which the
+/// C# compiler stores in the assembly's data section (<c>RuntimeHelpers.CreateSpan</c>): the fallback, which costs
+/// the compiler about a C# literal per parameter on every build (MLPG039 above a budget).
 /// </summary>
 internal static class BakedWeightsEmitter
 {
     private const int ValuesPerLine = 8;
 
-    public static void Emit(CodeWriter w, NetworkPlan plan)
+    /// <param name="literals">The parameters' bytes, when they are written as literals (<see cref="BakedWeights.AsLiterals"/>).</param>
+    public static void Emit(CodeWriter w, NetworkPlan plan, byte[]? literals)
+    {
+        BakedWeights weights = plan.Model.Weights!;
+        if (weights.AsLiterals) EmitLiterals(w, plan, literals ?? throw new ArgumentNullException(nameof(literals)));
+        else EmitResourceReader(w, plan, weights.ResourceName!);
+    }
+
+    /// <summary>Where <c>BakedParameters</c> reads the parameters from, for the class's remarks.</summary>
+    public static string Source(BakedWeights weights) =>
+        weights.AsLiterals ? "the assembly's read-only data" : $"the resource <c>{Vocabulary.Xml(weights.ResourceName!)}</c> embedded in the assembly";
+
+    /// <summary>The remarks on <c>BakedParameters</c>: what reading them costs.</summary>
+    public static string BakedParametersRemarks(BakedWeights weights) => weights.AsLiterals
+        ? "The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing."
+        : $"They are embedded in the assembly as the resource <c>{Vocabulary.Xml(weights.ResourceName!)}</c>: the first read copies them into an array of their own ({Vocabulary.Num(weights.ByteCount)} bytes), once; later reads allocate nothing. The constructor reads them straight into the network's storage, without that array.";
+
+    /// <summary>
+    /// The reader of the embedded resource: <c>CopyTo</c> copies its bytes into the network's storage (one copy, from the
+    /// loaded image: the resource stream reads the assembly's memory), and <c>Parameters</c> keeps a copy for
+    /// <c>BakedParameters</c>, made at its first use.
+    /// </summary>
+    private static void EmitResourceReader(CodeWriter w, NetworkPlan plan, string resource)
+    {
+        NetworkModel m = plan.Model;
+        BakedWeights weights = m.Weights!;
+        string t = plan.T, c = plan.WeightsClass;
+        string bits = m.Element == ElementKind.Single ? "int" : "long";
+        string exception = Vocabulary.InvalidOperationException;
+
+        w.Line();
+        w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from <c>{Vocabulary.Xml(weights.FileName)}</c> "
+            + $"(CRC-32 {weights.Crc32:x8}): {Vocabulary.Num(weights.ByteCount)} bytes of little-endian {t} values, in the layout of the parameter vector, which the build "
+            + $"embedded in the assembly as the resource <c>{Vocabulary.Xml(resource)}</c> (MlpGen.Generator's build targets decode the file; the generator checked it).");
+        using (w.Block($"file static class {c}"))
+        {
+            w.Line("/// <summary>The embedded resource that holds the parameters.</summary>");
+            w.Line($"public const string ResourceName = {Vocabulary.StringLiteral(resource)};");
+            w.Line();
+            w.Line("// BakedParameters: the parameters in an array of their own, read at the first call (two threads may both read; they read the same).");
+            w.Line($"private static {t}[]? s_parameters;");
+            w.Line();
+            w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => s_parameters ??= Read();");
+            w.Line();
+            using (w.Block($"private static {t}[] Read()"))
+            {
+                w.Line($"{t}[] parameters = {Vocabulary.GC}.AllocateUninitializedArray<{t}>({m.ParameterCount});");
+                w.Line("CopyTo(parameters);");
+                w.Line("return parameters;");
+            }
+            w.Line();
+            w.Line($"/// <summary>Copies the {Vocabulary.Num(m.ParameterCount)} parameters into <paramref name=\"destination\"/>: one copy, from the resource's bytes in the loaded assembly.</summary>");
+            using (w.Block($"public static void CopyTo({Vocabulary.SpanOf(t)} destination)"))
+            {
+                w.Line($"using {Vocabulary.Stream} stream = typeof({c}).Assembly.GetManifestResourceStream(ResourceName)");
+                w.Line($"    ?? throw new {exception}($\"The assembly has no resource '{{ResourceName}}' with the baked parameters of {plan.FullName}: "
+                    + "MlpGen.Generator's build targets embed it, and this assembly was built without them.\");");
+                w.Line($"{Vocabulary.SpanOf("byte")} bytes = {Vocabulary.MemoryMarshal}.AsBytes(destination);");
+                w.Line("if (stream.Length != bytes.Length)");
+                using (w.Block(""))
+                {
+                    w.Line($"throw new {exception}($\"The resource '{{ResourceName}}' holds {{stream.Length}} bytes; the baked parameters of {plan.FullName} take {{bytes.Length}}.\");");
+                }
+                w.Line("stream.ReadExactly(bytes);");
+                w.Line("// The bytes are little-endian, as in the weights file: a big-endian machine reverses each value's.");
+                w.Line($"if (!{Vocabulary.BitConverter}.IsLittleEndian)");
+                using (w.Block(""))
+                {
+                    w.Line($"{Vocabulary.SpanOf(bits)} values = {Vocabulary.MemoryMarshal}.Cast<{t}, {bits}>(destination);");
+                    w.Line($"{Vocabulary.BinaryPrimitives}.ReverseEndianness(values, values);");
+                }
+            }
+        }
+    }
+
+    private static void EmitLiterals(CodeWriter w, NetworkPlan plan, byte[] data)
     {
         NetworkModel m = plan.Model;
         BakedWeights weights = m.Weights!;
         string t = plan.T;
-        byte[] data = new byte[weights.Data.Count];
-        for (int i = 0; i < data.Length; i++) data[i] = weights.Data[i];
 
         w.Line();
         w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from "
@@ -44,6 +119,8 @@ internal static class BakedWeightsEmitter
                     Values(w, m, data, layer.BiasOffset, rows);
                 }
             }
+            w.Line();
+            w.Line($"public static void CopyTo({Vocabulary.SpanOf(t)} destination) => Parameters.CopyTo(destination);");
         }
     }
 

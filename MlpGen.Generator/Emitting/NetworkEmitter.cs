@@ -12,7 +12,8 @@ namespace MlpGen.Generator.Emitting;
 /// </summary>
 internal static class NetworkEmitter
 {
-    public static string Emit(NetworkModel model)
+    /// <param name="literalWeights">The baked parameters' bytes, when the model bakes them in as literals (<see cref="BakedWeights.AsLiterals"/>).</param>
+    public static string Emit(NetworkModel model, byte[]? literalWeights = null)
     {
         NetworkPlan plan = NetworkPlan.For(model);
         var w = new CodeWriter();
@@ -26,7 +27,7 @@ internal static class NetworkEmitter
             foreach ((string alias, string ns) in Vocabulary.Aliases) w.Line($"using {alias} = {ns};");
             w.Line();
             KernelsEmitter.Emit(w, plan);
-            if (model.Weights is not null) BakedWeightsEmitter.Emit(w, plan);
+            if (model.Weights is not null) BakedWeightsEmitter.Emit(w, plan, literalWeights);
         }
         return w.ToString();
     }

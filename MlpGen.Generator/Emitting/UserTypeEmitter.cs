@@ -57,7 +57,7 @@ internal static class UserTypeEmitter
         if (m.Weights is { } baked)
         {
             w.Comment("/// ", $"<para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): "
-                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from the assembly's read-only data.</para>");
+                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from {BakedWeightsEmitter.Source(baked)}.</para>");
         }
         w.Line("/// </remarks>");
     }
@@ -147,11 +147,11 @@ internal static class UserTypeEmitter
             using (w.Block($"public {m.TypeName}()"))
             {
                 AllocateStorage(w, plan, "");
-                w.Line("BakedParameters.CopyTo(Parameters);");
+                w.Line($"global::MlpGen.Generated.{plan.WeightsClass}.CopyTo(Parameters);");
             }
             w.Line();
             w.Summary($"The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.");
-            w.Line("/// <remarks>The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing.</remarks>");
+            w.Comment("/// ", $"<remarks>{BakedWeightsEmitter.BakedParametersRemarks(weights)}</remarks>");
             w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
             w.Line();
         }
@@ -217,10 +217,21 @@ internal static class UserTypeEmitter
         w.Line();
         w.Summary("Returns the index of the largest output activation (the first one on ties): the predicted class.");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
+        w.Comment("/// ", $"{argumentException}The input has the wrong length.</exception>");
         using (w.Method("public int Classify", $"{readOnlySpan} input"))
         {
             w.Line($"{span} output = stackalloc {t}[OutputSize];");
             w.Line("Predict(input, output);");
+            w.Line("return ClassOf(output);");
+        }
+        w.Line();
+        w.Summary("The class that output activations predict: the index of the largest (the first one on ties). For outputs "
+            + "already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>, one sample's at a time.");
+        w.Line($"/// <param name=\"output\">One sample's output activations: {Vocabulary.Values(m.OutputSize)}.</param>");
+        w.Comment("/// ", $"{argumentException}The span has the wrong length.</exception>");
+        using (w.Method("public static int ClassOf", $"{readOnlySpan} output"))
+        {
+            w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\");");
             if (m.OutputSize == 1)
             {
                 w.Line("return 0;   // the one output is the only class");

@@ -55,6 +55,11 @@ internal static class Vocabulary
     public const string MemoryMarshal = "InteropServices::MemoryMarshal";
     public const string Marshal = "InteropServices::Marshal";
 
+    // Reading baked parameters from an embedded resource (BakedWeightsEmitter); System's namespaces through its alias.
+    public const string InvalidOperationException = "System::InvalidOperationException";
+    public const string Stream = "System::IO.Stream";
+    public const string BinaryPrimitives = "System::Buffers.Binary.BinaryPrimitives";
+
     /// <summary>
     /// A name of the kernels' vocabulary (<c>System::Span&lt;float&gt;</c>) as code outside their namespace block writes it,
     /// from <c>global::</c> (<c>global::System.Span&lt;float&gt;</c>).
@@ -168,6 +173,19 @@ internal static class Vocabulary
 
     /// <summary>Text safe inside an XML doc comment.</summary>
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");
+
+    /// <summary>A C# string literal of <paramref name="text"/>: quoted, with backslashes, quotes and control characters escaped.</summary>
+    public static string StringLiteral(string text)
+    {
+        var literal = new System.Text.StringBuilder("\"");
+        foreach (char c in text)
+        {
+            if (c == '\\' || c == '"') literal.Append('\\').Append(c);
+            else if (char.IsControl(c)) literal.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else literal.Append(c);
+        }
+        return literal.Append('"').ToString();
+    }
 
     /// <summary>A count with thousands separators: <c>13,002</c>.</summary>
     public static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

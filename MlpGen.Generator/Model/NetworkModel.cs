@@ -87,10 +87,21 @@ internal sealed record NetworkModel(
         string.Join(".", new[] { Namespace }.Concat(ContainingTypes.Select(c => c.Name)).Append(TypeName).Where(s => s is not null));
 }
 
-/// <summary>Trained parameters to bake into a network class, from the weights file the attribute names.</summary>
+/// <summary>
+/// Trained parameters to bake into a network class: the fingerprint of the weights file the attribute names (its path,
+/// CRC-32 and size), never its bytes, so that the pipeline keeps no megabytes and compares models cheaply. The bytes
+/// reach the assembly as a resource (<paramref name="ResourceName"/>), or, where the build embeds none, are read
+/// again from the file when the class is emitted and written as literals.
+/// </summary>
 /// <param name="FileName">The name as written on the attribute.</param>
-/// <param name="Data">The parameters as little-endian bytes of the element type, in the layout of the parameter vector.</param>
-internal sealed record BakedWeights(string FileName, uint Crc32, EquatableArray<byte> Data);
+/// <param name="Path">The additional file's path, as the compiler knows it.</param>
+/// <param name="ByteCount">Bytes of the parameters: parameters × the element's size.</param>
+/// <param name="ResourceName">The embedded resource holding the parameters' bytes (MlpGen.Generator's build targets add it), or null: baked as literals.</param>
+internal sealed record BakedWeights(string FileName, string Path, uint Crc32, long ByteCount, string? ResourceName)
+{
+    /// <summary>Whether the parameters are written into the generated source as literals: the build embeds no resource for them.</summary>
+    public bool AsLiterals => ResourceName is null;
+}
 
 /// <summary>The weights file an attribute names, and where, for diagnostics.</summary>
 internal sealed record WeightsRequest(string FileName, LocationInfo? Location);
@@ -106,7 +117,9 @@ internal sealed record ModelResult(NetworkModel? Model, EquatableArray<Diagnosti
 /// <param name="Path">The file's path as the compiler knows it.</param>
 /// <param name="Element"><c>float32</c> or <c>float64</c>; empty when the file has a problem.</param>
 /// <param name="Activations">The activation names the file records (format version 2); empty for a version 1 file, which does not say, and when the file has a problem.</param>
-/// <param name="Data">The parameters as little-endian bytes; empty when the file has a problem.</param>
+/// <param name="Crc32">The CRC-32 of the parameter bytes, checked against the data: with the path and the size, the file's fingerprint.</param>
+/// <param name="ByteCount">Bytes of the parameters; 0 when the file has a problem. The bytes themselves are not kept.</param>
+/// <param name="ResourceName">The file's <c>MlpGenWeightsResource</c> metadata: the resource the build embeds its parameters as; null when the build embeds none.</param>
 /// <param name="Problem">What kind of defect the file has, if any.</param>
 /// <param name="Line">The 1-based line of the defect.</param>
 /// <param name="Message">What was expected and what was found.</param>
@@ -116,7 +129,8 @@ internal sealed record WeightsFileModel(
     string Element,
     EquatableArray<string> Activations,
     uint Crc32,
-    EquatableArray<byte> Data,
+    long ByteCount,
+    string? ResourceName,
     MlpGen.Persistence.WeightsFormat.Problem Problem,
     int Line,
     string Message);

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Parsing;
 
@@ -19,11 +21,19 @@ internal static class ModelBuilder
         if (unmet.Length > 0) return new ModelResult(null, new EquatableArray<DiagnosticInfo>(unmet));
 
         BakedWeights? weights = null;
+        EquatableArray<DiagnosticInfo> diagnostics = parsed.Diagnostics;
         if (declaration.Weights is { } request)
         {
             (BakedWeights? baked, DiagnosticInfo? problem) = WeightsResolver.Resolve(declaration, request, weightsFiles);
             if (problem is not null) return new ModelResult(null, new EquatableArray<DiagnosticInfo>(new[] { problem }));
             weights = baked;
+            // Literals cost the compiler on every build: above the budget, say how to bake the file as data.
+            long parameters = ParameterLayout.CountOf(declaration.LayerSizes);
+            if (baked!.AsLiterals && parameters > DiagnosticDescriptors.LiteralWeightsBudget)
+            {
+                diagnostics = new EquatableArray<DiagnosticInfo>(diagnostics.Append(
+                    DiagnosticInfo.At(DiagnosticDescriptors.WeightsAsLiterals, request.Location, request.FileName, declaration.Name, parameters.ToString("N0", CultureInfo.InvariantCulture))));
+            }
         }
 
         var model = new NetworkModel(
@@ -40,6 +50,6 @@ internal static class ModelBuilder
             ImplementsRuntimeInterface: facts.RuntimeReferenced,
             SkipLocalsInit: facts.AllowUnsafe,
             weights);
-        return new ModelResult(model, parsed.Diagnostics);
+        return new ModelResult(model, diagnostics);
     }
 }

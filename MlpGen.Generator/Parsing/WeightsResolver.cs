@@ -7,13 +7,14 @@ using MlpGen.Generator.Model;
 using MlpGen.Generator.Rules;
 using MlpGen.Persistence;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace MlpGen.Generator.Parsing;
 
 /// <summary>
-/// Bakes trained weights into network models: reads the project's <c>.mlpw</c> additional files
-/// and gives each network that names one on its attribute the file's parameters, or the
-/// diagnostic that says why it cannot have them.
+/// Bakes trained weights into network models: reads and checks the project's <c>.mlpw</c> additional files
+/// and gives each network that names one on its attribute the file's fingerprint and where its parameters
+/// come from (a resource, or literals), or the diagnostic that says why it cannot have them.
 /// </summary>
 internal static class WeightsResolver
 {
@@ -22,18 +23,39 @@ internal static class WeightsResolver
 
     public static bool IsWeightsFile(AdditionalText file) => file.Path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Parses one weights file with the format code the runtime uses.</summary>
-    public static WeightsFileModel Read(AdditionalText file, CancellationToken cancellationToken)
+    /// <summary>
+    /// The editorconfig key of the <c>MlpGenWeightsResource</c> metadata that MlpGen.Generator's build targets give a weights
+    /// file when they embed its parameters as a resource (build/MlpGen.Generator.targets): the resource's name.
+    /// </summary>
+    public const string ResourceMetadata = "build_metadata.AdditionalFiles.MlpGenWeightsResource";
+
+    /// <summary>
+    /// Parses and checks one weights file with the format code the runtime uses, and keeps its fingerprint (path, CRC-32,
+    /// size) and the resource its parameters are embedded as, if any; not its bytes.
+    /// </summary>
+    public static WeightsFileModel Read(AdditionalText file, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
     {
-        string? text = file.GetText(cancellationToken)?.ToString();
-        WeightsFormat.Result result = text is null
-            ? WeightsFormat.Result.Failure(WeightsFormat.Problem.Malformed, 1, "the file could not be read")
-            : WeightsFormat.Parse(text);
+        string? resource = options.GetOptions(file).TryGetValue(ResourceMetadata, out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        WeightsFormat.Result result = Parse(file, cancellationToken);
         return result.Value is { } contents
             ? new WeightsFileModel(file.Path, new EquatableArray<int>(contents.LayerSizes), contents.Element,
                 contents.Activations is { } activations ? new EquatableArray<string>(activations) : EquatableArray<string>.Empty, contents.Crc32,
-                new EquatableArray<byte>(contents.Parameters), WeightsFormat.Problem.None, 0, "")
-            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, EquatableArray<byte>.Empty, result.Problem, result.Line, result.Message);
+                contents.Parameters.Length, resource, WeightsFormat.Problem.None, 0, "")
+            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, 0, resource, result.Problem, result.Line, result.Message);
+    }
+
+    /// <summary>The parameters of a weights file whose fingerprint the pipeline holds, read again to be written as literals; null if the file no longer matches it.</summary>
+    public static byte[]? ReadParameters(AdditionalText file, BakedWeights weights, CancellationToken cancellationToken) =>
+        Parse(file, cancellationToken).Value is { } contents && contents.Crc32 == weights.Crc32 && contents.Parameters.Length == weights.ByteCount
+            ? contents.Parameters
+            : null;
+
+    private static WeightsFormat.Result Parse(AdditionalText file, CancellationToken cancellationToken)
+    {
+        string? text = file.GetText(cancellationToken)?.ToString();
+        return text is null
+            ? WeightsFormat.Result.Failure(WeightsFormat.Problem.Malformed, 1, "the file could not be read")
+            : WeightsFormat.Parse(text);
     }
 
     /// <summary>The parameters of the weights file a declaration names, or the diagnostic that says why it cannot have them.</summary>
@@ -58,7 +80,7 @@ internal static class WeightsResolver
             WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
             _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
         };
-        return problem is null ? (new BakedWeights(request.FileName, file.Crc32, file.Data), null) : (null, problem);
+        return problem is null ? (new BakedWeights(request.FileName, file.Path, file.Crc32, file.ByteCount, file.ResourceName), null) : (null, problem);
     }
 
     /// <summary>A diagnostic on the Weights argument; its first two message arguments are the file's name and the network's.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -30,13 +31,41 @@ public class BakedWeightsTests
     }
 
     /// <summary>Compiles <paramref name="source"/> with the generator and the additional files, and loads the assembly.</summary>
-    private static Assembly CompileAndLoad(string source, params AdditionalText[] files)
+    private static Assembly CompileAndLoad(string source, params InMemoryAdditionalText[] files) => CompileAndLoad(source, Baking.Literals, files);
+
+    /// <summary>How a compilation bakes the weights: as the build with MlpGen.Generator's targets does (a resource), or as one without them.</summary>
+    public enum Baking { Literals, Resource }
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> with the generator and the weights files, and loads the assembly. With
+    /// <see cref="Baking.Resource"/>, as MlpGen.Generator's build targets do: each file has the resource metadata, and
+    /// its parameters (decoded here from the base64 lines, independently of the product's reader) are embedded.
+    /// </summary>
+    private static Assembly CompileAndLoad(string source, Baking baking, params InMemoryAdditionalText[] files) =>
+        CompileAndLoadWithSource(source, baking, files).Assembly;
+
+    private static (Assembly Assembly, string Weights) CompileAndLoadWithSource(string source, Baking baking, params InMemoryAdditionalText[] files)
     {
-        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), files);
+        Dictionary<string, string> names = baking == Baking.Resource
+            ? files.ToDictionary(f => f.Path, f => "MlpGen.Weights/" + Path.GetFileName(f.Path))
+            : new Dictionary<string, string>();
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), new AdditionalFileMetadata(names), files);
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
-        return GeneratorHarness.Load(output);
+        Dictionary<string, byte[]> resources = files.Where(f => names.ContainsKey(f.Path)).ToDictionary(f => names[f.Path], f => ParameterBytes(f.Text));
+        string generated = string.Concat(result.GeneratedSources.Select(g => g.SourceText.ToString()));
+        string weights = generated.Contains("file static class", StringComparison.Ordinal) && generated.Contains("Weights", StringComparison.Ordinal)
+            ? generated[generated.LastIndexOf("file static class", StringComparison.Ordinal)..]
+            : "";
+        return (GeneratorHarness.Load(output, resources), weights);
+    }
+
+    /// <summary>The parameter bytes of a weights text: its base64 lines between 'data' and 'end', decoded.</summary>
+    private static byte[] ParameterBytes(string text)
+    {
+        string[] lines = text.Split('\n');
+        return Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));
     }
 
     private static uint[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, uint>(values).ToArray();
@@ -70,6 +99,8 @@ public class BakedWeightsTests
     [Fact]
     public void BakedInTheTestAssembly_EqualsLoadingTheSameFileAtRunTime()
     {
+        // The test project imports MlpGen.Generator's build targets (Directory.Build.targets): the weights are a resource.
+        Assert.Contains("MlpGen.Weights/MlpGen.InferenceSample/digits.mlpw", typeof(BakedDigitNet).Assembly.GetManifestResourceNames());
         var baked = new BakedDigitNet();
         var loaded = new Net784x16x16x10(seed: 1);
         WeightsFile.Load(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw"), loaded);
@@ -103,26 +134,143 @@ public class BakedWeightsTests
         Assert.True(float.IsFinite(total));
     }
 
-    [Fact]
-    public void EdgeValues_Float_ReadBackBitForBit()
+    [Theory]
+    [InlineData(Baking.Literals)]
+    [InlineData(Baking.Resource)]
+    public void EdgeValues_Float_ReadBackBitForBit(Baking baking)
     {
         float[] values = { -0f, float.Epsilon, float.MaxValue, float.MinValue, 1f / 3, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-30f };
         Assembly assembly = CompileAndLoad(
-            "[MlpGen.Network(2, 2, 1, Weights = \"edge.mlpw\")] public partial class Edge { }",
+            "[MlpGen.Network(2, 2, 1, Weights = \"edge.mlpw\")] public partial class Edge { }", baking,
             new InMemoryAdditionalText("/src/edge.mlpw", WeightsText(new Net2x2x1(1), values)));
         var network = (INetwork<float>)Activator.CreateInstance(assembly.GetType("Edge")!)!;
         Assert.Equal(Bits(values), Bits(network.Parameters));
+        Assert.Equal(Bits(values), Bits(BakedParameters<float>(assembly, "Edge")));
     }
 
-    [Fact]
-    public void EdgeValues_Double_ReadBackBitForBit()
+    [Theory]
+    [InlineData(Baking.Literals)]
+    [InlineData(Baking.Resource)]
+    public void EdgeValues_Double_ReadBackBitForBit(Baking baking)
     {
         double[] values = { -0d, double.Epsilon, double.MaxValue, double.MinValue, 1d / 3, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.1 };
         Assembly assembly = CompileAndLoad(
-            "[MlpGen.Network(2, 2, 1, ElementType = typeof(double), Weights = \"edge.mlpw\")] public partial class Edge { }",
+            "[MlpGen.Network(2, 2, 1, ElementType = typeof(double), Weights = \"edge.mlpw\")] public partial class Edge { }", baking,
             new InMemoryAdditionalText("/src/edge.mlpw", WeightsText(new Net2x2x1D(1), values)));
         var network = (INetwork<double>)Activator.CreateInstance(assembly.GetType("Edge")!)!;
         Assert.Equal(MemoryMarshal.Cast<double, ulong>(values).ToArray(), MemoryMarshal.Cast<double, ulong>(network.Parameters).ToArray());
+        Assert.Equal(MemoryMarshal.Cast<double, ulong>(values).ToArray(), MemoryMarshal.Cast<double, ulong>(BakedParameters<double>(assembly, "Edge")).ToArray());
+    }
+
+    /// <summary>The static <c>BakedParameters</c> of a class compiled in a test (a span cannot go through reflection: a delegate reads it).</summary>
+    private static T[] BakedParameters<T>(Assembly assembly, string type)
+    {
+        MethodInfo getter = assembly.GetType(type)!.GetProperty("BakedParameters")!.GetMethod!;
+        return getter.CreateDelegate<SpanGetter<T>>()().ToArray();
+    }
+
+    private delegate ReadOnlySpan<T> SpanGetter<T>();
+
+    // ---- The way of baking, chosen by the build: a resource where MlpGen.Generator's targets embed one, else literals ----
+
+    private const string DigitsDeclaration = "namespace App; [MlpGen.Network(784, 16, 16, 10, Weights = \"digits.mlpw\")] public partial class DigitNet { }";
+
+    private static InMemoryAdditionalText SampleDigits() =>
+        new("/src/app/digits.mlpw", File.ReadAllText(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw")));
+
+    [Theory]
+    [InlineData(Baking.Literals)]
+    [InlineData(Baking.Resource)]
+    public void BothWays_EqualWeightsFileLoad_BitForBit_AndPredictTheSame(Baking baking)
+    {
+        Assembly assembly = CompileAndLoad(DigitsDeclaration, baking, SampleDigits());
+        var baked = (INetwork<float>)Activator.CreateInstance(assembly.GetType("App.DigitNet")!)!;
+        var loaded = new Net784x16x16x10(seed: 1);
+        WeightsFile.Load(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw"), loaded);
+
+        Assert.Equal(Bits(loaded.Parameters), Bits(baked.Parameters));
+        Assert.Equal(Bits(loaded.Parameters), Bits(BakedParameters<float>(assembly, "App.DigitNet")));
+        Dataset<float> test = TestData.Test;
+        Span<float> expected = stackalloc float[10], actual = stackalloc float[10];
+        for (int i = 0; i < 500; i++)
+        {
+            loaded.Predict(test.Input(i), expected);
+            baked.Predict(test.Input(i), actual);
+            Assert.True(Bits(expected).SequenceEqual(Bits(actual)), $"sample {i}: loaded and baked outputs differ");
+        }
+    }
+
+    [Fact]
+    public void WithTheResourceMetadata_TheWeightsAreReadFromTheResource_AndTheSourceDoesNotGrowWithTheModel()
+    {
+        (Assembly assembly, string weights) = CompileAndLoadWithSource(DigitsDeclaration, Baking.Resource, SampleDigits());
+        Assert.Contains("GetManifestResourceStream(ResourceName)", weights);
+        Assert.Contains("public const string ResourceName = \"MlpGen.Weights/digits.mlpw\";", weights);
+        Assert.DoesNotContain("new float[]", weights);
+        Assert.True(weights.Length < 5_000, $"the resource reader is {weights.Length} characters");
+        Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, assembly.GetManifestResourceNames());
+
+        (_, string literals) = CompileAndLoadWithSource(DigitsDeclaration, Baking.Literals, SampleDigits());
+        Assert.Contains("Parameters => new float[]", literals);
+        Assert.True(literals.Length > 13_002 * 5, $"the literals are {literals.Length} characters");
+    }
+
+    [Fact]
+    public void BakedParameters_FromTheResource_AreReadOnce_ThenWithoutAllocating()
+    {
+        Assembly assembly = CompileAndLoad(DigitsDeclaration, Baking.Resource, SampleDigits());
+        var read = assembly.GetType("App.DigitNet")!.GetProperty("BakedParameters")!.GetMethod!.CreateDelegate<SpanGetter<float>>();
+        static float Sum(SpanGetter<float> read)
+        {
+            float sum = 0;
+            foreach (float p in read()) sum += p;
+            return sum;
+        }
+        float first = Sum(read);   // the first read copies the resource into an array
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        float again = Sum(read);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(first, again);
+        Assert.Equal(13_002, read().Length);
+    }
+
+    [Fact]
+    public void ResourceMissingAtRunTime_SaysWhichAndWhy()
+    {
+        // The metadata says a resource is embedded, but the assembly was built without it (not what MSBuild does; a broken build).
+        var file = SampleDigits();
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(DigitsDeclaration),
+            new AdditionalFileMetadata(new Dictionary<string, string> { [file.Path] = "MlpGen.Weights/digits.mlpw" }), file);
+        Assert.Empty(result.Diagnostics);
+        Type type = GeneratorHarness.Load(output).GetType("App.DigitNet")!;
+        var error = Assert.IsType<InvalidOperationException>(Assert.Throws<TargetInvocationException>(() => Activator.CreateInstance(type)).InnerException);
+        Assert.Contains("no resource 'MlpGen.Weights/digits.mlpw' with the baked parameters of App.DigitNet", error.Message);
+        Assert.Contains("MlpGen.Generator's build targets", error.Message);
+    }
+
+    [Fact]
+    public void MLPG039_LargeWeightsBakedAsLiterals_SaysHowToBakeThemAsData()
+    {
+        string text = WeightsText(new Net784x100x10(1));
+        const string source = "[MlpGen.Network(784, 100, 10, Weights = \"big.mlpw\")] public partial class Big { }";
+        var file = new InMemoryAdditionalText("/src/big.mlpw", text);
+
+        (GeneratorRunResult literals, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source), file);
+        Diagnostic info = Assert.Single(literals.Diagnostics);
+        Assert.Equal("MLPG039", info.Id);
+        Assert.Equal(DiagnosticSeverity.Info, info.Severity);
+        Assert.Equal("Weights = \"big.mlpw\"", source.Substring(info.Location.SourceSpan.Start, info.Location.SourceSpan.Length));
+        Assert.Contains("'big.mlpw' is baked into 'Big' as 79,510 C# literals", info.GetMessage());
+        Assert.Contains("build/MlpGen.Generator.targets", info.GetMessage());
+        Assert.Contains(literals.GeneratedSources, s => s.HintName == "Big.g.cs");
+
+        (GeneratorRunResult resource, _) = GeneratorHarness.Run(GeneratorHarness.Compile(source),
+            new AdditionalFileMetadata(new Dictionary<string, string> { [file.Path] = "MlpGen.Weights/big.mlpw" }), file);
+        Assert.Empty(resource.Diagnostics);
+
+        // Within the budget, literals are quiet.
+        (GeneratorRunResult small, _) = GeneratorHarness.Run(GeneratorHarness.Compile(DigitsDeclaration), SampleDigits());
+        Assert.Empty(small.Diagnostics);
     }
 
     [Theory]

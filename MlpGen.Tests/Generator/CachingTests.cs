@@ -98,6 +98,26 @@ public class CachingTests
     }
 
     [Fact]
+    public void BakedAsResource_UnrelatedEdit_NeitherRereadsNorRechecksTheWeightsFile()
+    {
+        // As in a build with MlpGen.Generator's targets: the file's bytes are a resource, the pipeline holds its fingerprint.
+        var weights = (InMemoryAdditionalText)XorWeights(0.25f);
+        var metadata = new AdditionalFileMetadata(new Dictionary<string, string> { [weights.Path] = "MlpGen.Weights/xor.mlpw" });
+        Compilation compilation = GeneratorHarness.Compile(BakedSource);
+        GeneratorDriver driver = GeneratorHarness.Driver(GeneratorHarness.ParseOptions, metadata, weights).RunGenerators(compilation);
+        Assert.Equal(1, weights.Reads);
+        Assert.Contains("GetManifestResourceStream", driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "Demo.Xor.g.cs").SourceText.ToString());
+
+        for (int edit = 0; edit < 3; edit++)
+        {
+            compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText($"namespace Demo; public class Unrelated{edit} {{ }}", GeneratorHarness.ParseOptions));
+            driver = driver.RunGenerators(compilation);
+            AssertNothingRecomputed(driver.GetRunResult().Results.Single(), new[] { NetworkGenerator.TrackingNames.WeightsFiles, NetworkGenerator.TrackingNames.Build, NetworkGenerator.TrackingNames.Models });
+        }
+        Assert.Equal(1, weights.Reads);   // read and checked once, for the first run only
+    }
+
+    [Fact]
     public void BakedWeights_EditingTheWeightsFile_RegeneratesTheClass()
     {
         Compilation compilation = GeneratorHarness.Compile(BakedSource);

@@ -133,6 +133,7 @@ public class DiagnosticDocsTests
             "MLPG014" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", "MLPW 3" + digits[digits.IndexOf('\n')..]) },
             "MLPG015" => new AdditionalText[] { new InMemoryAdditionalText("models/a/digits.mlpw", digits), new InMemoryAdditionalText("models/b/digits.mlpw", digits) },
             "MLPG035" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", digits) },
+            "MLPG039" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", Saved(new[] { 784, 100, 10 }, new[] { ActivationFunction.Sigmoid, ActivationFunction.Sigmoid })) },
             _ => Array.Empty<AdditionalText>(),
         };
     }

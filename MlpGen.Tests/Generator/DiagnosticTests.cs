@@ -301,13 +301,17 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData(NetworkGeneratorFault.Parse)]
+    [InlineData(NetworkGeneratorFault.Build)]
     [InlineData(NetworkGeneratorFault.Emit)]
     public void MLPG018_AnExceptionStaysWithItsClass_AndOtherNetworksKeepTheirCode(NetworkGeneratorFault phase)
     {
         string broken = "Broken" + phase;   // unique per test: the hook is process-wide
-        MlpGen.Generator.NetworkGenerator.FaultsForTesting[broken] = phase == NetworkGeneratorFault.Parse
-            ? MlpGen.Generator.NetworkGenerator.FaultPhase.Parse
-            : MlpGen.Generator.NetworkGenerator.FaultPhase.Emit;
+        MlpGen.Generator.NetworkGenerator.FaultsForTesting[broken] = phase switch
+        {
+            NetworkGeneratorFault.Parse => MlpGen.Generator.NetworkGenerator.FaultPhase.Parse,
+            NetworkGeneratorFault.Build => MlpGen.Generator.NetworkGenerator.FaultPhase.Build,
+            _ => MlpGen.Generator.NetworkGenerator.FaultPhase.Emit,
+        };
         string source = $"namespace Demo; [MlpGen.Network(2, 1)] public partial class {broken} {{ }} [MlpGen.Network(2, 2, 1)] public partial class Good {{ }}";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
         Assert.Null(result.Exception);
@@ -316,13 +320,13 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Contains(broken, d.GetMessage());
         Assert.Contains("System.InvalidOperationException: fault injected by a test", d.GetMessage());
-        if (phase == NetworkGeneratorFault.Parse) Assert.Equal(broken, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        if (phase != NetworkGeneratorFault.Emit) Assert.Equal(broken, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
         Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Good.g.cs");
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName.Contains(broken));
         Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }
 
-    public enum NetworkGeneratorFault { Parse, Emit }
+    public enum NetworkGeneratorFault { Parse, Build, Emit }
 
     [Fact]
     public void MLPG019_Abstract_OnClassName()

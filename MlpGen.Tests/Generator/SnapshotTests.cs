@@ -15,9 +15,13 @@ public class SnapshotTests
     /// <summary>The files every compilation gets, whatever it declares: the [Network] attribute and its enums, and EmbeddedAttribute.</summary>
     private static readonly string[] AttributeHintNames = { "MlpGen.NetworkAttribute.g.cs", "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" };
 
-    private static void Verify(string test, string source, bool expectNetwork = true, params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles)
+    private static void Verify(string test, string source, bool expectNetwork = true, params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles) =>
+        Verify(test, source, null, expectNetwork, additionalFiles);
+
+    private static void Verify(string test, string source, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider? options, bool expectNetwork,
+        params Microsoft.CodeAnalysis.AdditionalText[] additionalFiles)
     {
-        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), additionalFiles);
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), options, additionalFiles);
         Assert.Null(result.Exception);
         Assert.All(AttributeHintNames, name => Assert.Contains(result.GeneratedSources, s => s.HintName == name)); // snapshotted in AttributeSources
         var files = result.GeneratedSources.Where(s => !AttributeHintNames.Contains(s.HintName)).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
@@ -139,6 +143,24 @@ public class SnapshotTests
             [MlpGen.Network(2, 2, 1, Weights = "xor.mlpw")]
             public partial class Xor { }
             """, expectNetwork: true, new InMemoryAdditionalText("/src/app/xor.mlpw", System.IO.File.ReadAllText(path)));
+    }
+
+    [Fact]
+    public void BakedWeightsAsResource_2_2_1()
+    {
+        // The same network, built with MlpGen.Generator's targets: the file's bytes are the resource the metadata names.
+        var trained = new MlpGen.Tests.Numerics.Net2x2x1(1);
+        new float[] { 6.1f, -4.3f, 5.9f, -4.6f, -2.4f, 1.8f, 8.4f, -9.1f, -3.7f }.AsSpan().CopyTo(trained.Parameters);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("xor.mlpw");
+        MlpGen.Persistence.WeightsFile.Save(path, trained);
+        var metadata = new AdditionalFileMetadata(new System.Collections.Generic.Dictionary<string, string> { ["/src/app/xor.mlpw"] = "MlpGen.Weights/xor.mlpw" });
+        Verify(nameof(BakedWeightsAsResource_2_2_1), """
+            namespace Demo;
+
+            [MlpGen.Network(2, 2, 1, Weights = "xor.mlpw")]
+            public partial class Xor { }
+            """, metadata, expectNetwork: true, new InMemoryAdditionalText("/src/app/xor.mlpw", System.IO.File.ReadAllText(path)));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Linq;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using MlpGen.Generator;
 
 namespace MlpGen.Tests.Infrastructure;
@@ -40,25 +41,37 @@ internal static class GeneratorHarness
 
     public static GeneratorDriver Driver(params AdditionalText[] additionalFiles) => Driver(ParseOptions, additionalFiles);
 
-    public static GeneratorDriver Driver(CSharpParseOptions parseOptions, params AdditionalText[] additionalFiles) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver Driver(CSharpParseOptions parseOptions, params AdditionalText[] additionalFiles) => Driver(parseOptions, null, additionalFiles);
+
+    /// <summary>A driver whose additional files have the metadata of <paramref name="options"/> (none: a compilation without MSBuild's editorconfig).</summary>
+    public static GeneratorDriver Driver(CSharpParseOptions parseOptions, AnalyzerConfigOptionsProvider? options, params AdditionalText[] additionalFiles) => CSharpGeneratorDriver.Create(
         new[] { new NetworkGenerator().AsSourceGenerator() },
         additionalTexts: additionalFiles,
         parseOptions: parseOptions,
+        optionsProvider: options,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator, with the given additional files; returns its result and the compilation with the generated files added.</summary>
-    public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, params AdditionalText[] additionalFiles)
+    public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, params AdditionalText[] additionalFiles) =>
+        Run(compilation, null, additionalFiles);
+
+    /// <summary>Runs the generator with additional files that have the metadata of <paramref name="options"/>.</summary>
+    public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, AnalyzerConfigOptionsProvider? options, params AdditionalText[] additionalFiles)
     {
         var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options ?? ParseOptions;
-        GeneratorDriver driver = Driver(parseOptions, additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
+        GeneratorDriver driver = Driver(parseOptions, options, additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
         return (driver.GetRunResult().Results.Single(), output);
     }
 
-    /// <summary>Emits the compilation and loads it into its own collectible load context (MlpGen.Runtime resolves to the test's copy).</summary>
-    public static System.Reflection.Assembly Load(Compilation compilation)
+    /// <summary>
+    /// Emits the compilation, with <paramref name="resources"/> (name → bytes) embedded as MSBuild embeds an
+    /// <c>EmbeddedResource</c>, and loads it into its own collectible load context (MlpGen.Runtime resolves to the test's copy).
+    /// </summary>
+    public static System.Reflection.Assembly Load(Compilation compilation, IReadOnlyDictionary<string, byte[]>? resources = null)
     {
         using var image = new System.IO.MemoryStream();
-        Microsoft.CodeAnalysis.Emit.EmitResult emitted = compilation.Emit(image);
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = compilation.Emit(image, manifestResources:
+            resources?.Select(r => new ResourceDescription(r.Key, () => new System.IO.MemoryStream(r.Value), isPublic: true)));
         Xunit.Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
         image.Position = 0;
         return new System.Runtime.Loader.AssemblyLoadContext(compilation.AssemblyName, isCollectible: true).LoadFromStream(image);
@@ -78,6 +91,37 @@ internal sealed class InMemoryAdditionalText(string path, string text) : Additio
 {
     public override string Path => path;
 
-    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
-        Microsoft.CodeAnalysis.Text.SourceText.From(text);
+    public string Text => text;
+
+    /// <summary>How many times the generator asked for the text.</summary>
+    public int Reads { get; private set; }
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default)
+    {
+        Reads++;
+        return Microsoft.CodeAnalysis.Text.SourceText.From(text);
+    }
+}
+
+/// <summary>
+/// The item metadata MSBuild hands the generator for additional files (what the generated editorconfig says): here, the
+/// <c>MlpGenWeightsResource</c> that MlpGen.Generator's build targets give each weights file they embed as a resource.
+/// </summary>
+internal sealed class AdditionalFileMetadata(IReadOnlyDictionary<string, string> resourceByPath) : AnalyzerConfigOptionsProvider
+{
+    public const string ResourceKey = "build_metadata.AdditionalFiles.MlpGenWeightsResource";
+
+    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+        new Options(resourceByPath.TryGetValue(textFile.Path, out string? resource)
+            ? new Dictionary<string, string> { [ResourceKey] = resource }
+            : new Dictionary<string, string>());
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+    }
 }

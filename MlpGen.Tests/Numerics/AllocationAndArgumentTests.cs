@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace MlpGen.Tests.Numerics;
@@ -60,6 +61,27 @@ public class AllocationAndArgumentTests
 
         e = Assert.Throws<ArgumentException>(() => network.Classify(new float[785]));
         Assert.Contains("785", e.Message);
+
+        e = Assert.Throws<ArgumentException>(() => Net784x16x16x10.ClassOf(new float[11]));
+        Assert.Equal("output", e.ParamName);
+        Assert.Contains("11", e.Message);
+    }
+
+    /// <summary>ClassOf reads the class from outputs already computed: for every sample of a batch, what Classify says, and no allocation.</summary>
+    [Fact]
+    public void ClassOf_TheBatchsOutputs_GivesClassifysClass_WithoutAllocating()
+    {
+        var network = new Net784x16x16x10(seed: 1);
+        const int Count = 200;
+        float[] inputs = Samples.ToSingle(Samples.For(network, Count, seed: 5).Inputs);
+        var outputs = new float[Count * Net784x16x16x10.OutputSize];
+        network.PredictBatch(inputs, outputs);
+        var classes = new int[Count];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count; i++) classes[i] = Net784x16x16x10.ClassOf(outputs.AsSpan(i * Net784x16x16x10.OutputSize, Net784x16x16x10.OutputSize));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int i = 0; i < Count; i++) Assert.Equal(network.Classify(inputs.AsSpan(i * Net784x16x16x10.InputSize, Net784x16x16x10.InputSize)), classes[i]);
+        Assert.True(classes.Distinct().Count() > 1, "every sample fell in one class: the comparison shows nothing");
     }
 
     [Fact]

@@ -61,6 +61,8 @@ public class InferenceSampleTests
         DotNetCli.Dotnet(Repository.Root, null, "build", Project, "-c", "Release", "--disable-build-servers").Succeeded("dotnet build");
         string bin = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "bin", "Release", "net10.0");
         Assert.Empty(MlpGenAssemblies(bin));
+        // The weights are data in the assembly (the generator's build targets, imported by Directory.Build.targets), not C# literals.
+        Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(bin, "MlpGen.InferenceSample.dll")));
         Assert.DoesNotContain("MlpGen.Generator", File.ReadAllText(Path.Combine(bin, "MlpGen.InferenceSample.deps.json")));
         Assert.DoesNotContain("MlpGen.Runtime", File.ReadAllText(Path.Combine(bin, "MlpGen.InferenceSample.deps.json")));
 

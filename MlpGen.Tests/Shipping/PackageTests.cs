@@ -104,6 +104,8 @@ public class PackageTests
 
         Assert.Equal(trained.Single(l => l.StartsWith("classes ")), baked.Single(l => l.StartsWith("classes ")));
         string appOutput = Path.Combine(app, "bin", "Release", "net10.0");
+        // The package's build targets baked the weights as data: a resource, not C# literals.
+        Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(appOutput, "App.dll")));
         Assert.Empty(Directory.GetFiles(appOutput, "MlpGen*.dll"));
         Assert.Contains("MlpGen.Runtime.dll", Directory.GetFiles(Path.Combine(trainer, "bin", "Release", "net10.0")).Select(Path.GetFileName));
     }
@@ -135,6 +137,12 @@ public class PackageTests
             Assert.Contains("analyzers/dotnet/cs/MlpGen.Generator.dll", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+            // The build targets that bake weights as resources, for direct and transitive users, and their task (MSBuild brings its own MSBuild assemblies).
+            Assert.Contains("build/MlpGen.Generator.targets", entries);
+            Assert.Contains("buildTransitive/MlpGen.Generator.targets", entries);
+            Assert.Contains("tasks/netstandard2.0/MlpGen.Generator.Tasks.dll", entries);
+            Assert.DoesNotContain(entries, e => e.Contains("Microsoft.Build", StringComparison.Ordinal));
+            Assert.Single(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
             XElement metadata = Metadata(generator, "MlpGen.Generator.nuspec");
             CheckMetadata(metadata);
             CheckReadme(generator);

@@ -226,7 +226,7 @@ internal static class UserTypeEmitter
         }
         w.Line();
         w.Summary("The class that output activations predict: the index of the largest (the first one on ties). For outputs "
-            + "already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>, one sample's at a time.");
+            + $"already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch({CrefSpans(plan)})\"/>, one sample's at a time.");
         w.Line($"/// <param name=\"output\">One sample's output activations: {Vocabulary.Values(m.OutputSize)}.</param>");
         w.Comment("/// ", $"{argumentException}The span has the wrong length.</exception>");
         using (w.Method("public static int ClassOf", $"{readOnlySpan} output"))

@@ -42,12 +42,41 @@ public sealed class GflopsColumn : IColumn
     }
 }
 
-/// <summary>The suite's configuration: BenchmarkDotNet's defaults plus medians, the ratio to the baseline, GFLOP/s.</summary>
+/// <summary>
+/// How far a benchmark is from the machine's limit: its median time over the time its FLOPs take at the peak that
+/// <see cref="PeakFlops.MeasuredGflops"/> measures in the same run (1.00 would be every cycle two full FMAs).
+/// </summary>
+public sealed class FlopLimitColumn : IColumn
+{
+    public string Id => nameof(FlopLimitColumn);
+    public string ColumnName => "× limit";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 1;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Median time over the time the benchmark's FLOPs take at the peak GFLOP/s measured in this run (PeakFlops)";
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public bool IsAvailable(Summary summary) => true;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        if (summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
+        if (Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCounted counted) return "-";
+        double flops = counted.FlopsPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        return flops <= 0 ? "-" : (statistics.Median / (flops / PeakFlops.MeasuredGflops)).ToString("F2");
+    }
+}
+
+/// <summary>The suite's configuration: BenchmarkDotNet's defaults plus medians, the ratio to the baseline, GFLOP/s and the ratio to the FLOP limit.</summary>
 public static class SuiteConfig
 {
     public static IConfig Create() => DefaultConfig.Instance
         .AddJob(Job.Default.WithWarmupCount(4).WithIterationCount(15).WithLaunchCount(1))
-        .AddColumn(StatisticColumn.Median, new GflopsColumn())
+        .AddColumn(StatisticColumn.Median, new GflopsColumn(), new FlopLimitColumn())
         .HideColumns(Column.Error, Column.RatioSD)
         .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
 }

@@ -20,3 +20,6 @@ namespace MlpGen.Benchmarks;
 [Network(4, 8, 3, CodeShape = NetworkCodeShape.Simd)] public sealed partial class Net4x8x3Simd { }
 [Network(4, 8, 3, CodeShape = NetworkCodeShape.UnrolledScalar)] public sealed partial class Net4x8x3Unrolled { }
 #pragma warning restore MLPG017
+
+// The networks of the side-by-side with ONNX Runtime (OnnxBenchmarks): ReLU hidden layers, softmax output.
+[Network(784, 512, 512, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public sealed partial class Net784x512x512x10ReLUSoftmax { }

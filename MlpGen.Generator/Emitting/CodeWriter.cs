@@ -177,7 +177,8 @@ internal sealed class CodeWriter
         for (int i = 0; i < terms.Count; i++)
         {
             string joined = line + (i == 0 && assignment ? " " : " + ") + terms[i];
-            if (onLine == perLine || Indentation(0) + joined.Length > CodeWidth)
+            int end = i == terms.Count - 1 ? 1 : 0;   // the last term carries the semicolon
+            if (onLine == perLine || Indentation(0) + joined.Length + end > CodeWidth)
             {
                 Line(line);
                 line = (i == 0 && assignment ? "    " : "    + ") + terms[i];

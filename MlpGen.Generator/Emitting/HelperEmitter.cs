@@ -76,6 +76,24 @@ internal static class HelperEmitter
         }
 
         w.Line();
+        w.Summary("The shares the parallel PredictBatch cuts count samples into: at most degreeOfParallelism, and at least one group of samples each.");
+        using (w.Method("public static int Shares", "int count", "int degreeOfParallelism"))
+        {
+            Throw(w, "degreeOfParallelism < 1", "$\"The degree of parallelism must be at least 1, but is {degreeOfParallelism}.\"", "nameof(degreeOfParallelism)",
+                Vocabulary.ArgumentOutOfRangeException);
+            w.Line("int groups = (count + Group - 1) / Group;");
+            w.Line($"return {Vocabulary.Math}.Max(1, {Vocabulary.Math}.Min(degreeOfParallelism, groups));");
+        }
+
+        w.Line();
+        w.Summary("The first sample of share i of count samples cut into shares: shares of whole groups (the last takes the rest), as even as groups allow.");
+        using (w.Method("public static int First", "int count", "int shares", "int share"))
+        {
+            w.Line("int groups = (count + Group - 1) / Group;");
+            w.Line($"return {Vocabulary.Math}.Min(count, (int)((long)groups * share / shares) * Group);");
+        }
+
+        w.Line();
         w.Summary("Checks that outputs hold whole output layers and the targets one per output.");
         using (w.Method("public static void CheckOutputs", "int outputs", "int targets"))
         {
@@ -86,13 +104,15 @@ internal static class HelperEmitter
         }
     }
 
-    /// <summary><c>if (condition) throw new ArgumentException(message, parameter);</c>, the message in a local of its own.</summary>
-    private static void Throw(CodeWriter w, string condition, string message, string parameter)
+    /// <summary><c>if (condition) throw new ArgumentException(message, parameter);</c> (or another argument exception), the message in a local of its own.</summary>
+    private static void Throw(CodeWriter w, string condition, string message, string parameter, string exception = Vocabulary.ArgumentException)
     {
         using (w.Block($"if ({condition})"))
         {
             w.Line($"string message = {message};");
-            w.Line($"throw new {Vocabulary.ArgumentException}(message, {parameter});");
+            w.Line(exception == Vocabulary.ArgumentException
+                ? $"throw new {exception}(message, {parameter});"
+                : $"throw new {exception}({parameter}, message);");
         }
     }
 

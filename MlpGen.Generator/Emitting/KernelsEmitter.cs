@@ -34,6 +34,9 @@ internal static class KernelsEmitter
             w.Line();
             w.Line("// The grouped feedforward kernels compute this many samples at once.");
             w.Line($"private const int Group = {NetworkPlan.Group};");
+            w.Line();
+            w.Line("// PredictBatch takes this many samples (whole groups) layer by layer, their activations on the stack.");
+            w.Line($"private const int Tile = {plan.Tile};");
             if (plan.UsesLeakyReLU)
             {
                 w.Line();
@@ -81,27 +84,29 @@ internal static class KernelsEmitter
         string t = plan.T, output = plan.Output.Out, span = Vocabulary.SpanOf(t), readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         int L = plan.L, g = NetworkPlan.Group;
         w.Line();
-        w.Summary($"Feedforward of many samples, {g} at a time through the grouped kernels (each weight loaded once for all {g}), "
-            + "the rest one by one. Every sample's outputs equal Predict's bit for bit.");
+        w.Summary($"Feedforward of many samples: tiles of up to Tile ({plan.Tile}) samples, layer by layer through the grouped kernels "
+            + $"({g} samples share each weight load, and every group of the tile shares each block of weight rows while it is in the cache), "
+            + $"the last count % {g} samples one by one. Every sample's outputs equal Predict's bit for bit.");
         w.Line(Vocabulary.Hot);
         using (w.Method("public static void PredictBatch", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line("int count = inputs.Length / N0;");
-            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[Group * {hidden.Out}];");
-            w.Line("int s = 0;");
-            using (w.Block("for (; s + Group <= count; s += Group)"))
+            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[Tile * {hidden.Out}];");
+            w.Line("int whole = count - count % Group;");
+            using (w.Block("for (int s = 0; s < whole; s += Tile)"))
             {
-                w.Line($"{readOnlySpan} a0 = inputs.Slice(s * N0, Group * N0);");
-                w.Line($"{span} a{L} = outputs.Slice(s * {output}, Group * {output});");
+                w.Line($"int n = {Vocabulary.Math}.Min(Tile, whole - s), groups = n / Group;");
+                w.Line($"{readOnlySpan} a0 = inputs.Slice(s * N0, n * N0);");
+                w.Line($"{span} a{L} = outputs.Slice(s * {output}, n * {output});");
                 foreach (LayerPlan layer in plan.Layers)
                 {
                     int l = layer.Index;
-                    w.Line($"Layer{l}Group(p, a{l - 1}, a{l});".PadRight(40) + $"// z{l} = W{l}·a{l - 1} + b{l} for {g} samples");
-                    if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (int i = 0; i < Group; i++) {kernel}(a{l}.Slice(i * {layer.Out}, {layer.Out}));");
+                    w.Line($"Layer{l}Group(p, a{l - 1}, a{l}, groups);".PadRight(40) + $"// z{l} = W{l}·a{l - 1} + b{l} for the n samples");
+                    if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (int i = 0; i < n; i++) {kernel}(a{l}.Slice(i * {layer.Out}, {layer.Out}));");
                     else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");
                 }
             }
-            w.Line($"for (; s < count; s++) Predict(p, inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
+            w.Line($"for (int s = whole; s < count; s++) Predict(p, inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
         }
     }
 
@@ -232,9 +237,8 @@ internal static class KernelsEmitter
             string source = $"a{l - 1}", nIn = layer.In, nOut = layer.Out;
             bool keepZ = layer.KeepsZ && l < plan.L;
             string target = keepZ ? $"z{l}" : $"a{l}";
-            w.Line("s = 0;");
-            w.Line($"for (; s + Group <= n; s += Group) Layer{l}Group(p, {source}.Slice(s * {nIn}, Group * {nIn}), {target}.Slice(s * {nOut}, Group * {nOut}));");
-            w.Line($"for (; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), {target}.Slice(s * {nOut}, {nOut}));");
+            w.Line($"Layer{l}Group(p, {source}, {target}, n / Group);");
+            w.Line($"for (s = n - n % Group; s < n; s++) Layer{l}(p, {source}.Slice(s * {nIn}, {nIn}), {target}.Slice(s * {nOut}, {nOut}));");
             if (keepZ) w.Line($"z{l}.Slice(0, n * {nOut}).CopyTo(a{l});   // z{l} stays for the derivative; the activation applies to a copy");
             if (Vocabulary.Kernel(layer.Activation) is { } kernel) w.Line($"for (s = 0; s < n; s++) {kernel}(a{l}.Slice(s * {nOut}, {nOut}));");
             else w.Line($"// a{l} = z{l}: the identity, nothing to apply.");

@@ -122,11 +122,11 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         string t = plan.T;
         int l = layer.Index;
         w.Line();
-        w.Summary($"Layer{l} for {NetworkPlan.Group} samples, one after another.");
+        w.Summary($"Layer{l} for groups × {NetworkPlan.Group} samples, one after another.");
         w.Line(Vocabulary.Hot);
-        using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z"))
+        using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int groups"))
         {
-            w.Line($"for (int s = 0; s < Group; s++) Layer{l}(p, inputs.Slice(s * {layer.In}, {layer.In}), z.Slice(s * {layer.Out}, {layer.Out}));");
+            w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(p, inputs.Slice(s * {layer.In}, {layer.In}), z.Slice(s * {layer.Out}, {layer.Out}));");
         }
     }
 

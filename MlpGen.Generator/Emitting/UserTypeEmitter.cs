@@ -213,6 +213,8 @@ internal static class UserTypeEmitter
             w.Line($"{kernels}.PredictBatch(Parameters, inputs, outputs);");
         }
         w.Line();
+        EmitParallelPredictBatch(w, plan);
+        w.Line();
         w.Summary("Returns the index of the largest output activation (the first one on ties): the predicted class.");
         w.Line($"/// <param name=\"input\">The {m.InputSize} input activations a0.</param>");
         w.Comment("/// ", $"{argumentException}The input has the wrong length.</exception>");
@@ -224,7 +226,7 @@ internal static class UserTypeEmitter
         }
         w.Line();
         w.Summary("The class that output activations predict: the index of the largest (the first one on ties). For outputs "
-            + "already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch\"/>, one sample's at a time.");
+            + $"already computed by <see cref=\"Predict\"/> or <see cref=\"PredictBatch({CrefSpans(plan)})\"/>, one sample's at a time.");
         w.Line($"/// <param name=\"output\">One sample's output activations: {Vocabulary.Values(m.OutputSize)}.</param>");
         w.Comment("/// ", $"{argumentException}The span has the wrong length.</exception>");
         using (w.Method("public static int ClassOf", $"{readOnlySpan} output"))
@@ -244,7 +246,7 @@ internal static class UserTypeEmitter
         w.Line();
         w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: "
             + "output activations a against desired outputs y.");
-        w.Line($"/// <param name=\"outputs\">The samples' output activations, as <see cref=\"PredictBatch\"/> writes them, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Comment("/// ", $"<param name=\"outputs\">The samples' output activations, as <see cref=\"PredictBatch({CrefSpans(plan)})\"/> writes them, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", $"{argumentException}The outputs do not hold whole samples, or the targets do not hold one per sample.</exception>");
         using (w.Method($"public {t} Cost", $"{readOnlySpan} outputs", $"{readOnlySpan} targets"))
@@ -283,6 +285,52 @@ internal static class UserTypeEmitter
             w.Line("gradient.Clear();");
             w.Line($"{kernels}.Backpropagate(Parameters, inputs, targets, gradient);");
             w.Line($"{kernels}.Descend(Parameters, gradient, eta / count);");
+        }
+    }
+
+    /// <summary><c>ReadOnlySpan{float}, Span{float}</c>: the parameters of the serial PredictBatch, for a cref that tells the overloads apart.</summary>
+    private static string CrefSpans(NetworkPlan plan) => $"{Vocabulary.Global(Vocabulary.ReadOnlySpan)}{{{plan.T}}}, {Vocabulary.Global(Vocabulary.Span)}{{{plan.T}}}";
+
+    /// <summary>
+    /// PredictBatch on several threads: the batch cut into contiguous shares of whole groups, one share per thread
+    /// (the calling thread takes one), each share the serial kernel. Every sample's outputs are the serial kernel's
+    /// whatever the cut, because a sample's outputs do not depend on which group it is computed in.
+    /// </summary>
+    private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, kernels = Kernels(plan);
+        string memory = Vocabulary.Global($"{Vocabulary.Memory}<{t}>"), readOnlyMemory = Vocabulary.Global($"{Vocabulary.ReadOnlyMemory}<{t}>");
+        w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: each takes a contiguous share of the "
+            + $"samples and runs <see cref=\"PredictBatch({CrefSpans(plan)})\"/> on it; the calling thread takes one share. Every sample's "
+            + "outputs are bit for bit the serial PredictBatch's (and Predict's), whatever the number of threads.");
+        w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
+        w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
+        w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "
+            + $"Fewer are used when there are fewer than {NetworkPlan.Group} samples per thread.</param>");
+        w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
+        w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentOutOfRangeException)}\"><paramref name=\"degreeOfParallelism\"/> is less than 1.</exception>");
+        w.Comment("/// ", "<remarks>It allocates per call (the work items of the thread pool), never per sample. The threads only read this network, so other "
+            + "threads may call Predict and PredictBatch meanwhile.</remarks>");
+        using (w.Method("public void PredictBatch", $"{readOnlyMemory} inputs", $"{memory} outputs", "int degreeOfParallelism"))
+        {
+            w.Line($"int count = {kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
+            w.Line($"int shares = {kernels}.Shares(count, degreeOfParallelism);");
+            using (w.Block("if (shares == 1)"))
+            {
+                w.Line($"{kernels}.PredictBatch(Parameters, inputs.Span, outputs.Span);");
+                w.Line("return;");
+            }
+            w.Line("// Share i: the samples from First(i) up to First(i + 1), cut at whole groups; each thread writes only its own outputs.");
+            w.Line($"{Vocabulary.Global(Vocabulary.Parallel)}.For(0, shares, share =>");
+            using (w.Block("", closing: "});"))
+            {
+                w.Line($"int first = {kernels}.First(count, shares, share);");
+                w.Line($"int end = {kernels}.First(count, shares, share + 1);");
+                w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} shareInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
+                w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} shareOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
+                w.Line($"{kernels}.PredictBatch(Parameters, shareInputs, shareOutputs);");
+            }
         }
     }
 

@@ -41,6 +41,15 @@ internal static class Vocabulary
     public const string Random = "System::Random";
     public const string BitConverter = "System::BitConverter";
     public const string ArgumentException = "System::ArgumentException";
+    public const string ArgumentOutOfRangeException = "System::ArgumentOutOfRangeException";
+    public const string Memory = "System::Memory";
+    public const string ReadOnlyMemory = "System::ReadOnlyMemory";
+
+    /// <summary>
+    /// <c>System.Threading.Tasks.Parallel</c>, from <c>global::</c>: only the user's class names it (the parallel PredictBatch),
+    /// so it has no alias in the kernels' block.
+    /// </summary>
+    public const string Parallel = "global::System.Threading.Tasks.Parallel";
     public const string GC = "System::GC";
     public const string Unsafe = "CompilerServices::Unsafe";
     public const string MemoryMarshal = "InteropServices::MemoryMarshal";

@@ -65,6 +65,7 @@ internal static class GeneratedMembers
         members.Add(new("Parameters", GeneratedMemberKind.Property));
         members.Add(new("Predict", GeneratedMemberKind.Method, ReadOnlySpan, Span));
         members.Add(new("PredictBatch", GeneratedMemberKind.Method, ReadOnlySpan, Span));
+        members.Add(new("PredictBatch", GeneratedMemberKind.Method, "global::System.ReadOnlyMemory<T>", "global::System.Memory<T>", "int"));
         members.Add(new("Classify", GeneratedMemberKind.Method, ReadOnlySpan));
         members.Add(new("ClassOf", GeneratedMemberKind.Method, ReadOnlySpan));
         members.Add(new("Cost", GeneratedMemberKind.Method, ReadOnlySpan, ReadOnlySpan));

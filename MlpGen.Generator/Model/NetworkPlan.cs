@@ -146,11 +146,18 @@ internal sealed class NetworkPlan
     /// <summary>Most samples whose activations a training chunk keeps at once.</summary>
     public const int MaxChunk = 16;
 
-    private NetworkPlan(NetworkModel model, IReadOnlyList<LayerPlan> layers, int chunk)
+    /// <summary>Bytes of stack PredictBatch may use for the hidden activations of a tile.</summary>
+    public const int TileStackBudget = 64 * 1024;
+
+    /// <summary>Most samples PredictBatch takes through the layers at once.</summary>
+    public const int MaxTile = 32;
+
+    private NetworkPlan(NetworkModel model, IReadOnlyList<LayerPlan> layers, int chunk, int tile)
     {
         Model = model;
         Layers = layers;
         Chunk = chunk;
+        Tile = tile;
     }
 
     public NetworkModel Model { get; }
@@ -166,6 +173,12 @@ internal sealed class NetworkPlan
 
     /// <summary>Samples per training chunk.</summary>
     public int Chunk { get; }
+
+    /// <summary>
+    /// Samples PredictBatch takes layer by layer at once, whole groups: each block of weight rows the grouped kernel loads
+    /// serves every group of the tile, so that a layer's weights stream from memory once per tile instead of once per group.
+    /// </summary>
+    public int Tile { get; }
 
     /// <summary>The C# keyword of the element type, e.g. <c>float</c>.</summary>
     public string T => Model.ElementKeyword;
@@ -227,7 +240,9 @@ internal sealed class NetworkPlan
         // Per sample of a chunk: a_l and δ_l of every layer, and z_l of the layers whose derivative needs it.
         long perSample = (2L * m.LayerSizes.Skip(1).Sum(s => (long)s) + layers.Where(l => l.KeepsZ).Sum(l => (long)l.OutputSize)) * m.ElementSize;
         int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));
-        return new NetworkPlan(m, layers, chunk);
+        long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize);
+        int tile = (int)Math.Max(Group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / Group * Group));
+        return new NetworkPlan(m, layers, chunk, tile);
     }
 
     /// <summary>

@@ -12,17 +12,18 @@ namespace MlpGen.Training;
 /// <list type="number">
 /// <item>worker w gathers its contiguous share of the samples and sums their gradient into its own
 /// buffer g_w (the generated <c>Backpropagate</c>);</item>
-/// <item>after one barrier, every worker applies the whole update to its own copy of the parameters:
-/// for plain SGD p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
+/// <item>after a barrier, worker w applies the update to its own slice w of the P slices of the parameters, in its own
+/// replica: for plain SGD p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
 /// (<see cref="ParameterUpdate.Descend"/>); for the other optimisers and regularisation the step of
-/// <see cref="OptimizerStep{T}"/>, each worker keeping its own copy of the optimiser state.</item>
+/// <see cref="OptimizerStep{T}"/>, each worker keeping the optimiser state of its slice;</item>
+/// <item>after a second barrier, every worker copies the other slices from the replicas that updated them.</item>
 /// </list>
-/// Every worker performs the same operations on the same values, so all copies stay bit-identical, and
-/// the split depends only on P: the same seed and P give the same bits. With P = 1 a step is exactly the
-/// generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m, p)).
-/// Gradient buffers alternate between two sets from one mini-batch to the next, so a worker can clear
-/// and fill its buffer for the next mini-batch while the others still read the previous one: one
-/// barrier per mini-batch, and the parameters never move between cores, only the gradients.
+/// Each parameter's update reads only its own values, so a slice updated by one worker has the bits the whole update
+/// would give it, and the copies leave every replica bit-identical; the split depends only on P: the same seed and P
+/// give the same bits, whatever P (a step cut into slices equals the uncut step). Each worker thus computes 1/P of the
+/// update instead of all of it. With P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed
+/// from zero, then p = fma(g, −η/m, p)). Gradient buffers alternate between two sets from one mini-batch to the next,
+/// so a worker can clear and fill its buffer for the next mini-batch while another still reads the previous one.
 /// </summary>
 internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -143,12 +144,27 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             if (worker == 0 && (_cancellation.IsCancellationRequested || _failure is not null)) _stopRequested = true;
             _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
 
-            // 2. The whole update, on this worker's own copy of the parameters.
-            _step.Apply(_replicas[worker].Parameters, gradients, _states[worker], _eta, count);
+            // 2. This worker's slice of the update, on its own copy of the parameters; then, once every slice is
+            //    updated, the other slices from the workers that updated them.
+            Span<T> parameters = _replicas[worker].Parameters;
+            _step.ApplyToSlice(parameters, gradients, _states[worker], _eta, count, SliceStart(worker, parameters.Length), SliceStart(worker + 1, parameters.Length));
+            if (_workers > 1)
+            {
+                _barrier.SignalAndWait();   // every slice of the parameters is updated
+                for (int other = 0; other < _workers; other++)
+                {
+                    if (other == worker) continue;
+                    int from = SliceStart(other, parameters.Length), to = SliceStart(other + 1, parameters.Length);
+                    _replicas[other].Parameters[from..to].CopyTo(parameters[from..to]);
+                }
+            }
             if (worker == 0) _samplesDone?.Report(first + count);
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }
     }
+
+    /// <summary>Where slice <paramref name="slice"/> of the P slices of the parameters starts: equal slices, cut at whole cache lines (16 floats).</summary>
+    private int SliceStart(int slice, int count) => slice >= _workers ? count : Math.Min(count, (int)((long)count * slice / _workers) & ~15);
 
     /// <summary>
     /// Asks the cache for this worker's share of the next mini-batch's inputs while it computes the current

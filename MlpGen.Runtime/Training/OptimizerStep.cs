@@ -81,7 +81,14 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
     public State CreateState() => new(_parameterCount, _rule != Rule.Sgd, _rule == Rule.Adam);
 
     /// <summary>One step on <paramref name="p"/> from the gradients summed over a mini-batch of <paramref name="m"/> samples, at learning rate <paramref name="eta"/>.</summary>
-    public void Apply(Span<T> p, ReadOnlySpan<T[]> gradients, State state, double eta, int m)
+    public void Apply(Span<T> p, ReadOnlySpan<T[]> gradients, State state, double eta, int m) => ApplyToSlice(p, gradients, state, eta, m, 0, p.Length);
+
+    /// <summary>
+    /// The same step on the parameters from <paramref name="from"/> up to <paramref name="to"/> only (the others, and their
+    /// optimiser state, are left as they are): each parameter's update depends only on its own values, so a step cut into
+    /// ranges gives every parameter the bits of the whole step. Adam's step count advances once per call.
+    /// </summary>
+    public void ApplyToSlice(Span<T> p, ReadOnlySpan<T[]> gradients, State state, double eta, int m, int from, int to)
     {
         if (p.Length != _parameterCount) throw new ArgumentException($"{p.Length} parameters for a network of {_parameterCount}.", nameof(p));
         foreach (T[] g in gradients)
@@ -91,7 +98,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         T etaT = T.CreateChecked(eta);
         if (IsPlainSgd)
         {
-            ParameterUpdate.Descend(p, gradients, etaT / T.CreateChecked(m));
+            ParameterUpdate.DescendSlice(p, gradients, etaT / T.CreateChecked(m), from, to);
             return;
         }
         var c = new Coefficients
@@ -122,7 +129,8 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         }
         foreach (ParameterSegment segment in _segments)
         {
-            int start = (int)segment.Offset, length = (int)segment.Length;
+            int start = Math.Max(from, (int)segment.Offset), length = Math.Min(to, (int)(segment.Offset + segment.Length)) - start;
+            if (length <= 0) continue;
             RegularizationKind kind = segment.IsWeights ? _penalty : RegularizationKind.None;   // the biases are never penalised
             switch (kind)
             {

@@ -54,18 +54,19 @@ public class GeneratedCodeShapeTests
     {
         string code = Generate(attribute);
         Dictionary<string, int> constants = Constants(code);
-        int checkedLoops = 0;
+        int matchedLoops = 0;
         foreach (Match loop in Loop.Matches(code))
         {
+            matchedLoops++;
             string to = loop.Groups["to"].Value;
             Assert.False(int.TryParse(to, out _), $"a bound that is a bare number: {loop.Value}");
             if (Evaluate(loop.Groups["from"].Value, constants) is not { } from || Evaluate(to, constants) is not { } end) continue; // a run-time bound
             int step = loop.Groups["step"].Success ? int.Parse(loop.Groups["step"].Value, CultureInfo.InvariantCulture) : 1;
             int trips = (end - from + step - 1) / step;
             Assert.True(trips >= 2, $"a loop that runs {trips} time(s): {loop.Value} in\n{attribute}");
-            checkedLoops++;
         }
-        Assert.True(checkedLoops > 0);
+        // The pattern sees the loops (a straight-line network such as 2-2-1 has only loops over run-time counts).
+        Assert.True(matchedLoops > 0);
     }
 
     [Theory]

@@ -22,8 +22,9 @@ public class BatchAndReplicaTests
     {
         INetwork<float> network = TestNetworks.Single[topology](5);
         int n = network.InputSize, m = network.OutputSize;
-        // 0 to 9 samples: empty, fewer than one group of 4, whole groups, groups and a remainder.
-        foreach (int count in Enumerable.Range(0, 10))
+        // 0 to 9 samples: empty, fewer than one group of 4, whole groups, groups and a remainder; then around and past
+        // the tiles PredictBatch takes the samples through the layers in (up to 32 samples, fewer for wide layers).
+        foreach (int count in Enumerable.Range(0, 10).Concat(new[] { 15, 16, 17, 31, 32, 33, 67, 100 }))
         {
             float[] inputs = Samples.ToSingle(Samples.For(n, m, Math.Max(count, 1), seed: count).Inputs).AsSpan(0, count * n).ToArray();
             var batch = new float[count * m];

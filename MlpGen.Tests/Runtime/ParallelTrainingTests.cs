@@ -79,6 +79,52 @@ public class ParallelTrainingTests(ITestOutputHelper output)
         for (int run = 0; run < 3; run++) Assert.True(first.AsSpan().SequenceEqual(Run()), $"{threads} threads: run {run + 2} differs from run 1");
     }
 
+    /// <summary>
+    /// Each of P workers updates one slice of the parameters and copies the others' slices: the result is, bit for bit,
+    /// the uncut step of every optimiser (with L2 regularisation, which treats weights and biases apart) on the P shares'
+    /// gradients summed in worker order, computed here by hand.
+    /// </summary>
+    [Theory]
+    [InlineData("sgd", 2)]
+    [InlineData("adam", 2)]
+    [InlineData("adam", 3)]
+    [InlineData("nesterov", 3)]
+    public void Workers_SplitTheUpdate_AndGiveTheUncutStepsBits(string optimizer, int threads)
+    {
+        Dataset<float> data = TestData.Train.Slice(0, 300);
+        const int miniBatch = 32;   // 9 mini-batches of 32, then one of 12
+        Optimizer rule = optimizer switch { "sgd" => Optimizer.Sgd, "adam" => Optimizer.Adam(), _ => Optimizer.Nesterov(0.9) };
+        double eta = optimizer == "sgd" ? 0.1 : 0.001;
+        int[] order = Enumerable.Range(0, data.Count).Reverse().ToArray();
+        var parallel = new Net784x30x10(3);
+        Sgd.Train(parallel, data, new SgdOptions
+        {
+            Epochs = 2, MiniBatchSize = miniBatch, Eta = eta, Optimizer = rule, Regularization = Regularization.L2(1.0),
+            DegreeOfParallelism = threads, EpochOrder = _ => order,
+        });
+
+        var byHand = new Net784x30x10(3);
+        var step = new OptimizerStep<float>(Net784x30x10.LayerSizes, rule, Regularization.L2(1.0), data.Count);
+        OptimizerStep<float>.State state = step.CreateState();
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            for (int first = 0; first < order.Length; first += miniBatch)
+            {
+                int count = Math.Min(miniBatch, order.Length - first);
+                var gradients = new float[threads][];
+                for (int worker = 0; worker < threads; worker++)
+                {
+                    gradients[worker] = new float[Net784x30x10.ParameterCount];
+                    int[] share = order.Skip(first + count * worker / threads).Take(count * (worker + 1) / threads - count * worker / threads).ToArray();
+                    if (share.Length == 0) continue;
+                    byHand.Backpropagate(share.SelectMany(s => data.Input(s).ToArray()).ToArray(), share.SelectMany(s => data.Target(s).ToArray()).ToArray(), gradients[worker]);
+                }
+                step.Apply(byHand.Parameters, gradients, state, eta, count);
+            }
+        }
+        Assert.True(byHand.Parameters.SequenceEqual(parallel.Parameters), $"{optimizer} on {threads} threads differs from the uncut step");
+    }
+
     [Fact]
     public void TwoThreads_LearnAsWellAsOne_AndStayCloseToIt()
     {

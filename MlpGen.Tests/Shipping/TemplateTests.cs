@@ -14,8 +14,8 @@ namespace MlpGen.Tests.Shipping;
 
 /// <summary>
 /// "Start in one command": the template package as a stranger gets it. Packed from this checkout beside the MlpGen
-/// packages, installed with <c>dotnet new install</c> into a private template hive (the machine's own templates are not
-/// touched), instantiated with <c>dotnet new mlpgen</c>, restored offline from the local feed, built with warnings as
+/// packages, installed from that local feed with <c>dotnet new install MlpGen.Templates</c> into a private template hive
+/// (the machine's own templates are not touched), instantiated with <c>dotnet new mlpgen</c>, restored offline from the local feed, built with warnings as
 /// errors, and run on real digits: it prints one line per epoch and saves its weights; the next build bakes them in.
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
@@ -45,7 +45,10 @@ public partial class TemplateTests(PackageFeed packages)
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = work.File("packages") };
         packages.WriteNuGetConfig(work.Path);
         string hive = work.File("hive");
-        DotNetCli.Result installed = DotNetCli.Dotnet(work.Path, environment, "new", "install", package, "--debug:custom-hive", hive).Succeeded("dotnet new install");
+        // Installed by name, as the README says, from the feed the work folder's nuget.config names.
+        DotNetCli.Result installed = DotNetCli.Dotnet(work.Path, environment, "new", "install", $"MlpGen.Templates::{Version}", "--debug:custom-hive", hive)
+            .Succeeded("dotnet new install");
+        Assert.Contains($"MlpGen.Templates@{Version}", installed.Output);
         Assert.Contains("mlpgen", installed.Output);
 
         // 1. Create: the project follows -n, the options change the network and the epochs, the version is the packed one.
@@ -122,6 +125,10 @@ public partial class TemplateTests(PackageFeed packages)
             "content/mlpgen/README.md",
         }, content);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.EndsWith(".dll", StringComparison.Ordinal));
+        using (var readme = new StreamReader(package.GetEntry("README.md")!.Open()))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "docs", "package-readme.md")), readme.ReadToEnd());
+        }
 
         using (Stream nuspec = package.GetEntry("MlpGen.Templates.nuspec")!.Open())
         {

@@ -25,7 +25,7 @@ namespace MlpGen.Tests.Docs;
 [Trait("Category", "NoKernels")]
 public class ReadmeTests(ITestOutputHelper output)
 {
-    /// <summary>The package README, which both NuGet packages carry as their README.md.</summary>
+    /// <summary>The package README, which the NuGet packages carry as their README.md.</summary>
     private const string PackageReadme = "docs/package-readme.md";
 
     /// <summary>A weights file for the blocks that bake one in (<c>Weights = "digits.mlpw"</c>): the inference sample's 784-16-16-10.</summary>

@@ -56,9 +56,12 @@ internal static class DotNetCli
     }
 }
 
-/// <summary>Tests that run the dotnet CLI on the repository's projects run one at a time, so that two builds never write the same obj/ folder at once.</summary>
+/// <summary>
+/// Tests that run the dotnet CLI on the repository's projects run one at a time, so that two builds never write the same
+/// obj/ folder at once; those that need the packages take the <see cref="PackageFeed"/>, packed once for all of them.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DotNetBuildsCollection
+public sealed class DotNetBuildsCollection : ICollectionFixture<PackageFeed>
 {
     public const string Name = "dotnet builds";
 }

@@ -18,34 +18,20 @@ namespace MlpGen.Tests.Shipping;
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
 [Trait("Category", "Shipping")]
-public class PackageTests
+public class PackageTests(PackageFeed packages)
 {
-    private const string Version = "0.1.0";
-
+    private static string Version => PackageFeed.Version;
 
     [Fact]
     public void PackedPackages_InstallOffline_TrainSaveBakeAndPredict()
     {
         using var work = new TemporaryDirectory();
-        string feed = Directory.CreateDirectory(work.File("feed")).FullName;
-        foreach (string project in new[] { "MlpGen.Generator", "MlpGen.Runtime" })
-        {
-            DotNetCli.Dotnet(Repository.Root, null, "pack", Path.Combine(Repository.Root, project, project + ".csproj"),
-                "-c", "Release", "-o", feed, "--disable-build-servers").Succeeded($"dotnet pack {project}");
-        }
+        string feed = packages.Directory;
         CheckPackages(feed);
 
         // Restores go to a private package folder, so a stale 0.1.0 from an earlier run can never be used.
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = work.File("packages") };
-        File.WriteAllText(work.File("nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        packages.WriteNuGetConfig(work.Path);
 
         // 1. Train with the MlpGen package (runtime + generator), save the weights.
         string trainer = Directory.CreateDirectory(work.File("Trainer")).FullName;

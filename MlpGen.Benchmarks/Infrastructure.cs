@@ -16,17 +16,20 @@ public interface IFlopCounted
     double FlopsPerOperation(string method);
 }
 
-/// <summary>The achieved GFLOP/s: the benchmark's FLOPs per operation over its median time.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>
+/// A column computed from a benchmark's FLOPs per operation (<see cref="IFlopCounted"/>) and its median time; "-" where
+/// the benchmark counts none.
+/// </summary>
+public abstract class FlopColumn : IColumn
 {
-    public string Id => nameof(GflopsColumn);
-    public string ColumnName => "GFLOP/s";
+    public abstract string Id { get; }
+    public abstract string ColumnName { get; }
+    public abstract string Legend { get; }
+    public abstract int PriorityInCategory { get; }
     public bool AlwaysShow => true;
     public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Billions of floating-point operations per second (2 per multiply-add), from the median";
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public bool IsAvailable(Summary summary) => true;
@@ -38,37 +41,36 @@ public sealed class GflopsColumn : IColumn
         if (summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
         if (Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCounted counted) return "-";
         double flops = counted.FlopsPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name);
-        return flops <= 0 ? "-" : (flops / statistics.Median).ToString("F1");
+        return flops <= 0 ? "-" : Value(statistics.Median, flops);
     }
+
+    /// <summary>The column's value from the median time in nanoseconds and the FLOPs of one operation.</summary>
+    protected abstract string Value(double medianNanoseconds, double flops);
+}
+
+/// <summary>The achieved GFLOP/s: the benchmark's FLOPs per operation over its median time.</summary>
+public sealed class GflopsColumn : FlopColumn
+{
+    public override string Id => nameof(GflopsColumn);
+    public override string ColumnName => "GFLOP/s";
+    public override string Legend => "Billions of floating-point operations per second (2 per multiply-add), from the median";
+    public override int PriorityInCategory => 0;
+
+    protected override string Value(double medianNanoseconds, double flops) => (flops / medianNanoseconds).ToString("F1");
 }
 
 /// <summary>
 /// How far a benchmark is from the machine's limit: its median time over the time its FLOPs take at the peak that
 /// <see cref="PeakFlops.MeasuredGflops"/> measures in the same run (1.00 would be every cycle two full FMAs).
 /// </summary>
-public sealed class FlopLimitColumn : IColumn
+public sealed class FlopLimitColumn : FlopColumn
 {
-    public string Id => nameof(FlopLimitColumn);
-    public string ColumnName => "× limit";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 1;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Median time over the time the benchmark's FLOPs take at the peak GFLOP/s measured in this run (PeakFlops)";
+    public override string Id => nameof(FlopLimitColumn);
+    public override string ColumnName => "× limit";
+    public override string Legend => "Median time over the time the benchmark's FLOPs take at the peak GFLOP/s measured in this run (PeakFlops)";
+    public override int PriorityInCategory => 1;
 
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        if (summary[benchmarkCase]?.ResultStatistics is not { } statistics) return "-";
-        if (Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCounted counted) return "-";
-        double flops = counted.FlopsPerOperation(benchmarkCase.Descriptor.WorkloadMethod.Name);
-        return flops <= 0 ? "-" : (statistics.Median / (flops / PeakFlops.MeasuredGflops)).ToString("F2");
-    }
+    protected override string Value(double medianNanoseconds, double flops) => (medianNanoseconds / (flops / PeakFlops.MeasuredGflops)).ToString("F2");
 }
 
 /// <summary>The suite's configuration: BenchmarkDotNet's defaults plus medians, the ratio to the baseline, GFLOP/s and the ratio to the FLOP limit.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Microsoft.Build.Framework;
 using MlpGen.Persistence;
@@ -15,12 +16,19 @@ namespace MlpGen.Generator.Tasks;
 /// The file is read with the format code the generator and the runtime use (<see cref="WeightsFormat"/>). A file
 /// that does not parse gets no binary (a stale one is deleted): the generator reads the same file and reports
 /// what is wrong with it on the attribute that names it (MLPG013, MLPG014), so the task only says so at low importance.
+/// A file that cannot be read at all (missing, no access) is this task's error, before the compiler runs.
 /// </remarks>
 public sealed class DecodeWeights : ITask
 {
     /// <summary>The weights files; each one's <c>MlpGenBinary</c> metadata is the file to write.</summary>
     [Required]
     public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>
+    /// Only check that no two files come to the same resource or binary name (a build error), and decode nothing: run on
+    /// every build, where the decoding itself runs only when a file changed.
+    /// </summary>
+    public bool CheckNamesOnly { get; set; }
 
     /// <inheritdoc />
     public IBuildEngine? BuildEngine { get; set; }
@@ -31,6 +39,12 @@ public sealed class DecodeWeights : ITask
     /// <inheritdoc />
     public bool Execute()
     {
+        if (SameName("MlpGenWeightsResource", StringComparer.Ordinal, "be embedded as the resource")
+            || SameName("MlpGenBinary", StringComparer.OrdinalIgnoreCase, "be decoded to"))
+        {
+            return false;
+        }
+        if (CheckNamesOnly) return true;
         foreach (ITaskItem file in Files)
         {
             string source = file.GetMetadata("FullPath");
@@ -66,6 +80,25 @@ public sealed class DecodeWeights : ITask
         File.WriteAllBytes(temporary, bytes);
         if (File.Exists(path)) File.Replace(temporary, path, null);
         else File.Move(temporary, path);
+    }
+
+    /// <summary>
+    /// Reports two weights files that the targets' naming (letters, digits and <c>. _ - /</c> kept, the rest made
+    /// <c>_</c>, leading <c>../</c> dropped) gives the same <paramref name="metadata"/>: one file's bytes would stand
+    /// for both. True when it reported one.
+    /// </summary>
+    private bool SameName(string metadata, StringComparer comparer, string what)
+    {
+        foreach (var group in Files.GroupBy(f => f.GetMetadata(metadata), comparer))
+        {
+            string[] paths = group.Select(f => f.GetMetadata("FullPath")).Distinct(StringComparer.Ordinal).ToArray();
+            if (paths.Length < 2) continue;
+            BuildEngine?.LogErrorEvent(new BuildErrorEventArgs("MlpGen", "", paths[1], 0, 0, 0, 0,
+                $"MlpGen: the weights files {paths[0]} and {paths[1]} would both {what} '{group.Key}' (a name keeps letters, digits and . _ - / "
+                + "and makes every other character _); rename one of them", "", nameof(DecodeWeights)));
+            return true;
+        }
+        return false;
     }
 
     private void Log(string message) =>

@@ -11,7 +11,7 @@ namespace MlpGen.Reporting;
 /// <param name="Index">The sample's index in the test set.</param>
 /// <param name="Label">The true class.</param>
 /// <param name="Predicted">The class of the largest output activation (<see cref="Evaluation.ArgMax"/>, as <see cref="INetwork{T}.Classify"/>).</param>
-/// <param name="Confidence">That largest output activation: the probability with a softmax output, a sigmoid neuron's activation in [0, 1] otherwise.</param>
+/// <param name="Confidence">That largest output as a probability: the softmax output itself, e to the log-softmax output (which is ln p), a sigmoid neuron's activation in [0, 1] otherwise.</param>
 public readonly record struct TestPrediction(int Index, int Label, int Predicted, double Confidence)
 {
     /// <summary>Whether the prediction is the true class.</summary>
@@ -48,12 +48,14 @@ public sealed class TestResults
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(test);
         int classes = network.OutputSize;
+        bool logProbabilities = network.Activations[^1] == ActivationFunction.LogSoftmax;
         var predictions = new TestPrediction[test.Count];
         Evaluation.Evaluate(network, test, (sample, predicted, outputs) =>
         {
             int label = test.Label(sample);
             if ((uint)label >= (uint)classes) throw new ArgumentException($"Test sample {sample} has the label {label}; the network has {classes} outputs.", nameof(test));
-            predictions[sample] = new TestPrediction(sample, label, predicted, double.CreateChecked(outputs[predicted]));
+            double largest = double.CreateChecked(outputs[predicted]);
+            predictions[sample] = new TestPrediction(sample, label, predicted, logProbabilities ? Math.Exp(largest) : largest);
         });
         return new TestResults(predictions, classes);
     }

@@ -287,7 +287,8 @@ internal static class HelperEmitter
                 w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref r, {I})");
                 if (single)
                 {
-                    w.Line($"({vd} lower, {vd} upper) = {vector}.Widen(x);   // the float lanes as doubles, two vectors of them");
+                    w.Line("// The float lanes as doubles, two vectors of them.");
+                    w.Line($"({vd} lower, {vd} upper) = {vector}.Widen(x);");
                     w.Assign($"{v} a", $"{vector}.Narrow(lower * NormalCdf(lower), upper * NormalCdf(upper))");
                 }
                 else
@@ -536,7 +537,9 @@ internal static class HelperEmitter
                 if (single)
                 {
                     w.Line($"({vd} lower, {vd} upper) = {vector}.Widen(x);");
-                    w.Assign($"{v} derivative", $"{vector}.Narrow(NormalCdf(lower) + lower * NormalDensity(lower), NormalCdf(upper) + upper * NormalDensity(upper))");
+                    w.Line($"{vd} lowerDerivative = NormalCdf(lower) + lower * NormalDensity(lower);");
+                    w.Line($"{vd} upperDerivative = NormalCdf(upper) + upper * NormalDensity(upper);");
+                    w.Line($"{v} derivative = {vector}.Narrow(lowerDerivative, upperDerivative);");
                 }
                 else
                 {

@@ -114,7 +114,7 @@ internal static class KernelsEmitter
     {
         string t = plan.T, output = plan.Output.Out, readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         w.Line();
-        w.Summary($"C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s")}.");
+        w.Summary($"C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s", plan.Output.Activation)}.");
         w.Line(Vocabulary.Hot);
         using (w.Method($"public static {t} Cost", $"{readOnlySpan} outputs", $"{readOnlySpan} targets"))
         {
@@ -144,10 +144,9 @@ internal static class KernelsEmitter
         else
         {
             w.Line($"/// every layer, the output error δ{L} = {Vocabulary.Xml(outputError)} ({Vocabulary.ActivationName(plan.Output.Activation)} output, {Vocabulary.CostName(m.Cost)} cost),");
-            w.Line(plan.Hidden.Any(layer => layer.KeepsZ)
-                ? "/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a, or through z"
-                    + " where a does not tell z (the chunk keeps those layers' z):"
-                : "/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a:");
+            w.Line("/// then δ_(l−1) = (W_lᵀ·δ_l) ⊙ f'_(l−1)(z_(l−1)), with each hidden layer's f' written through its activations a"
+                + (plan.Hidden.Any(layer => layer.KeepsZ) ? "," : ":"));
+            if (plan.Hidden.Any(layer => layer.KeepsZ)) w.Line("/// or through z where a does not tell z (the chunk keeps those layers' z):");
             w.Line($"/// {string.Join("; ", plan.DerivativeKernels.Select(DerivativeInProse))}.");
             w.Line("/// Per chunk of samples: ∇W_l += Σ δ_l·a_(l−1)ᵀ and ∇b_l += Σ δ_l,");
         }

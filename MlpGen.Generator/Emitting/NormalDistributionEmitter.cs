@@ -12,7 +12,7 @@ namespace MlpGen.Generator.Emitting;
 /// <remarks>
 /// Φ(x) = 1 − q for x ≥ 0 and q for x &lt; 0, where q = ½·erfc(u), u = |x|/√2, in the form of Numerical Recipes' erfcc
 /// (Press et al., §6.2): erfc(u) = t·e^(−u² + P(t)), t = 1/(1 + u/2) = 2√2/(2√2 + |x|). P is a polynomial in
-/// s = 2t/(1 − t₀) − (1 + t₀)/(1 − t₀), which maps t ∈ [t₀, 1] (|x| ∈ [0, 40]) onto [−1, 1], fitted by Chebyshev
+/// u = 2t/(1 − t₀) − (1 + t₀)/(1 − t₀), which maps t ∈ [t₀, 1] (|x| ∈ [0, 40]) onto [−1, 1], fitted by Chebyshev
 /// interpolation in docs/design/normal-cdf-fit.py: degree 12 for float networks (relative error of erfc 2.3e-9), 26 for
 /// double networks (4.7e-18). Every operation is one the vector classes have (Abs, Min, Exp, ConditionalSelect), so the
 /// Vector256, Vector128 and scalar forms compute the same formula. The error of e^(−u²) is what x² rounds to: a float
@@ -43,7 +43,7 @@ internal static class NormalDistributionEmitter
     /// <summary>The fit's range of |x|: beyond it q = ½·erfc(|x|/√2) &lt; e^(−800) underflows to 0 in double.</summary>
     private const string Largest = "40.0";
 
-    /// <summary>s = Slope·t + Intercept maps t ∈ [t₀, 1], t₀ = 1/(1 + 40/(2√2)), onto [−1, 1].</summary>
+    /// <summary>u = Slope·t + Intercept maps t ∈ [t₀, 1], t₀ = 1/(1 + 40/(2√2)), onto [−1, 1].</summary>
     private const string Slope = "2.1414213562373097", Intercept = "-1.1414213562373094";
 
     private const string TwoRootTwo = "2.8284271247461903", OneOverRootTwoPi = "0.3989422804014327";
@@ -76,7 +76,10 @@ internal static class NormalDistributionEmitter
         /// <summary>a with the low 27 bits of its significand cleared.</summary>
         public string TopBits(string a) => width is null
             ? $"{Vocabulary.BitConverter}.Int64BitsToDouble({Vocabulary.BitConverter}.DoubleToInt64Bits({a}) & ~0x7FFFFFFL)"
-            : $"{Vocabulary.Vector(width)}.AsDouble({Vocabulary.Vector(width)}.AsUInt64({a}) & {Vocabulary.Vector(width)}.Create(~{LowBits}))";
+            : $"{Vocabulary.Vector(width)}.AsDouble({Vocabulary.Vector(width)}.AsUInt64({a}) & topBits)";
+
+        /// <summary>The mask <see cref="TopBits"/> reads, declared before it in the vector forms; null for scalars.</summary>
+        public string? TopBitsMask => width is null ? null : $"{Vocabulary.VectorOf(width, "ulong")} topBits = {Vocabulary.Vector(width)}.Create(~{LowBits});";
 
         public string IfNegative(string x, string then, string otherwise) => width is null
             ? $"{x} < 0 ? {then} : {otherwise}"
@@ -89,10 +92,11 @@ internal static class NormalDistributionEmitter
         int degree = polynomial.Length - 1;
         string half = d.Constant("0.5"), minusHalf = d.Constant("-0.5");
 
-        // |x| clamped, t, s: the same three lines in both helpers' forms.
+        // |x| clamped, t, u: the same three lines in both helpers' forms.
         void Argument()
         {
-            w.Line($"{type} a = {d.Call("Min", d.Call("Abs", "x"), d.Constant(Largest))};   // |x|; beyond 40, q underflows to 0 (and ±∞ gives 0, not NaN)");
+            w.Line("// a = |x|, clamped: beyond 40, q underflows to 0 (and ±∞ gives 0, not NaN).");
+            w.Line($"{type} a = {d.Call("Min", d.Call("Abs", "x"), d.Constant(Largest))};");
         }
 
         // e^(p − a²/2) (e^(−a²/2) without p): one exponential of an exact a² for a widened float, two (h² exact) for a double.
@@ -101,28 +105,35 @@ internal static class NormalDistributionEmitter
             string Exponent(string square) => p is null ? $"{minusHalf} * {square}" : $"{p} - {half} * {square}";
             if (single) return d.Call("Exp", Exponent("a * a"));
             w.Line("// h = a with its low 27 bits cleared: h² is exact, and a² = h² + (a − h)(a + h) without the rounding of a·a.");
+            if (d.TopBitsMask is { } mask) w.Line(mask);
             w.Line($"{type} h = {d.TopBits("a")};");
-            return $"{d.Call("Exp", Exponent("(a - h) * (a + h)"))} * {d.Call("Exp", $"{minusHalf} * h * h")}";
+            w.Line($"{type} e = {d.Call("Exp", Exponent("(a - h) * (a + h)"))};");
+            return $"e * {d.Call("Exp", $"{minusHalf} * h * h")}";
         }
 
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Φ(x), the standard normal distribution function, for {d.Lanes}: 1 − q for x ≥ 0, q for x &lt; 0, where");
-        w.Line("/// q = ½·erfc(|x|/√2) = ½·t·e^(−x²/2 + P(s)), t = 1/(1 + |x|/(2√2)) (the form of Numerical Recipes' erfcc), P of degree");
-        w.Line($"/// {degree} in s = {Slope}·t − {Intercept.TrimStart('-')} ∈ [−1, 1], fitted to erfc within {(single ? "2.3e-9" : "4.7e-18")} of its value");
+        w.Line("/// q = ½·erfc(|x|/√2) = ½·t·e^(−x²/2 + P(u)), t = 1/(1 + |x|/(2√2)) (the form of Numerical Recipes' erfcc), P of degree");
+        w.Line($"/// {degree} in u = {Slope}·t − {Intercept.TrimStart('-')} ∈ [−1, 1], fitted to erfc within {(single ? "2.3e-9" : "4.7e-18")} of its value");
         w.Line("/// (docs/design/normal-cdf-fit.py).");
         w.Line("/// </summary>");
         w.Line("[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.AggressiveInlining)]");
         using (w.Method($"private static {type} NormalCdf", $"{type} x"))
         {
             Argument();
-            w.Line($"{type} t = {d.Constant(TwoRootTwo)} / ({d.Constant(TwoRootTwo)} + a);");
-            w.Line($"{type} s = t * {d.Constant(Slope)} + {d.Constant(Intercept)};");
-            w.Line($"// P(s) by Horner's rule, highest power first.");
+            w.Line($"{type} twoRootTwo = {d.Constant(TwoRootTwo)};");
+            w.Line($"{type} t = twoRootTwo / (twoRootTwo + a);");
+            w.Line($"{type} slope = {d.Constant(Slope)};");
+            w.Line($"{type} u = t * slope + {d.Constant(Intercept)};");
+            w.Line($"// P(u) by Horner's rule, highest power first.");
             w.Line($"{type} p = {d.Constant(Literal(polynomial[0]))};");
-            foreach (double c in polynomial.Skip(1)) w.Line($"p = p * s + {d.Constant(Literal(c))};");
-            w.Line($"{type} q = {half} * t * {Gaussian("p")};");
-            w.Line($"return {d.IfNegative("x", "q", $"{d.One} - q")};");
+            foreach (double c in polynomial.Skip(1)) w.Line($"p = p * u + {d.Constant(Literal(c))};");
+            string gaussian = Gaussian("p");
+            w.Line($"{type} halfT = {half} * t;");
+            w.Line($"{type} q = halfT * {gaussian};");
+            w.Line($"{type} complement = {d.One} - q;");
+            w.Line($"return {d.IfNegative("x", "q", "complement")};");
         }
 
         w.Line();

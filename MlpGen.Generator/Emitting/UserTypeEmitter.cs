@@ -50,7 +50,7 @@ internal static class UserTypeEmitter
             int l = layer.Index;
             w.Line($"/// a{l} = {Vocabulary.Apply(layer.Activation, $"W{l}·a{l - 1} + b{l}")}    W{l}: {layer.OutputSize}×{layer.InputSize}, b{l}: {layer.OutputSize}");
         }
-        w.Line($"/// C  = {Vocabulary.CostFormula(m.Cost, $"a{L}")}");
+        w.Line($"/// C  = {Vocabulary.CostFormula(m.Cost, $"a{L}", plan.Output.Activation)}");
         w.Line("/// </code>");
         w.Comment("/// ", $"<para>Parameter layout (see <see cref=\"Parameters\"/>): "
             + $"{string.Join(", ", plan.Layers.Select(layer => $"W{layer.Index} (row-major [out, in]), b{layer.Index}"))}.</para>");
@@ -244,7 +244,7 @@ internal static class UserTypeEmitter
             }
         }
         w.Line();
-        w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a")} per sample, summed over the samples: "
+        w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a", plan.Output.Activation)} per sample, summed over the samples: "
             + "output activations a against desired outputs y.");
         w.Comment("/// ", $"<param name=\"outputs\">The samples' output activations, as <see cref=\"PredictBatch({CrefSpans(plan)})\"/> writes them, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each.</param>");

@@ -203,7 +203,7 @@ internal static class Vocabulary
     public static string CostName(CostFunction cost) => NetworkRules.Name(cost);
 
     /// <summary>The cost of output activations <paramref name="a"/> against targets y (log-likelihood on log-softmax outputs, which are ln p already: −Σ y a).</summary>
-    public static string CostFormula(CostFunction cost, string a, ActivationFunction output = ActivationFunction.Softmax) => cost switch
+    public static string CostFormula(CostFunction cost, string a, ActivationFunction output) => cost switch
     {
         CostFunction.Quadratic => $"½‖{a} − y‖²",
         CostFunction.CrossEntropy => $"−Σ [y ln {a} + (1 − y) ln(1 − {a})]",

@@ -36,6 +36,8 @@ public class GeneratedCodeShapeTests
         "[Network(37, 19, 5, CodeShape = NetworkCodeShape.UnrolledScalar)]",
         "[Network(600, 3, 2, CodeShape = NetworkCodeShape.UnrolledScalar)]",
         "[Network(5, 37, 29, 3, Cost = NetworkCost.CrossEntropy)]",
+        "[Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.LogSoftmax)]",
+        "[Network(40, 24, 8, Hidden = NetworkActivation.GELU, Output = NetworkOutput.LogSoftmax, ElementType = typeof(double))]",
     };
 
     private static string Generate(string attribute)

@@ -122,6 +122,17 @@ public class SnapshotTests
         public partial class Mixed { }
         """);
 
+    /// <summary>GELU then SiLU hidden layers and a log-softmax output (log-likelihood, its only cost): Φ's kernels and the z kept for the backward pass.</summary>
+    [Fact]
+    public void GeluSiluLogSoftmax_5_37_29_3() => Verify(nameof(GeluSiluLogSoftmax_5_37_29_3), """
+        using MlpGen;
+
+        namespace Demo;
+
+        [Network(5, 37, 29, 3, HiddenLayers = new[] { NetworkActivation.GELU, NetworkActivation.SiLU }, Output = NetworkOutput.LogSoftmax)]
+        public partial class Smooth { }
+        """);
+
     [Fact]
     public void GlobalNamespace_1_1() => Verify(nameof(GlobalNamespace_1_1), """
         [MlpGen.Network(1, 1)]

@@ -41,6 +41,24 @@ public sealed class TrainingReportTests : IDisposable
     public void AFontForThePicturesText_IsOnTheMachine() =>
         Assert.True(SkiaSharp.SKFontManager.Default.GetFontFamilies().Length > 0, "no font for the report's text: install one (Debian: apt-get install -y fonts-dejavu-core)");
 
+    /// <summary>A log-softmax network outputs ln p: the confidence the report shows is p, as for a softmax network.</summary>
+    [Fact]
+    public void TestResults_OfALogSoftmaxNetwork_AreProbabilities()
+    {
+        INetwork<float> network = TestNetworks.Single["37-19-5 gelu log-softmax"](1);
+        (double[] inputs, double[] targets) = Samples.For(network, 50, seed: 2);
+        int[] labels = Enumerable.Range(0, 50).Select(i => i % 5).ToArray();
+        var test = new Dataset<float>(Samples.ToSingle(inputs), 37, Samples.ToSingle(targets), 5, labels);
+        TestResults results = TestResults.Evaluate(network, test);
+        var output = new float[5];
+        foreach (TestPrediction prediction in results.Predictions)
+        {
+            network.Predict(test.Input(prediction.Index), output);
+            Assert.Equal(Math.Exp(output[prediction.Predicted]), prediction.Confidence, 12);
+            Assert.InRange(prediction.Confidence, 0.2, 1.0);   // the largest of five probabilities
+        }
+    }
+
     [Fact]
     public void TestResults_ConfusionSumsToTheTestSet_DiagonalIsTheAccuracy_MisclassifiedAreExactlyTheWrongOnes()
     {

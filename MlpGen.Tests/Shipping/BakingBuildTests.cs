@@ -108,6 +108,32 @@ public class BakingBuildTests
         Assert.Equal(expected, Run(app));
     }
 
+    /// <summary>
+    /// File names that the editorconfig the generator reads would cut (a # starts a comment there) are embedded under a
+    /// name of safe characters; two files that come to one name are a build error, not one file's bytes for both.
+    /// </summary>
+    [Fact]
+    public void WithTheTargets_AnyFileName_GetsAResourceOfItsOwn_OrABuildErrorNamingBothFiles()
+    {
+        using var app = new TemporaryDirectory();
+        string[] expected = WriteModel(app, seed: 5);
+        File.Move(app.File("model.mlpw"), app.File("net#2.mlpw"));
+        File.WriteAllText(app.File("App.csproj"), Project(WithTargets).Replace("\"model.mlpw\"", "\"net#2.mlpw\""));
+        File.WriteAllText(app.File("Program.cs"), Program.Replace("Weights = \"model.mlpw\"", "Weights = \"net#2.mlpw\""));
+        Build(app).Succeeded("dotnet build");
+        Assert.Equal(new[] { "MlpGen.Weights/net_2.mlpw" }, AssemblyResources.Names(Assembly(app)));
+        Assert.Equal(expected, Run(app));
+
+        // "net 2.mlpw" comes to the same name: the build stops and names both files.
+        File.Copy(app.File("net#2.mlpw"), app.File("net 2.mlpw"));
+        File.WriteAllText(app.File("App.csproj"), Project(WithTargets).Replace("\"model.mlpw\"", "\"net#2.mlpw;net 2.mlpw\""));
+        DotNetCli.Result clash = Build(app);
+        Assert.NotEqual(0, clash.ExitCode);
+        Assert.Contains("would both be embedded as the resource 'MlpGen.Weights/net_2.mlpw'", clash.Output);
+        Assert.Contains("net#2.mlpw", clash.Output);
+        Assert.Contains("net 2.mlpw", clash.Output);
+    }
+
     [Fact]
     public void WithTheTargets_TheWeightsAreAResource_DecodedAgainWhenTheFileChanges_AndPublishedAsASingleTrimmedFile()
     {

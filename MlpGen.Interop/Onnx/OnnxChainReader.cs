@@ -34,9 +34,9 @@ internal sealed class OnnxChainReader
     private readonly OnnxValueInfo _output;
     private readonly int _dataType;    // float or double: the input's, and every weight's
 
-    private int _next;
+    private int _next;        // the index of the next node to read
     private int _rank;        // the input's: [batch, features], or more leading dimensions; 2 once a Flatten flattened it
-    private int _inputWidth;  // n_0, the input's features (after a leading Flatten, all of a sample's values)                                  // the index of the next node to read
+    private int _inputWidth;  // n_0, the input's features (after a leading Flatten, all of a sample's values)
     private string _end;                                // the value the chain has reached: the next node reads it
     private readonly List<LinearLayer> _layers = new();
     private OnnxNode? _outputActivation;                // the output-only activation (Softmax, LogSoftmax) that ended the chain
@@ -426,7 +426,7 @@ internal sealed class OnnxChainReader
         var shift = new double[n];
         for (int j = 0; j < n; j++)
         {
-            if (variance[j] + epsilon <= 0) throw Refuse($"{what}: variance {variance[j]} + epsilon {epsilon} of feature {j} is not positive");
+            if (!(variance[j] + epsilon > 0)) throw Refuse($"{what}: variance {variance[j]} + epsilon {epsilon} of feature {j} is not positive");   // NaN too
             scale[j] = gamma[j] / Math.Sqrt(variance[j] + epsilon);
             shift[j] = beta[j] - scale[j] * mean[j];
         }

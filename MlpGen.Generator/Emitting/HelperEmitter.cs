@@ -79,7 +79,7 @@ internal static class HelperEmitter
         w.Summary("The shares the parallel PredictBatch cuts count samples into: at most degreeOfParallelism, and at least one group of samples each.");
         using (w.Method("public static int Shares", "int count", "int degreeOfParallelism"))
         {
-            Throw(w, "degreeOfParallelism < 1", "$\"The degree of parallelism must be at least 1, but is {degreeOfParallelism}.\"", "nameof(degreeOfParallelism)",
+            Throw(w, "degreeOfParallelism < 1", "$\"The degree of parallelism must be at least 1, but is {degreeOfParallelism}.\"", "\"degreeOfParallelism\"",
                 Vocabulary.ArgumentOutOfRangeException);
             w.Line("int groups = (count + Group - 1) / Group;");
             w.Line($"return {Vocabulary.Math}.Max(1, {Vocabulary.Math}.Min(degreeOfParallelism, groups));");

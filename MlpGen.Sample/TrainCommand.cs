@@ -43,7 +43,7 @@ internal sealed class TrainCommand
         NetworkRules.Name(Networks.Outputs[0]), NetworkRules.Names(Networks.Outputs));
     private readonly Option<string?> _cost = ChoiceOption.Create("--cost", "-c",
         $"The cost to train on (default: {string.Join("; ", Networks.Outputs.Select(o => $"{NetworkRules.Name(NetworkRules.DefaultCost(o))} for a {NetworkRules.Name(o)} output"))}). "
-        + string.Join(", ", Networks.Costs.Select(c => $"{NetworkRules.Name(c)} trains {Or(NetworkRules.Names(Networks.Outputs.Where(o => NetworkRules.Fits(c, o)).ToArray()))} outputs")) + ".",
+        + string.Join(", ", Networks.Costs.Select(c => $"{NetworkRules.Name(c)} trains {Or(NetworkRules.Names(Networks.Outputs.Where(o => NetworkRules.Fits(c, o) && Networks.HasPair(o, c)).ToArray()))} outputs")) + ".",
         null, Networks.Costs.Select(NetworkRules.Name).ToArray());
     private readonly Option<string?> _optimizer = ChoiceOption.Create("--optimizer", null, "How the gradient becomes a step.", "sgd", "sgd", "momentum", "nesterov", "adam");
     private readonly Option<double?> _momentum = NumericOption.Coefficient("--momentum", "The momentum coefficient μ of --optimizer momentum or nesterov (default: 0.9).");

@@ -248,6 +248,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void TheHelpsCostsAndOutputs_AreThePairsTheSampleAccepts()
+    {
+        // --help says which outputs each cost trains; the refusal of a pair no network has lists the pairs there are.
+        // The two must name the same pairs (the help once offered softmax with quadratic, which the sample refuses).
+        DotNetCli.Result help = Run("--help");
+        Assert.Equal(0, help.ExitCode);
+        string costHelp = help.Output.Split('\n').Single(line => line.Contains("--cost <", StringComparison.Ordinal));
+        var claimed = System.Text.RegularExpressions.Regex.Matches(costHelp, @"([a-z-]+) trains (.+?) outputs")
+            .SelectMany(match => match.Groups[2].Value.Replace(" or ", ", ", StringComparison.Ordinal).Split(", ").Select(output => $"{output} with {match.Groups[1].Value}"))
+            .Order(StringComparer.Ordinal).ToArray();
+
+        DotNetCli.Result refused = Run("--data", _temporary.File("no-such-directory"), "--output", "log-softmax", "--cost", "quadratic");
+        const string Prefix = "--cost: the networks here are ";
+        Assert.StartsWith(Prefix, refused.Output, StringComparison.Ordinal);
+        string[] accepted = refused.Output[Prefix.Length..refused.Output.IndexOf("; found", StringComparison.Ordinal)].Split(", ").Order(StringComparer.Ordinal).ToArray();
+
+        Assert.NotEmpty(accepted);
+        Assert.Equal(accepted, claimed);
+    }
+
+    [Fact]
     public void AValidationSetAsLargeAsTheTrainingData_IsOneLineAndExitCode2() =>
         AssertFailsWith(Run("--data", TestData.MnistDirectory, "--validation", "999999", "-o", _temporary.File("w.mlpw")), 2,
             $"--validation: 999999 leaves no training samples; the training data has {Mnist.Load(TestData.MnistDirectory, MnistSplit.Train).Count:N0}.");

@@ -4,7 +4,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net.Http;
 using MlpGen.Data;
 using MlpGen.Persistence;
 using MlpGen.Reporting;
@@ -65,13 +64,8 @@ internal sealed class TrainCommand
     private readonly Option<int> _threads = NumericOption.WholeNumber("--threads", null, "Threads per mini-batch step (data parallel; pays off with large mini-batches; at most the machine's cores).",
         defaultValue: 1, minimum: 1, maximum: Environment.ProcessorCount);
     private readonly Option<int> _seed = NumericOption.WholeNumber("--seed", "-s", "Seed of the initial weights and of the shuffles.", defaultValue: 1);
-    private readonly Option<string?> _data = new("--data", "-d")
-    {
-        HelpName = "dir",
-        Description = "Directory with the MNIST IDX files (default: $MLPGEN_DATA, else a per-user cache, downloaded when missing).",
-    };
+    private readonly DataSource _data = new();
     private readonly Option<string?> _weights = new("--weights", "-o") { HelpName = "file", Description = "Where to save the trained weights (default: digits-<topology>[-<choices>].mlpw)." };
-    private readonly Option<bool> _noDownload = new("--no-download") { Description = "Fail instead of downloading MNIST when the files are missing." };
     private readonly Option<string?> _report = new("--report")
     {
         HelpName = "dir",
@@ -91,7 +85,7 @@ internal sealed class TrainCommand
         {
             train._topology, train._hidden, train._output, train._cost, train._optimizer, train._momentum, train._epochs, train._miniBatch, train._eta,
             train._lambda, train._regularization, train._schedule, train._validation, train._earlyStop, train._init, train._monitor, train._threads,
-            train._seed, train._data, train._weights, train._noDownload, train._report,
+            train._seed, train._data.Data, train._weights, train._data.NoDownload, train._report,
         };
         root.SetAction(parse => SampleError.Run(() => train.Run(parse)));
         return root;
@@ -105,7 +99,7 @@ internal sealed class TrainCommand
     private int Run(ParseResult parse)
     {
         Plan plan = Read(parse);
-        (Dataset<float> train, Dataset<float> test) = LoadData(plan);
+        (Dataset<float> train, Dataset<float> test) = DataSource.Load(plan.DataDirectory, plan.NoDownload);
         INetwork<float> network = Networks.Create(plan.Network, plan.Options.Seed);
         Preflight.CheckImageSize(network, train, plan.DataDirectory, MnistSplit.Train);
         Preflight.CheckImageSize(network, test, plan.DataDirectory, MnistSplit.Test);
@@ -199,32 +193,14 @@ internal sealed class TrainCommand
         }
         Initializer initializer = Initializers.Single(i => i.Name == parse.GetValue(_init)).Initializer;
 
-        string? directory = parse.GetValue(_data);
-        if (directory is not null) Preflight.CheckGivenDataDirectory(directory, "--data");
-        else if (Environment.GetEnvironmentVariable("MLPGEN_DATA") is { Length: > 0 } fromEnvironment) Preflight.CheckGivenDataDirectory(directory = fromEnvironment, "MLPGEN_DATA");
-        directory ??= MnistDownloader.DefaultCacheDirectory;   // the only directory created when missing
+        string directory = _data.Directory(parse);
         string weights = parse.GetValue(_weights) ?? DefaultWeightsFile(network);
         Preflight.CheckOutputPath(weights);
         string? report = parse.GetValue(_report);
         if (report is not null) Preflight.CheckReportDirectory(report);
-        return new Plan(network, options, initializer, validationCount, directory, parse.GetValue(_noDownload), Path.GetFullPath(weights), report);
+        return new Plan(network, options, initializer, validationCount, directory, parse.GetValue(_data.NoDownload), Path.GetFullPath(weights), report);
     }
 
-    /// <summary>The MNIST training and test sets, downloaded first when they are missing (unless --no-download).</summary>
-    private static (Dataset<float> Train, Dataset<float> Test) LoadData(Plan plan)
-    {
-        string directory = plan.DataDirectory;
-        if (!Mnist.IsPresent(directory))
-        {
-            if (plan.NoDownload) throw SampleError.Usage($"The MNIST files are not in {Path.GetFullPath(directory)} and --no-download was given.");
-            Console.WriteLine($"MNIST is not in {Path.GetFullPath(directory)}; downloading it (about 11 MB).");
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            new MnistDownloader(http).EnsureAsync(directory, Console.WriteLine).GetAwaiter().GetResult();
-        }
-        return (Mnist.Load(directory, MnistSplit.Train), Mnist.Load(directory, MnistSplit.Test));
-    }
-
-    /// <summary>Trains on the console: the model summary, a line per epoch (a progress bar on a terminal), and how it ended.</summary>
     private static TrainingHistory Train(INetwork<float> network, Dataset<float> train, Dataset<float>? validation, Dataset<float> test, SgdOptions options)
     {
         var console = new TrainingConsole(new EpochLine(options.Epochs, showEta: options.Schedule != LearningRateSchedule.Constant));

@@ -9,7 +9,8 @@ using MlpGen.Generator.Rules;
 namespace MlpGen.Persistence;
 
 /// <summary>
-/// The text of an MlpGen weights file (<c>.mlpw</c>), format version 2 (version 1 is still read): writing it and parsing it.
+/// The text of an MlpGen weights file (<c>.mlpw</c>), format version 2 for float networks and 3 for int8 (quantized)
+/// ones (version 1 is still read): writing it and parsing it.
 /// This one file is compiled into both MlpGen.Runtime (which saves and loads weights) and the
 /// netstandard2.0 source generator (which bakes a weights file into a network class), so the two
 /// can never disagree about the format. It therefore uses only what netstandard2.0 offers, and it
@@ -29,11 +30,27 @@ namespace MlpGen.Persistence;
 /// </code>
 /// Lines end in LF (CRLF is accepted). Version 1 files are the same without the <c>activations</c> and
 /// <c>cost</c> lines: they do not say what the network computed with, so readers take them for any network.
+/// Version 3 is version 2 with <c>element int8</c>: a quantized network (MlpGen.Quantization), whose data is, for
+/// each layer l of n inputs and m outputs (<see cref="Int8DataBytes"/>),
+/// <code>
+/// s_in                        float32: the scale of the layer's int8 inputs, a ≈ s_in·q (q in −127…127)
+/// s_w[0..m)                   float32 each: the scale of each output row's weights, W[j,i] ≈ s_w[j]·Q[j,i]
+/// b[0..m)                     float32 each: the biases, unquantized
+/// Q[0..m)[0..n)               int8 each, row-major [out, in], in −127…127 (−128 never: the int8 kernels rely on it)
+/// </code>
+/// so that a 784-100-10 network takes 80,288 bytes of data instead of 318,040. Float networks are still written as
+/// version 2, which older readers read.
 /// </summary>
 internal static class WeightsFormat
 {
-    /// <summary>The format version this code writes; it reads this one and version 1.</summary>
+    /// <summary>The format version this code writes for float32 and float64 networks; it reads this one, version 1 and version 3.</summary>
     public const int Version = 2;
+
+    /// <summary>The format version of an int8 (quantized) network: version 2 with <c>element int8</c> and the int8 data layout.</summary>
+    public const int QuantizedVersion = 3;
+
+    /// <summary>The element name of a quantized network's data.</summary>
+    public const string Int8 = "int8";
 
     /// <summary>The names of the activations on the <c>activations</c> line; hidden layers take the first four, the output layer sigmoid, softmax or identity.</summary>
     public static readonly string[] HiddenActivationNames = NetworkRules.Names(NetworkRules.HiddenActivations);
@@ -155,7 +172,23 @@ internal static class WeightsFormat
     /// <summary>The element name of a number type of <paramref name="size"/> bytes.</summary>
     public static string ElementName(int size) => size == 4 ? "float32" : "float64";
 
+    /// <summary>The bytes of one parameter of a float element (<c>float32</c> or <c>float64</c>).</summary>
     public static int ElementSize(string element) => element == "float32" ? 4 : 8;
+
+    /// <summary>
+    /// The data bytes of an int8 network of <paramref name="layerSizes"/>: for each layer of n inputs and m outputs, its
+    /// input scale (4 bytes), m weight scales and m biases (4 bytes each) and m·n int8 weights.
+    /// </summary>
+    public static long Int8DataBytes(int[] layerSizes)
+    {
+        long bytes = 0;
+        for (int l = 1; l < layerSizes.Length; l++) bytes += 4 + 8L * layerSizes[l] + (long)layerSizes[l] * layerSizes[l - 1];
+        return bytes;
+    }
+
+    /// <summary>The data bytes of a network of <paramref name="parameterCount"/> parameters of <paramref name="element"/>.</summary>
+    private static long DataBytes(int[] layerSizes, long parameterCount, string element) =>
+        element == Int8 ? Int8DataBytes(layerSizes) : parameterCount * ElementSize(element);
 
     /// <summary>More parameters than any network can have; a topology beyond it is taken as a corrupt line (and its byte count cannot overflow).</summary>
     private const long MaxParameters = long.MaxValue / 16;
@@ -167,13 +200,14 @@ internal static class WeightsFormat
     /// writing them as version 2 would claim activations they may not have had.
     /// </summary>
     /// <remarks><paramref name="activations"/> has one name per layer after the input (<see cref="HiddenActivationNames"/>, <see cref="OutputActivationNames"/>), <paramref name="cost"/> is one of <see cref="CostNames"/>.</remarks>
+    /// <remarks>An <see cref="Int8"/> element writes version 3, whose <paramref name="parameters"/> are the int8 layout (<see cref="Int8DataBytes"/>) and which always has activations.</remarks>
     public static string Format(int[] layerSizes, string element, byte[] parameters, string[]? activations, string? cost)
     {
         var text = new StringBuilder();
-        text.Append("MLPW ").Append(activations is null ? 1 : Version).Append('\n');
+        text.Append("MLPW ").Append(element == Int8 ? QuantizedVersion : activations is null ? 1 : Version).Append('\n');
         text.Append("topology ").Append(ParameterLayout.Topology(layerSizes)).Append('\n');
         text.Append("element ").Append(element).Append('\n');
-        text.Append("parameters ").Append(parameters.Length / ElementSize(element)).Append('\n');
+        text.Append("parameters ").Append(element == Int8 ? ParameterLayout.CountOf(layerSizes) : parameters.Length / ElementSize(element)).Append('\n');
         text.Append("crc32 ").Append(Crc32.Compute(parameters).ToString("x8", CultureInfo.InvariantCulture)).Append('\n');
         if (activations is not null)
         {
@@ -207,6 +241,7 @@ internal static class WeightsFormat
             return header.Failure(Problem.ChecksumMismatch, 5,
                 $"checksum mismatch: the file records CRC-32 {header.Crc:x8}, its data gives {actual:x8} (the file is corrupt)");
         }
+        if (header.Element == Int8 && CheckInt8Data(parameters, header.LayerSizes!) is { } int8Problem) return header.Malformed(header.DataLine + 1, int8Problem);
         return Result.Success(new Contents(header.LayerSizes!, header.Element!, header.Crc, parameters, header.Activations, header.Cost));
     }
 
@@ -272,8 +307,8 @@ internal static class WeightsFormat
         {
             return Result.Failure(Problem.NotWeightsFile, 1, $"expected 'MLPW {Version}' (an MlpGen weights file), found {lines.Found(1)}");
         }
-        header.Version = lines[1] == "MLPW 1" ? 1 : lines[1] == "MLPW 2" ? 2 : 0;
-        if (header.Version == 0) return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version 1 or 2, found {lines.Found(1)}");
+        header.Version = lines[1] == "MLPW 1" ? 1 : lines[1] == "MLPW 2" ? 2 : lines[1] == "MLPW 3" ? 3 : 0;
+        if (header.Version == 0) return Result.Failure(Problem.UnsupportedVersion, 1, $"expected format version 1, 2 or 3, found {lines.Found(1)}");
 
         // Every field line must be there, by name, before any value is judged.
         string[] names = FieldNames(header.Version);
@@ -294,7 +329,7 @@ internal static class WeightsFormat
         {
             return header.Malformed(5, $"expected 8 hexadecimal digits, found {FileText.Quoted(fields[3])}");
         }
-        if (header.Version == 2 && ReadActivationsAndCost(fields[4], fields[5], header) is { } namesProblem) return namesProblem;
+        if (header.Version >= 2 && ReadActivationsAndCost(fields[4], fields[5], header) is { } namesProblem) return namesProblem;
         if (lines[header.DataLine] != "data") return header.Malformed(header.DataLine, $"expected 'data', found {lines.Found(header.DataLine)}");
         return null;
     }
@@ -312,7 +347,15 @@ internal static class WeightsFormat
             }
         }
         if (sizes.Length < 2) return header.Malformed(2, $"expected at least two layer sizes, found {FileText.Quoted(topology)}");
-        if (element != "float32" && element != "float64") return header.Malformed(3, $"expected 'float32' or 'float64', found {FileText.Quoted(element)}");
+        if (header.Version == QuantizedVersion && element != Int8)
+        {
+            return header.Malformed(3, $"expected '{Int8}' (a version {QuantizedVersion} file holds a quantized network), found {FileText.Quoted(element)}");
+        }
+        if (header.Version < QuantizedVersion && element != "float32" && element != "float64")
+        {
+            string int8 = element == Int8 ? $" (int8 weights are format version {QuantizedVersion})" : "";
+            return header.Malformed(3, $"expected 'float32' or 'float64'{int8}, found {FileText.Quoted(element)}");
+        }
         if (!ParameterLayout.TryCountOf(sizes, MaxParameters, out header.ParameterCount))
         {
             return header.Malformed(2, $"expected a topology of at most {MaxParameters} parameters, found {FileText.Quoted(topology)}");
@@ -345,7 +388,7 @@ internal static class WeightsFormat
     {
         parameters = Array.Empty<byte>();
         string element = header.Element!;
-        long expectedBytes = header.ParameterCount * ElementSize(element);
+        long expectedBytes = DataBytes(header.LayerSizes!, header.ParameterCount, element);
         // The base64 text bounds the data, so a header that claims a huge topology allocates nothing big.
         var data = new MemoryStream((int)Math.Min(expectedBytes, lines.TextLength));
         int number = header.DataLine + 1;
@@ -366,12 +409,12 @@ internal static class WeightsFormat
         if (data.Length != expectedBytes)
         {
             string other = element == "float32" ? "float64" : "float32";
-            if (data.Length == header.ParameterCount * ElementSize(other))
+            if (element != Int8 && data.Length == header.ParameterCount * ElementSize(other))
             {
                 return header.Malformed(3, $"the data holds {header.ParameterCount} {other} values ({data.Length} bytes), but line 3 says element {element} (which would be {expectedBytes} bytes)");
             }
             return header.Malformed(number,
-                $"expected {expectedBytes} bytes of data ({header.ParameterCount} {element} values), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
+                $"expected {expectedBytes} bytes of data ({(element == Int8 ? $"the int8 layout of {header.ParameterCount} parameters" : $"{header.ParameterCount} {element} values")}), found {data.Length}{(data.Length < expectedBytes ? " (truncated)" : "")}");
         }
         for (int rest = number + 1; rest <= lines.Count; rest++)
         {
@@ -379,5 +422,42 @@ internal static class WeightsFormat
         }
         parameters = data.ToArray();
         return null;
+    }
+
+    /// <summary>
+    /// The values of an int8 network's data that its readers and kernels rely on: every scale finite and positive, every
+    /// bias finite, every weight code in −127…127. Returns what is wrong and where (the byte offset in the data), or null.
+    /// </summary>
+    private static string? CheckInt8Data(byte[] data, int[] layerSizes)
+    {
+        int offset = 0;
+        for (int l = 1; l < layerSizes.Length; l++)
+        {
+            int inputs = layerSizes[l - 1], outputs = layerSizes[l];
+            if (Scale(offset) is { } inputScale) return $"layer {l}'s input scale (data byte {offset}): expected a finite positive float32, found {inputScale}";
+            offset += 4;
+            for (int j = 0; j < outputs; j++, offset += 4)
+            {
+                if (Scale(offset) is { } weightScale) return $"layer {l}'s weight scale of row {j} (data byte {offset}): expected a finite positive float32, found {weightScale}";
+            }
+            for (int j = 0; j < outputs; j++, offset += 4)
+            {
+                float bias = Float(offset);
+                if (float.IsNaN(bias) || float.IsInfinity(bias)) return $"layer {l}'s bias {j} (data byte {offset}): expected a finite float32, found {bias.ToString("R", CultureInfo.InvariantCulture)}";
+            }
+            for (int k = 0; k < outputs * inputs; k++, offset++)
+            {
+                if (data[offset] == 0x80) return $"layer {l}'s weight [{k / inputs}, {k % inputs}] (data byte {offset}): expected an int8 code in -127...127, found -128";
+            }
+        }
+        return null;
+
+        float Float(int at) => BitConverter.ToSingle(data, at);
+
+        string? Scale(int at)
+        {
+            float scale = Float(at);
+            return scale > 0 && !float.IsInfinity(scale) ? null : scale.ToString("R", CultureInfo.InvariantCulture);
+        }
     }
 }

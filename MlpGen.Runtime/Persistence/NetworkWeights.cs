@@ -17,7 +17,7 @@ public enum WeightsElement
 /// <summary>
 /// A trained network as data, without a generated class: the layer sizes, the activation of each layer,
 /// the cost, the element type and the parameters in MlpGen's layout (for each layer l, W_l row-major
-/// [out, in], then b_l). What <see cref="WeightsFile.Read"/> returns and <see cref="WeightsFile.Write"/>
+/// [out, in], then b_l). What <see cref="WeightsFile.Read"/> returns and <see cref="WeightsFile.Write(string, NetworkWeights)"/>
 /// takes, and what converters to and from other formats (ONNX, network2.py JSON) work on.
 /// </summary>
 public sealed class NetworkWeights

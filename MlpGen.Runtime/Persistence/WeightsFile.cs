@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using MlpGen.Quantization;
 
 namespace MlpGen.Persistence;
 
@@ -59,6 +60,9 @@ public static class WeightsFile
     /// </summary>
     public const int FormatVersion = WeightsFormat.Version;
 
+    /// <summary>The format version of a quantized (int8) network's file (<see cref="Write(string, QuantizedNetwork)"/>): version 2 with <c>element int8</c> and the int8 data.</summary>
+    public const int QuantizedFormatVersion = WeightsFormat.QuantizedVersion;
+
     /// <summary>
     /// Writes the network's topology and parameters to <paramref name="path"/>, atomically: through a
     /// temporary file beside the file that is written, renamed over it. When <paramref name="path"/> is a
@@ -106,6 +110,7 @@ public static class WeightsFile
         EnsureLittleEndian();
         WeightsFormat.Result result = WeightsFormat.Parse(ReadText(path));
         if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
+        Require(contents.Element != WeightsFormat.Int8, path, 3, "expected element float32 or float64, found int8: a quantized network, which WeightsFile.ReadQuantized reads");
         double[] parameters = contents.Element == "float32"
             ? Array.ConvertAll(MemoryMarshal.Cast<byte, float>(contents.Parameters).ToArray(), p => (double)p)
             : MemoryMarshal.Cast<byte, double>(contents.Parameters).ToArray();
@@ -114,6 +119,55 @@ public static class WeightsFile
         CostFunction? cost = contents.Cost is { } costName && NetworkRules.TryParseCost(costName, out CostFunction known) ? known : null;
         return new NetworkWeights(contents.LayerSizes, activations, cost,
             contents.Element == "float32" ? WeightsElement.Float32 : WeightsElement.Float64, parameters);
+    }
+
+    /// <summary>Reads a quantized (int8, format version 3) network written by <see cref="Write(string, QuantizedNetwork)"/>.</summary>
+    /// <exception cref="WeightsFormatException">The file is malformed or corrupt, or holds a float network; the message names the file and line.</exception>
+    /// <exception cref="IOException"><paramref name="path"/> is a directory or cannot be read; the message names it.</exception>
+    public static QuantizedNetwork ReadQuantized(string path)
+    {
+        EnsureLittleEndian();
+        WeightsFormat.Result result = WeightsFormat.Parse(ReadText(path));
+        if (result.Value is not { } contents) throw new WeightsFormatException(path, result.Line, result.Message);
+        Require(contents.Element == WeightsFormat.Int8, path, 3, $"expected element int8 (a quantized network), found {contents.Element}: a float network, which WeightsFile.Read reads");
+        // The parser has checked the layout, the scales, the biases and the codes (WeightsFormat's int8 data).
+        int[] sizes = contents.LayerSizes;
+        ReadOnlySpan<byte> data = contents.Parameters;
+        var layers = new QuantizedLayer[sizes.Length - 1];
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            int n = sizes[l - 1], m = sizes[l];
+            float inputScale = MemoryMarshal.Read<float>(data);
+            float[] scales = MemoryMarshal.Cast<byte, float>(data.Slice(4, 4 * m)).ToArray();
+            float[] biases = MemoryMarshal.Cast<byte, float>(data.Slice(4 + 4 * m, 4 * m)).ToArray();
+            sbyte[] weights = MemoryMarshal.Cast<byte, sbyte>(data.Slice(4 + 8 * m, m * n)).ToArray();
+            layers[l - 1] = new QuantizedLayer(n, m, inputScale, scales, biases, weights);
+            data = data[(4 + 8 * m + m * n)..];
+        }
+        CostFunction? cost = contents.Cost is { } costName && NetworkRules.TryParseCost(costName, out CostFunction known) ? known : null;
+        return new QuantizedNetwork(sizes, Array.ConvertAll(contents.Activations!, ParseActivation), cost, layers);
+    }
+
+    /// <summary>Writes a quantized network to <paramref name="path"/> as format version 3 (<c>element int8</c>), atomically, as <see cref="Save{T}"/> does.</summary>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and says why. Nothing is left behind.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission to write the file is denied.</exception>
+    public static void Write(string path, QuantizedNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        EnsureLittleEndian();
+        var data = new byte[network.DataBytes];
+        Span<byte> rest = data;
+        foreach (QuantizedLayer layer in network.Layers)
+        {
+            MemoryMarshal.Write(rest, layer.InputScale);
+            MemoryMarshal.AsBytes(layer.WeightScales).CopyTo(rest[4..]);
+            MemoryMarshal.AsBytes(layer.Biases).CopyTo(rest[(4 + 4 * layer.Outputs)..]);
+            MemoryMarshal.AsBytes(layer.Weights).CopyTo(rest[(4 + 8 * layer.Outputs)..]);
+            rest = rest[(4 + 8 * layer.Outputs + layer.Outputs * layer.Inputs)..];
+        }
+        string text = WeightsFormat.Format([.. network.LayerSizes], WeightsFormat.Int8, data, NetworkRules.Names([.. network.Activations]),
+            network.Cost is { } cost ? NetworkRules.Name(cost) : WeightsFormat.UnspecifiedCost);
+        AtomicFile.Write(path, Encoding.ASCII.GetBytes(text), "the weights");
     }
 
     private static ActivationFunction ParseActivation(string name) =>
@@ -132,7 +186,8 @@ public static class WeightsFile
             string networkTopology = ParameterLayout.Topology(network.LayerSizes.ToArray());
             string fileTopology = ParameterLayout.Topology(layerSizes);
             Require(fileTopology == networkTopology, path, 2, $"expected the topology {networkTopology} of the network, found {fileTopology}");
-            Require(result.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {result.Element}");
+            string quantized = result.Element == WeightsFormat.Int8 ? " (a quantized network, which WeightsFile.ReadQuantized reads)" : "";
+            Require(result.Element == ElementName<T>(), path, 3, $"expected element {ElementName<T>()} for this network, found {result.Element}{quantized}");
         }
         if (result.Activations is { } fileActivations)
         {

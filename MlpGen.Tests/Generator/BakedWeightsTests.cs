@@ -378,9 +378,28 @@ public class BakedWeightsTests
     [Fact]
     public void MLPG014_UnsupportedFormatVersion()
     {
-        string text = WeightsText(new Net2x2x1(1), Nine).Replace("MLPW 2", "MLPW 3");
+        string text = WeightsText(new Net2x2x1(1), Nine).Replace("MLPW 2", "MLPW 4");
         string message = SingleDiagnostic("MLPG014", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
-        Assert.Contains("expected format version 1 or 2, found 'MLPW 3'", message);
+        Assert.Contains("expected format version 1, 2 or 3, found 'MLPW 4'", message);
+    }
+
+    [Fact]
+    public void MLPG012_AnInt8File_IsOfAnotherElementType()
+    {
+        // int8 networks (quantize) are not baked yet: their file is refused as one of another element type, on the attribute.
+        var weights = new Persistence.NetworkWeights([2, 2, 1], [ActivationFunction.Sigmoid, ActivationFunction.Sigmoid], CostFunction.Quadratic,
+            Persistence.WeightsElement.Float32, [.. Nine.Select(v => (double)v)]);
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"int8-{System.Guid.NewGuid():N}.mlpw");
+        try
+        {
+            Persistence.WeightsFile.Write(path, Quantization.Quantizer.Quantize(weights, [1f, 0.5f]));
+            string message = SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", System.IO.File.ReadAllText(path))).GetMessage();
+            Assert.Contains("holds a 2-2-1 network in int8, but", message);
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
     }
 
     [Fact]

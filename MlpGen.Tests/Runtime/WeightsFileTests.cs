@@ -250,7 +250,7 @@ public sealed class WeightsFileTests : IDisposable
 
     [Fact]
     public void FutureVersion_IsAClearError() =>
-        Refused(t => t.Replace("MLPW 2", "MLPW 3"), 1, "expected format version 1 or 2, found 'MLPW 3'");
+        Refused(t => t.Replace("MLPW 2", "MLPW 4"), 1, "expected format version 1, 2 or 3, found 'MLPW 4'");
 
     [Fact]
     public void InconsistentParameterCount_IsAClearError() =>
@@ -258,7 +258,7 @@ public sealed class WeightsFileTests : IDisposable
 
     [Fact]
     public void UnknownElement_IsAClearError() =>
-        Refused(t => t.Replace("element float32", "element int8"), 3, "expected 'float32' or 'float64', found 'int8'");
+        Refused(t => t.Replace("element float32", "element float16"), 3, "expected 'float32' or 'float64', found 'float16'");
 
     [Fact]
     public void BadTopology_IsAClearError() =>

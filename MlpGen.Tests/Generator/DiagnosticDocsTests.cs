@@ -130,7 +130,7 @@ public class DiagnosticDocsTests
         {
             "MLPG012" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", digits) },
             "MLPG013" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", digits[..(digits.Length / 2)]) },
-            "MLPG014" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", "MLPW 3" + digits[digits.IndexOf('\n')..]) },
+            "MLPG014" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", "MLPW 4" + digits[digits.IndexOf('\n')..]) },
             "MLPG015" => new AdditionalText[] { new InMemoryAdditionalText("models/a/digits.mlpw", digits), new InMemoryAdditionalText("models/b/digits.mlpw", digits) },
             "MLPG035" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", digits) },
             "MLPG039" => new AdditionalText[] { new InMemoryAdditionalText("digits.mlpw", Saved(new[] { 784, 100, 10 }, new[] { ActivationFunction.Sigmoid, ActivationFunction.Sigmoid })) },

@@ -62,7 +62,7 @@ public class ConsumerBuildTests
         ("Missing.cs", "MLPG011", "[MlpGen.Network(2, 2, 1, Weights = \"missing.mlpw\")] public partial class Missing { }"),
         ("Mismatch.cs", "MLPG012", "[MlpGen.Network(3, 1, Weights = \"xor.mlpw\")] public partial class Mismatch { }"),
         ("Corrupt.cs", "MLPG013", "[MlpGen.Network(2, 2, 1, Weights = \"corrupt.mlpw\")] public partial class Corrupt { }"),
-        ("Version.cs", "MLPG014", "[MlpGen.Network(2, 2, 1, Weights = \"v3.mlpw\")] public partial class Version3 { }"),
+        ("Version.cs", "MLPG014", "[MlpGen.Network(2, 2, 1, Weights = \"v4.mlpw\")] public partial class Version4 { }"),
         // xor.mlpw is version 2, saved from a sigmoid network: baking it into a ReLU network is MLPG035.
         ("OtherActivations.cs", "MLPG035", "[MlpGen.Network(2, 2, 1, Hidden = MlpGen.NetworkActivation.ReLU, Weights = \"xor.mlpw\")] public partial class OtherActivations { }"),
         ("Ambiguous.cs", "MLPG015", "[MlpGen.Network(2, 2, 1, Weights = \"dup.mlpw\")] public partial class Ambiguous { }"),
@@ -91,7 +91,7 @@ public class ConsumerBuildTests
         WeightsFile.Save(xor, new Net2x2x1(1));
         string text = File.ReadAllText(xor);
         File.WriteAllText(directory.File("corrupt.mlpw"), "{ \"weights\": [] }");
-        File.WriteAllText(directory.File("v3.mlpw"), text.Replace("MLPW 2", "MLPW 3"));
+        File.WriteAllText(directory.File("v4.mlpw"), text.Replace("MLPW 2", "MLPW 4"));
         Directory.CreateDirectory(directory.File("a"));
         Directory.CreateDirectory(directory.File("b"));
         File.WriteAllText(Path.Combine(directory.File("a"), "dup.mlpw"), text);

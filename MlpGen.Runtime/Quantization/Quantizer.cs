@@ -122,6 +122,9 @@ public static class Quantizer
 /// </summary>
 internal sealed class FloatReference
 {
+    /// <summary>Sees the input <paramref name="a"/> of layer <paramref name="layer"/> (0-based: layer 0 takes the network's input).</summary>
+    public delegate void LayerInputs(int layer, ReadOnlySpan<float> a);
+
     private readonly NetworkWeights _network;
 
     public FloatReference(NetworkWeights network) => _network = network;
@@ -129,7 +132,7 @@ internal sealed class FloatReference
     public int Layers => _network.LayerSizes.Count - 1;
 
     /// <summary>The output of <paramref name="input"/>; <paramref name="observe"/>, when given, sees each layer's input first (layer 0 the network's input).</summary>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output, Action<int, ReadOnlySpan<float>>? observe)
+    public void Predict(ReadOnlySpan<float> input, Span<float> output, LayerInputs? observe)
     {
         float[] a = input.ToArray();
         for (int l = 0; l < Layers; l++)

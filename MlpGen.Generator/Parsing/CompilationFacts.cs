@@ -18,8 +18,8 @@ namespace MlpGen.Generator.Parsing;
 /// <param name="AllowUnsafe">Whether unsafe code is allowed, which <c>[SkipLocalsInit]</c> needs.</param>
 internal sealed record CompilationFacts(LanguageVersion LanguageVersion, EquatableArray<string> MissingFrameworkApis, bool RuntimeReferenced, bool AllowUnsafe)
 {
-    /// <summary>The generated code declares file-local types.</summary>
-    public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp11;
+    /// <summary>The generated code declares file-local types (C# 11: 1100, which Roslyn 4.3's enum does not name yet).</summary>
+    public const LanguageVersion MinimumLanguageVersion = (LanguageVersion)1100;
 
     public static CompilationFacts Of(Compilation compilation) => new(
         compilation is CSharpCompilation csharp ? csharp.LanguageVersion : MinimumLanguageVersion,

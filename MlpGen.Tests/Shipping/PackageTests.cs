@@ -114,13 +114,15 @@ public class PackageTests(PackageFeed packages)
 
     private static string[] Lines(DotNetCli.Result result) => result.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>What each package holds: the generator under analyzers/ (not lib/), the runtime under lib/, the package README, licence, repository, symbols.</summary>
+    /// <summary>What each package holds: the generator's two builds under analyzers/ (not lib/), the runtime under lib/, the package README, licence, repository, symbols.</summary>
     private static void CheckPackages(string feed)
     {
         using (ZipArchive generator = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.Generator.{Version}.nupkg")))
         {
             string[] entries = generator.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("analyzers/dotnet/cs/MlpGen.Generator.dll", entries);
+            // Two builds of the generator: against Roslyn 4.3 for compilers 4.3 to 4.13 (Unity), against 4.14 for the newer ones.
+            Assert.Equal(new[] { "analyzers/dotnet/roslyn4.14/cs/MlpGen.Generator.dll", "analyzers/dotnet/roslyn4.3/cs/MlpGen.Generator.dll" },
+                entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
             // The build targets that bake weights as resources, for direct and transitive users, and their task (MSBuild brings its own MSBuild assemblies).
@@ -128,7 +130,6 @@ public class PackageTests(PackageFeed packages)
             Assert.Contains("buildTransitive/MlpGen.Generator.targets", entries);
             Assert.Contains("tasks/netstandard2.0/MlpGen.Generator.Tasks.dll", entries);
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.Build", StringComparison.Ordinal));
-            Assert.Single(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
             XElement metadata = Metadata(generator, "MlpGen.Generator.nuspec");
             CheckMetadata(metadata);
             CheckReadme(generator);

@@ -123,6 +123,18 @@ public class PackageTests(PackageFeed packages)
             // Two builds of the generator: against Roslyn 4.3 for compilers 4.3 to 4.13 (Unity), against 4.14 for the newer ones.
             Assert.Equal(new[] { "analyzers/dotnet/roslyn4.14/cs/MlpGen.Generator.dll", "analyzers/dotnet/roslyn4.3/cs/MlpGen.Generator.dll" },
                 entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            // Each loads in the compilers of its folder: it references no Roslyn newer than the folder names (4.3.1's assemblies are 4.3.0.0).
+            foreach ((string folder, Version roslyn) in new[] { ("roslyn4.3", new Version(4, 3, 0, 0)), ("roslyn4.14", new Version(4, 14, 0, 0)) })
+            {
+                using Stream dll = generator.GetEntry($"analyzers/dotnet/{folder}/cs/MlpGen.Generator.dll")!.Open();
+                using var image = new MemoryStream();
+                dll.CopyTo(image);
+                image.Position = 0;
+                var references = AssemblyReferences.Of(image);
+                Assert.Equal(roslyn, Assert.Single(references, r => r.Name == "Microsoft.CodeAnalysis").Version);
+                Assert.All(references, r => Assert.True(r.Name is "netstandard" or "System.Collections.Immutable" || r.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal),
+                    $"the {folder} build of the generator references {r.Name}, which no compiler provides"));
+            }
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
             // The build targets that bake weights as resources, for direct and transitive users, and their task (MSBuild brings its own MSBuild assemblies).

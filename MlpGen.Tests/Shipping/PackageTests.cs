@@ -64,7 +64,8 @@ public class PackageTests(PackageFeed packages)
         // 2. Bake the weights into an app that references only MlpGen.Generator.
         string app = Directory.CreateDirectory(work.File("App")).FullName;
         File.Copy(weights, Path.Combine(app, "digits.mlpw"));
-        File.WriteAllText(Path.Combine(app, "App.csproj"), Project("MlpGen.Generator", """<AdditionalFiles Include="digits.mlpw" />"""));
+        File.WriteAllText(Path.Combine(app, "App.csproj"), Project("MlpGen.Generator", """<AdditionalFiles Include="digits.mlpw" />""",
+            "<EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>"));
         File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
             using System;
             using System.IO;
@@ -89,6 +90,10 @@ public class PackageTests(PackageFeed packages)
         string[] baked = Lines(DotNetCli.Dotnet(app, environment, "run", "--no-build", "-c", "Release", "--", TestData.MnistFile(Mnist.FileNames(MnistSplit.Test).Images)).Succeeded("the app"));
 
         Assert.Equal(trained.Single(l => l.StartsWith("classes ")), baked.Single(l => l.StartsWith("classes ")));
+        // This SDK's compiler (Roslyn 5) ran the generator's Roslyn 4.14 build, and only it: the EmbeddedAttribute
+        // definition is that build's alone (the Roslyn 4.3 build has none), and two builds would have defined every type twice.
+        string generated = Path.Combine(app, "obj", "Release", "net10.0", "generated", "MlpGen.Generator", "MlpGen.Generator.NetworkGenerator");
+        Assert.True(File.Exists(Path.Combine(generated, "Microsoft.CodeAnalysis.EmbeddedAttribute.cs")), $"no EmbeddedAttribute.cs in {generated}");
         string appOutput = Path.Combine(app, "bin", "Release", "net10.0");
         // The package's build targets baked the weights as data: a resource, not C# literals.
         Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(appOutput, "App.dll")));
@@ -96,7 +101,7 @@ public class PackageTests(PackageFeed packages)
         Assert.Contains("MlpGen.Runtime.dll", Directory.GetFiles(Path.Combine(trainer, "bin", "Release", "net10.0")).Select(Path.GetFileName));
     }
 
-    private static string Project(string package, string extraItems) => $"""
+    private static string Project(string package, string extraItems, string extraProperties = "") => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <OutputType>Exe</OutputType>
@@ -104,6 +109,7 @@ public class PackageTests(PackageFeed packages)
             <Nullable>enable</Nullable>
             <ImplicitUsings>disable</ImplicitUsings>
             <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+            {extraProperties}
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="{package}" Version="{Version}" />

@@ -180,7 +180,12 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
 
     // ---- .NET 8's own vector exponential -------------------------------------------------------------------------
 
-    private static Type KernelsOf(Assembly assembly, string network) => assembly.GetTypes().Single(t => t.Name.EndsWith(network + "Kernels", StringComparison.Ordinal));
+    /// <summary>
+    /// The network's kernels class: file-local <c>My_NetKernels</c>, or below C# 11 (the newest on Roslyn 4.3 is C# 10)
+    /// <c>Hosts_My_1Net_Kernels</c>, whose name writes each underscore of the network's as <c>_1</c>.
+    /// </summary>
+    private static Type KernelsOf(Assembly assembly, string network) => assembly.GetTypes()
+        .Single(t => t.Name.EndsWith(network + "Kernels", StringComparison.Ordinal) || t.Name.EndsWith(network.Replace("_", "_1") + "_Kernels", StringComparison.Ordinal));
 
     private static Func<TVector, TVector> Exp<TVector>(Type kernels) =>
         kernels.GetMethod("Exp", BindingFlags.NonPublic | BindingFlags.Static, new[] { typeof(TVector) })!.CreateDelegate<Func<TVector, TVector>>();

@@ -184,7 +184,9 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
     /// multiply-adds), with baked weights as literals.
     /// </summary>
     [Theory]
+#if !ROSLYN4_3   // .NET 8 at C# 12; on Roslyn 4.3 (newest C# 10) the .NET 8 host is at C# 10, whose two changes the other two baselines hold
     [InlineData("net8.0, C# 12", "Net80")]
+#endif
     [InlineData("netstandard2.0 + System.Memory, C# 9", "NetStandard20")]
     [InlineData("net10.0, C# 10", "CSharp10")]
     public void Snapshots(string hostName, string test)

@@ -156,4 +156,16 @@ internal static class AttributeSource
         }
 
         """;
+
+#if !ROSLYN4_14_OR_GREATER
+
+    /// <summary>
+    /// <see cref="Text"/> without <c>[Embedded]</c>, for the Roslyn 4.3 build. Before Roslyn 4.14 (and its
+    /// AddEmbeddedAttributeDefinition) the compiler reserves the name Microsoft.CodeAnalysis.EmbeddedAttribute for the one
+    /// it synthesises itself (CS8336 wherever it needs one, e.g. for nullable annotations), so no generator can define
+    /// it: the attribute and its enums are then plain internal types of each assembly (docs/shipping.md says what that costs).
+    /// </summary>
+    public static readonly string TextWithoutEmbedded = System.Text.RegularExpressions.Regex.Replace(
+        Text, @"^[ ]*\[global::Microsoft\.CodeAnalysis\.EmbeddedAttribute\]\r?\n", "", System.Text.RegularExpressions.RegexOptions.Multiline);
+#endif
 }

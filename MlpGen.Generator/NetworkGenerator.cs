@@ -48,8 +48,12 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         context.RegisterPostInitializationOutput(static post =>
         {
+#if ROSLYN4_14_OR_GREATER
             post.AddEmbeddedAttributeDefinition();
             post.AddSource("MlpGen.NetworkAttribute.g.cs", SourceText.From(AttributeSource.Text, Encoding.UTF8));
+#else
+            post.AddSource("MlpGen.NetworkAttribute.g.cs", SourceText.From(AttributeSource.TextWithoutEmbedded, Encoding.UTF8));
+#endif
         });
 
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider

@@ -181,7 +181,9 @@ internal sealed partial class NetworkParser
     /// <summary>The values an argument expression holds: the elements of an array or a collection, else the expression itself.</summary>
     private static IReadOnlyList<SyntaxNode> Values(ExpressionSyntax expression) => expression switch
     {
+#if ROSLYN4_14_OR_GREATER   // Roslyn 4.3 parses no collection expressions (C# 12)
         CollectionExpressionSyntax collection => collection.Elements.Select(e => e is ExpressionElementSyntax element ? element.Expression : (SyntaxNode)e).ToList(),
+#endif
         ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
         ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
         _ => new SyntaxNode[] { expression },

@@ -125,16 +125,16 @@ internal sealed partial class NetworkParser
             return false;
         }
         if (_type.IsAbstract && !_type.IsStatic) Report(DiagnosticDescriptors.Abstract, NameLocation, Name);
-        if (_type.IsFileLocal)
+        if (IsFileLocal(_type))
         {
             Report(DiagnosticDescriptors.FileLocal, NameLocation, Name, "file-local");
         }
-        else if (ContainingTypes().FirstOrDefault(t => t.IsFileLocal) is { } fileType)
+        else if (ContainingTypes().FirstOrDefault(IsFileLocal) is { } fileType)
         {
             Report(DiagnosticDescriptors.FileLocal, NameLocation, Name, $"nested in the file-local type '{fileType.Name}'");
         }
         // A primary constructor (class or positional record, on any part): the generated constructors would have to chain to it.
-        if (Parts().FirstOrDefault(d => d.ParameterList is not null) is { ParameterList: { } parameterList })
+        if (Parts().Select(PrimaryConstructor).FirstOrDefault(p => p is not null) is { } parameterList)
         {
             Report(DiagnosticDescriptors.PrimaryConstructor, parameterList.GetLocation(), Name);
         }
@@ -266,6 +266,7 @@ internal sealed partial class NetworkParser
         // Names go into the generated source escaped where they are keywords (namespace @namespace; class @class).
         SourceNames.Escape(Name),
         SourceNames.HintName(_type),
+        SourceNames.UniqueName(_type),
         new EquatableArray<int>(arguments.Sizes),
         arguments.Element,
         layers.Cost,
@@ -318,6 +319,22 @@ internal sealed partial class NetworkParser
     /// <summary>Every part of the class (a partial class has several, maybe in several files).</summary>
     private IEnumerable<TypeDeclarationSyntax> Parts() =>
         _type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<TypeDeclarationSyntax>();
+
+    /// <summary>A part's primary constructor: a positional record's (C# 9), or from C# 12 on a class's.</summary>
+    private static ParameterListSyntax? PrimaryConstructor(TypeDeclarationSyntax part) =>
+#if ROSLYN4_14_OR_GREATER
+        part.ParameterList;
+#else
+        (part as RecordDeclarationSyntax)?.ParameterList;   // Roslyn 4.3 parses no class primary constructors (C# 12)
+#endif
+
+    /// <summary>Whether a type is file-local (C# 11).</summary>
+    private static bool IsFileLocal(INamedTypeSymbol type) =>
+#if ROSLYN4_14_OR_GREATER
+        type.IsFileLocal;
+#else
+        false;   // Roslyn 4.3 has no file-local types (C# 11)
+#endif
 
     /// <summary>The base class as a base list names it (on whichever part does), else the class's name.</summary>
     private Location BaseTypeLocation(INamedTypeSymbol baseType)

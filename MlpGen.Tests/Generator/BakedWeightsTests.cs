@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using MlpGen.Data;
 using MlpGen.Persistence;
@@ -55,9 +56,9 @@ public class BakedWeightsTests
         Assert.Empty(GeneratorHarness.Problems(output));
         Dictionary<string, byte[]> resources = files.Where(f => names.ContainsKey(f.Path)).ToDictionary(f => names[f.Path], f => ParameterBytes(f.Text));
         string generated = string.Concat(result.GeneratedSources.Select(g => g.SourceText.ToString()));
-        string weights = generated.Contains("file static class", StringComparison.Ordinal) && generated.Contains("Weights", StringComparison.Ordinal)
-            ? generated[generated.LastIndexOf("file static class", StringComparison.Ordinal)..]
-            : "";
+        // The baked weights' class, the file's last: 'file static class DigitNetWeights', below C# 11 'internal static class App_DigitNet_Weights'.
+        Match? weightsClass = Regex.Matches(generated, @"(?:file|internal) static class \w*Weights\b").LastOrDefault();
+        string weights = weightsClass is null ? "" : generated[weightsClass.Index..];
         return (GeneratorHarness.Load(output, resources), weights);
     }
 

@@ -231,7 +231,9 @@ public class DiagnosticTests
     [InlineData("Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax")]
     [InlineData("Hidden = MlpGen.NetworkActivation.Tanh, Output = MlpGen.NetworkOutput.Identity, ElementType = typeof(double)")]
     [InlineData("HiddenLayers = new[] { MlpGen.NetworkActivation.LeakyReLU, MlpGen.NetworkActivation.Sigmoid }, Cost = MlpGen.NetworkCost.CrossEntropy")]
+#if !ROSLYN4_3   // collection expressions are C# 12; Roslyn 4.3's newest is C# 10
     [InlineData("HiddenLayers = [MlpGen.NetworkActivation.ReLU, MlpGen.NetworkActivation.ReLU], Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.LogLikelihood, CodeShape = MlpGen.NetworkCodeShape.Simd")]
+#endif
     [InlineData("HiddenLayers = null, Output = MlpGen.NetworkOutput.Identity, Cost = MlpGen.NetworkCost.Quadratic")]
     public void LegalActivationsAndCosts_CompileCleanly(string arguments)
     {
@@ -336,10 +338,12 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("[MlpGen.Network(2, 1)] public partial class C(int x) { public int X => x; }", "(int x)")]
     [InlineData("[MlpGen.Network(2, 1)] public partial record R(int X);", "(int X)")]
     [InlineData("[MlpGen.Network(2, 1)] public partial record R();", "()")]
+#if !ROSLYN4_3   // a class's primary constructor is C# 12; Roslyn 4.3's newest is C# 10
+    [InlineData("[MlpGen.Network(2, 1)] public partial class C(int x) { public int X => x; }", "(int x)")]
     [InlineData("[MlpGen.Network(2, 1)] public partial class C { } public partial class C(string s) { }", "(string s)")]
+#endif
     public void MLPG020_PrimaryConstructor_OnTheParameterList(string source, string location)
     {
         var (d, text) = Single(source, "MLPG020");
@@ -444,44 +448,83 @@ public class DiagnosticTests
     [Theory]
     [InlineData(LanguageVersion.CSharp10, true)]
     [InlineData(LanguageVersion.CSharp9, true)]
+#if !ROSLYN4_3   // Roslyn 4.3's newest C# is 10
     [InlineData(LanguageVersion.CSharp11, false)]
     [InlineData(LanguageVersion.CSharp12, false)]
-    public void MLPG024_LanguageVersionBelowCSharp11_OnClassName(LanguageVersion version, bool reported)
+#endif
+    public void MLPG024_LanguageVersionBelowCSharp11_IsInformation_AndTheCodeCompiles(LanguageVersion version, bool reported)
     {
         string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, languageVersion: version));
         Assert.Null(result.Exception);
-        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string code = result.GeneratedSources.Single(s => s.HintName == "Demo.Net.g.cs").SourceText.ToString();
         if (reported)
         {
             Diagnostic d = Assert.Single(result.Diagnostics);
             Assert.Equal("MLPG024", d.Id);
+            Assert.Equal(DiagnosticSeverity.Info, d.Severity);
             Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
-            Assert.Contains("C# 11", d.GetMessage());
-            Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+            Assert.Contains($"C# {version.ToDisplayString()}", d.GetMessage());
+            Assert.DoesNotContain("file static class", code);
+            Assert.Contains("[System::ComponentModel.EditorBrowsable(System::ComponentModel.EditorBrowsableState.Never)]\n    internal static class Demo_Net_Kernels", code);
         }
         else
         {
             Assert.Empty(result.Diagnostics);
-            Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
-            Assert.Empty(GeneratorHarness.Problems(output));
+            Assert.Contains("file static class NetKernels", code);
         }
     }
 
+    [Theory]
+    [InlineData(LanguageVersion.CSharp8)]
+    public void MLPG040_LanguageVersionBelowCSharp9_OnClassName(LanguageVersion version)
+    {
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, languageVersion: version));
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG040", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("C# 9", d.GetMessage());
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
     [Fact]
-    public void MLPG025_FrameworkWithoutVectorExp_OnClassName()
+    public void MLPG025_Net8_IsInformation_OnClassName_AndTheCodeCompiles()
     {
         string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, framework: Basic.Reference.Assemblies.Net80.References.All));
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("MLPG025", d.Id);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
         Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
-        Assert.Contains("Vector256.Exp, Vector256.FusedMultiplyAdd, Vector256.MultiplyAddEstimate, Vector128.Exp, Vector128.FusedMultiplyAdd, Vector128.MultiplyAddEstimate,", d.GetMessage());
-        Assert.Contains(".NET 9", d.GetMessage());
+        Assert.Contains("Vector256.Exp, Vector256.FusedMultiplyAdd, Vector256.MultiplyAddEstimate, Vector128.Exp, Vector128.FusedMultiplyAdd, Vector128.MultiplyAddEstimate", d.GetMessage());
+        Assert.Contains("docs/hosts.md", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void MLPG041_FrameworkWithoutSpan_OnClassName()
+    {
+        // netstandard2.0 without the System.Memory package: no Span<T>.
+        var netstandard = CompatibleShapeTests.NetStandard20References(withSystemMemory: false);
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: LanguageVersion.CSharp9, framework: netstandard));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG041", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("System.Memory", d.GetMessage());
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
         Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }
 
+#if !ROSLYN4_3   // file-local types are C# 11; Roslyn 4.3's newest is C# 10
     [Theory]
     [InlineData("[MlpGen.Network(2, 1)] file partial class F { }", "F", "file-local")]
     [InlineData("file partial class Outer { [MlpGen.Network(2, 1)] public partial class F { } }", "F", "nested in the file-local type 'Outer'")]
@@ -491,6 +534,7 @@ public class DiagnosticTests
         Assert.Equal(location, text);
         Assert.Contains(why, d.GetMessage());
     }
+#endif
 
     [Theory]
     [InlineData("namespace MlpGen { [MlpGen.Network(9, 8, 3, Output = MlpGen.NetworkOutput.Softmax)] public partial class CostFunction { } }", "CostFunction")]
@@ -513,7 +557,9 @@ public class DiagnosticTests
     [InlineData("[MlpGen.Network(A.OutputSize, 5, 2)]", "A.OutputSize", "'A.OutputSize'", "write its value, 10,")]
     [InlineData("[MlpGen.Network(2, A.Layer1Size, 1)]", "A.Layer1Size", "'A.Layer1Size'", "write its value, 30,")]
     [InlineData("[MlpGen.Network(layerSizes: new[] { A.InputSize, 3 })]", "A.InputSize", "'A.InputSize'", "write its value, 784,")]
+#if !ROSLYN4_3   // collection expressions are C# 12; Roslyn 4.3's newest is C# 10
     [InlineData("[MlpGen.Network([2, Demo.A.LayerCount, 1])]", "Demo.A.LayerCount", "'Demo.A.LayerCount'", "write its value, 3,")]
+#endif
     [InlineData("[MlpGen.Network(Sizes.Hidden, 2)]", "Sizes.Hidden", "'A.OutputSize'", "write the value of 'A.OutputSize', 10, in its place,")]   // through a const of the user's own
     [InlineData("[MlpGen.Network(2, (int)Widths.Hidden, 1)]", "(int)Widths.Hidden", "'A.Layer1Size'", "write the value of 'A.Layer1Size', 30, in its place,")]   // through an enum member of the user's
     [InlineData("[MlpGen.Network(2, A.ParameterCount % 7, 1, Weights = null)]", "A.ParameterCount % 7", "'A.ParameterCount'", "write the value of 'A.ParameterCount', 23,860, in its place,")]
@@ -589,8 +635,10 @@ public class DiagnosticTests
     /// <summary>With the sizes given as the named argument layerSizes:, MLPG003 lands on the bad element (it landed on the whole attribute).</summary>
     [Theory]
     [InlineData("[MlpGen.Network(layerSizes: new[] { 2, 0, 1 })] public partial class N { }", "0", "Layer 1")]
-    [InlineData("[MlpGen.Network(layerSizes: [2, 3, -1])] public partial class N { }", "-1", "Layer 2")]
     [InlineData("[MlpGen.Network(layerSizes: new int[] { -5, 1 })] public partial class N { }", "-5", "Layer 0")]
+#if !ROSLYN4_3   // collection expressions are C# 12; Roslyn 4.3's newest is C# 10
+    [InlineData("[MlpGen.Network(layerSizes: [2, 3, -1])] public partial class N { }", "-1", "Layer 2")]
+#endif
     public void MLPG003_NamedLayerSizesArgument_OnTheBadElement(string source, string location, string layer)
     {
         var (d, text) = Single(source, "MLPG003");

@@ -44,20 +44,26 @@ public class UserDeclarationsTests
         public partial record Other { public required int Id { get; init; } }
         """);
 
+#if ROSLYN4_3
+    private const string NameProperty = "public string Name { get; init; } = \"\";";   // required members are C# 11; Roslyn 4.3's newest is C# 10
+#else
+    private const string NameProperty = "public required string Name { get; init; }";
+#endif
+
     /// <summary>
     /// The replica is a shallow copy that no constructor made: the parameters in storage of its own, the user's own
-    /// members copied as they are (a required one included), references shared.
+    /// members copied as they are (a required one included, from C# 11), references shared.
     /// </summary>
     [Fact]
     public void Replicate_CopiesParametersIntoOwnStorage_AndTheUsersMembersAsTheyAre()
     {
-        Compilation output = Generate("""
+        Compilation output = Generate($$"""
             namespace Demo;
 
             [MlpGen.Network(3, 5, 2)]
             public partial class Net
             {
-                public required string Name { get; init; }
+                {{NameProperty}}
                 public object Tag = new();
             }
             """, out Diagnostic[] problems);

@@ -59,6 +59,16 @@ internal static class GeneratorHarness
     public static (GeneratorRunResult Result, Compilation Output) Run(Compilation compilation, AnalyzerConfigOptionsProvider? options, params AdditionalText[] additionalFiles)
     {
         var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options ?? ParseOptions;
+#if ROSLYN4_3
+        // Roslyn 4.3's latest C# is 10, where every network is generated in the C# 9/10 shape with MLPG024, a note that
+        // says so. A test written for the latest C# expects the diagnostics of the latest shape, so here it does not see
+        // that note; a test that asks for C# 9 or 10 by name does.
+        if (parseOptions.SpecifiedLanguageVersion == LanguageVersion.Latest)
+        {
+            compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+                compilation.Options.SpecificDiagnosticOptions.SetItem("MLPG024", ReportDiagnostic.Suppress)));
+        }
+#endif
         GeneratorDriver driver = Driver(parseOptions, options, additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
         return (driver.GetRunResult().Results.Single(), output);
     }

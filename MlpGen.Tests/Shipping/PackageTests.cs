@@ -64,7 +64,8 @@ public class PackageTests(PackageFeed packages)
         // 2. Bake the weights into an app that references only MlpGen.Generator.
         string app = Directory.CreateDirectory(work.File("App")).FullName;
         File.Copy(weights, Path.Combine(app, "digits.mlpw"));
-        File.WriteAllText(Path.Combine(app, "App.csproj"), Project("MlpGen.Generator", """<AdditionalFiles Include="digits.mlpw" />"""));
+        File.WriteAllText(Path.Combine(app, "App.csproj"), Project("MlpGen.Generator", """<AdditionalFiles Include="digits.mlpw" />""",
+            "<EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>"));
         File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
             using System;
             using System.IO;
@@ -89,6 +90,10 @@ public class PackageTests(PackageFeed packages)
         string[] baked = Lines(DotNetCli.Dotnet(app, environment, "run", "--no-build", "-c", "Release", "--", TestData.MnistFile(Mnist.FileNames(MnistSplit.Test).Images)).Succeeded("the app"));
 
         Assert.Equal(trained.Single(l => l.StartsWith("classes ")), baked.Single(l => l.StartsWith("classes ")));
+        // This SDK's compiler (Roslyn 5) ran the generator's Roslyn 4.14 build, and only it: the EmbeddedAttribute
+        // definition is that build's alone (the Roslyn 4.3 build has none), and two builds would have defined every type twice.
+        string generated = Path.Combine(app, "obj", "Release", "net10.0", "generated", "MlpGen.Generator", "MlpGen.Generator.NetworkGenerator");
+        Assert.True(File.Exists(Path.Combine(generated, "Microsoft.CodeAnalysis.EmbeddedAttribute.cs")), $"no EmbeddedAttribute.cs in {generated}");
         string appOutput = Path.Combine(app, "bin", "Release", "net10.0");
         // The package's build targets baked the weights as data: a resource, not C# literals.
         Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(appOutput, "App.dll")));
@@ -96,7 +101,7 @@ public class PackageTests(PackageFeed packages)
         Assert.Contains("MlpGen.Runtime.dll", Directory.GetFiles(Path.Combine(trainer, "bin", "Release", "net10.0")).Select(Path.GetFileName));
     }
 
-    private static string Project(string package, string extraItems) => $"""
+    private static string Project(string package, string extraItems, string extraProperties = "") => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <OutputType>Exe</OutputType>
@@ -104,6 +109,7 @@ public class PackageTests(PackageFeed packages)
             <Nullable>enable</Nullable>
             <ImplicitUsings>disable</ImplicitUsings>
             <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+            {extraProperties}
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="{package}" Version="{Version}" />
@@ -114,13 +120,27 @@ public class PackageTests(PackageFeed packages)
 
     private static string[] Lines(DotNetCli.Result result) => result.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>What each package holds: the generator under analyzers/ (not lib/), the runtime under lib/, the package README, licence, repository, symbols.</summary>
+    /// <summary>What each package holds: the generator's two builds under analyzers/ (not lib/), the runtime under lib/, the package README, licence, repository, symbols.</summary>
     private static void CheckPackages(string feed)
     {
         using (ZipArchive generator = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.Generator.{Version}.nupkg")))
         {
             string[] entries = generator.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("analyzers/dotnet/cs/MlpGen.Generator.dll", entries);
+            // Two builds of the generator: against Roslyn 4.3 for compilers 4.3 to 4.13 (Unity), against 4.14 for the newer ones.
+            Assert.Equal(new[] { "analyzers/dotnet/roslyn4.14/cs/MlpGen.Generator.dll", "analyzers/dotnet/roslyn4.3/cs/MlpGen.Generator.dll" },
+                entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            // Each loads in the compilers of its folder: it references no Roslyn newer than the folder names (4.3.1's assemblies are 4.3.0.0).
+            foreach ((string folder, Version roslyn) in new[] { ("roslyn4.3", new Version(4, 3, 0, 0)), ("roslyn4.14", new Version(4, 14, 0, 0)) })
+            {
+                using Stream dll = generator.GetEntry($"analyzers/dotnet/{folder}/cs/MlpGen.Generator.dll")!.Open();
+                using var image = new MemoryStream();
+                dll.CopyTo(image);
+                image.Position = 0;
+                var references = AssemblyReferences.Of(image);
+                Assert.Equal(roslyn, Assert.Single(references, r => r.Name == "Microsoft.CodeAnalysis").Version);
+                Assert.All(references, r => Assert.True(r.Name is "netstandard" or "System.Collections.Immutable" || r.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal),
+                    $"the {folder} build of the generator references {r.Name}, which no compiler provides"));
+            }
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
             // The build targets that bake weights as resources, for direct and transitive users, and their task (MSBuild brings its own MSBuild assemblies).
@@ -128,7 +148,6 @@ public class PackageTests(PackageFeed packages)
             Assert.Contains("buildTransitive/MlpGen.Generator.targets", entries);
             Assert.Contains("tasks/netstandard2.0/MlpGen.Generator.Tasks.dll", entries);
             Assert.DoesNotContain(entries, e => e.Contains("Microsoft.Build", StringComparison.Ordinal));
-            Assert.Single(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
             XElement metadata = Metadata(generator, "MlpGen.Generator.nuspec");
             CheckMetadata(metadata);
             CheckReadme(generator);

@@ -43,9 +43,12 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
 
         w.Line();
-        w.Summary($"z{l} = W{l}·a{l - 1} + b{l} with SIMD multiply-adds ({nOut}×{nIn} = {Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): "
-            + $"rows in blocks of {RowsPerBlock}, each row's dot product in one accumulator ({RowsPerBlock} independent multiply-add chains "
-            + $"sharing each input load): {string.Join("; ", plan.Widths.Select(width => Steps(plan, layer, width)))}.");
+        w.Summary(plan.Widths.Count == 0
+            ? $"z{l} = W{l}·a{l - 1} + b{l} ({nOut}×{nIn} = {Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}) in the scalar loops of Layer{l}Scalar: "
+                + "the framework has no vectors."
+            : $"z{l} = W{l}·a{l - 1} + b{l} with SIMD multiply-adds ({nOut}×{nIn} = {Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): "
+                + $"rows in blocks of {RowsPerBlock}, each row's dot product in one accumulator ({RowsPerBlock} independent multiply-add chains "
+                + $"sharing each input load): {string.Join("; ", plan.Widths.Select(width => Steps(plan, layer, width)))}.");
         Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} input", $"{Vocabulary.SpanOf(t)} z"))
         {
@@ -81,10 +84,12 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         string t = plan.T;
         int l = layer.Index, g = NetworkPlan.Group;
         w.Line();
-        w.Summary($"Layer{l} for groups × {g} samples (inputs and outputs one after another): rows in blocks of "
-            + string.Join(" or ", plan.Widths.Select(width => $"{GroupRowsPerBlock(width)} ({width.Name})"))
-            + $"; each block, while its rows are in the cache, takes every group of {g} samples in turn, in the same additions per row and sample "
-            + $"as Layer{l}.");
+        w.Summary(plan.Widths.Count == 0
+            ? $"Layer{l} for groups × {g} samples (inputs and outputs one after another), in the scalar loops of Layer{l}Scalar: the framework has no vectors."
+            : $"Layer{l} for groups × {g} samples (inputs and outputs one after another): rows in blocks of "
+                + string.Join(" or ", plan.Widths.Select(width => $"{GroupRowsPerBlock(width)} ({width.Name})"))
+                + $"; each block, while its rows are in the cache, takes every group of {g} samples in turn, in the same additions per row and sample "
+                + $"as Layer{l}.");
         Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int groups"))
         {
@@ -247,8 +252,9 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int l = layer.Index;
 
         w.Line();
-        w.Summary($"result = W{l}ᵀ·δ{l} ({Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): result[k] = Σ_j W{l}[j, k]·δ{l}[j], vectorised along k, "
-            + $"each step running {VectorsPerColumnStep} accumulators down the {Vocabulary.Count(layer.OutputSize, "row")} of W{l}.");
+        w.Summary($"result = W{l}ᵀ·δ{l} ({Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): result[k] = Σ_j W{l}[j, k]·δ{l}[j], " + (plan.Widths.Count == 0
+            ? $"column by column down the {Vocabulary.Count(layer.OutputSize, "row")} of W{l} (the framework has no vectors)."
+            : $"vectorised along k, each step running {VectorsPerColumnStep} accumulators down the {Vocabulary.Count(layer.OutputSize, "row")} of W{l}."));
         Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Transposed", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} delta", $"{Vocabulary.SpanOf(t)} result"))
         {
@@ -299,9 +305,11 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int l = layer.Index, nOut = layer.OutputSize;
 
         w.Line();
-        w.Summary($"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples. Column blocks of {VectorsPerColumnStep} vectors go "
-            + "outermost, so the samples' inputs in a block stay in L1 while every row of the gradient takes them: each block of a "
-            + "gradient row is loaded once, takes the contributions of every sample, and is stored once.");
+        w.Summary($"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples. " + (plan.Widths.Count == 0
+            ? "The framework has no vectors: the scalar loops below."
+            : $"Column blocks of {VectorsPerColumnStep} vectors go "
+                + "outermost, so the samples' inputs in a block stay in L1 while every row of the gradient takes them: each block of a "
+                + "gradient row is loaded once, takes the contributions of every sample, and is stored once."));
         Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Gradient", $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.ReadOnlySpanOf(t)} delta", "int count", $"{Vocabulary.SpanOf(t)} g"))
         {

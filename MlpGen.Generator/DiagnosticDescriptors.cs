@@ -99,7 +99,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WeightsNotFound = new(
         "MLPG011", "Weights file not found",
-        "The weights file '{0}' named on the network '{1}' is not among the project's additional files; add it with <AdditionalFiles Include=\"{0}\" /> (MlpGen reads additional files whose name ends in .mlpw)",
+        "The weights file '{0}' named on the network '{1}' is not among the project's additional files; add it with <AdditionalFiles Include=\"{0}\" /> (MlpGen reads additional files whose name ends in .mlpw, or in Unity .MlpGen.Generator.additionalfile)",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG011"));
 

@@ -18,10 +18,14 @@ namespace MlpGen.Generator.Parsing;
 /// </summary>
 internal static class WeightsResolver
 {
-    /// <summary>Extension of the additional files the generator reads as weights.</summary>
-    public const string Extension = ".mlpw";
+    /// <summary>
+    /// How the names of the additional files the generator reads as weights end: <c>.mlpw</c>, or Unity's form of an additional
+    /// file for this generator, <c>digits.MlpGen.Generator.additionalfile</c> (the Unity editor passes an analyzer only the
+    /// files of its project named <c>Filename.[Analyzer Name].additionalfile</c>). Other additional files are never read.
+    /// </summary>
+    public static readonly string[] Endings = { ".mlpw", ".MlpGen.Generator.additionalfile" };
 
-    public static bool IsWeightsFile(AdditionalText file) => file.Path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
+    public static bool IsWeightsFile(AdditionalText file) => Endings.Any(ending => file.Path.EndsWith(ending, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The editorconfig key of the <c>MlpGenWeightsResource</c> metadata that MlpGen.Generator's build targets give a weights

@@ -163,6 +163,30 @@ public class BakedWeightsTests
         Assert.Equal(MemoryMarshal.Cast<double, ulong>(values).ToArray(), MemoryMarshal.Cast<double, ulong>(BakedParameters<double>(assembly, "Edge")).ToArray());
     }
 
+    [Fact]
+    public void UnitysNameForAnAdditionalFile_IsReadAsWeights()
+    {
+        // The Unity editor passes an analyzer only the files named Filename.[Analyzer Name].additionalfile (without the
+        // MSBuild targets, so the weights become literals); the attribute names the file by that name.
+        float[] values = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+        Assembly assembly = CompileAndLoad(
+            "[MlpGen.Network(2, 2, 1, Weights = \"digits.MlpGen.Generator.additionalfile\")] public partial class Unity { }",
+            new InMemoryAdditionalText("/project/Assets/Models/digits.MlpGen.Generator.additionalfile", WeightsText(new Net2x2x1(1), values)));
+        var network = (INetwork<float>)Activator.CreateInstance(assembly.GetType("Unity")!)!;
+        Assert.Equal(Bits(values), Bits(network.Parameters));
+    }
+
+    [Fact]
+    public void AnotherAdditionalFile_IsNotReadAsWeights()
+    {
+        // Only the two endings are weights: a file of other text under another name is never parsed (MLPG011, not a format error).
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.Compile("[MlpGen.Network(2, 2, 1, Weights = \"digits.txt\")] public partial class Other { }"),
+            new InMemoryAdditionalText("/src/digits.txt", WeightsText(new Net2x2x1(1), Nine)));
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG011", diagnostic.Id);
+        Assert.Contains("or in Unity .MlpGen.Generator.additionalfile", diagnostic.GetMessage());
+    }
+
     /// <summary>The static <c>BakedParameters</c> of a class compiled in a test (a span cannot go through reflection: a delegate reads it).</summary>
     private static T[] BakedParameters<T>(Assembly assembly, string type)
     {

@@ -175,10 +175,10 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG023"));
 
-    public static readonly DiagnosticDescriptor LanguageVersionTooLow = new(
-        "MLPG024", "C# 11 or later is needed",
-        "The network '{0}' cannot be generated for C# {1}: the generated code uses file-local types, which need C# 11; set <LangVersion> to 11 or later (or remove it to use the SDK's default)",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+    public static readonly DiagnosticDescriptor LanguageVersionBelow11 = new(
+        "MLPG024", "Below C# 11 the kernels are internal classes",
+        "The network '{0}' is generated for C# {1}: its kernels are internal classes named after the network's full name, hidden from IntelliSense, instead of file-local classes (which need C# 11); nothing else changes (see docs/hosts.md)",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG024"));
 
     public static readonly DiagnosticDescriptor FrameworkTooOld = new(
@@ -269,4 +269,10 @@ internal static class DiagnosticDescriptors
         "The weights file '{0}' is baked into '{1}' as {2} C# literals, which the compiler parses on every build, because this build does not embed it as a resource; MlpGen.Generator's build targets do that (binary data, no literals): reference MlpGen.Generator as a package, or, with a project or analyzer reference to the generator, import its build/MlpGen.Generator.targets, and leave MlpGenEmbedWeights unset or true",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG039"));
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooOld = new(
+        "MLPG040", "C# 9 or later is needed",
+        "The network '{0}' cannot be generated for C# {1}: the generated code needs C# 9 or later; set <LangVersion> to 9 or later (or remove it to use the SDK's default)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpLink("MLPG040"));
 }

@@ -50,7 +50,7 @@ internal static class BakedWeightsEmitter
         w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from <c>{Vocabulary.Xml(weights.FileName)}</c> "
             + $"(CRC-32 {weights.Crc32:x8}): {Vocabulary.Num(weights.ByteCount)} bytes of little-endian {t} values, in the layout of the parameter vector, which the build "
             + $"embedded in the assembly as the resource <c>{Vocabulary.Xml(resource)}</c> (MlpGen.Generator's build targets decode the file; the generator checked it).");
-        using (w.Block($"file static class {c}"))
+        using (Vocabulary.HelperClass(w, plan, c))
         {
             w.Line("/// <summary>The embedded resource that holds the parameters.</summary>");
             w.Line($"public const string ResourceName = {Vocabulary.StringLiteral(resource)};");
@@ -100,7 +100,7 @@ internal static class BakedWeightsEmitter
         w.Line();
         w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from "
             + $"<c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
-        using (w.Block($"file static class {plan.WeightsClass}"))
+        using (Vocabulary.HelperClass(w, plan, plan.WeightsClass))
         {
             w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
             w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => new {t}[]");

@@ -21,7 +21,7 @@ internal static class KernelsEmitter
             w.Line("// The stack buffers are written before they are read: they need not be zeroed first.");
             w.Line(Vocabulary.SkipLocalsInit);
         }
-        using (w.Block($"file static class {plan.KernelsClass}"))
+        using (Vocabulary.HelperClass(w, plan, plan.KernelsClass))
         {
             w.Line("// Layer sizes, input first.");
             w.Line($"private const int {string.Join(", ", m.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");

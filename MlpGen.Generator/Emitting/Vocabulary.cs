@@ -85,6 +85,22 @@ internal static class Vocabulary
     public const string HotLayer =
         "[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.AggressiveOptimization | CompilerServices::MethodImplOptions.NoInlining)]";
 
+    /// <summary>
+    /// Put on the helper classes (kernels, baked weights) where they cannot be file-local (below C# 11): internal, they
+    /// are visible to the user's code, and this keeps them out of IntelliSense's completion lists.
+    /// </summary>
+    public const string NotBrowsable = "[System::ComponentModel.EditorBrowsable(System::ComponentModel.EditorBrowsableState.Never)]";
+
+    /// <summary>
+    /// Opens a helper class (kernels, baked weights) of the plan's network: <c>file static class NetKernels</c>, or below
+    /// C# 11 an internal class named after the network's full name and kept out of IntelliSense.
+    /// </summary>
+    public static CodeWriter.Scope HelperClass(CodeWriter w, NetworkPlan plan, string name)
+    {
+        if (!plan.Target.FileLocalTypes) w.Line(NotBrowsable);
+        return w.Block($"{plan.HelperDeclaration} {name}");
+    }
+
     /// <summary>Put on the kernel class where unsafe code is allowed: stack buffers are not zeroed first.</summary>
     public const string SkipLocalsInit = "[CompilerServices::SkipLocalsInit]";
 

@@ -39,12 +39,15 @@ internal sealed record ContainingTypeModel(string Keyword, string Name);
 /// </summary>
 /// <param name="Keyword">The declaration keyword of the network class: <c>class</c> or <c>record</c>.</param>
 /// <param name="Activations">The activation of each layer 1..L (the output layer's last), one per weight layer.</param>
+/// <param name="UniqueName">An identifier made from the class's full metadata name, which no other type's makes (<c>Demo_Net</c>): the kernels' name where they cannot be file-local.</param>
+/// <param name="Target">What the generated code may use of the language and the framework.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
     string Keyword,
     string TypeName,
     string HintName,
+    string UniqueName,
     EquatableArray<int> LayerSizes,
     ElementKind Element,
     CostFunction Cost,
@@ -52,6 +55,7 @@ internal sealed record NetworkModel(
     CodeShape Shape,
     bool ImplementsRuntimeInterface,
     bool SkipLocalsInit,
+    CodeTarget Target,
     BakedWeights? Weights = null)
 {
     /// <summary>The C# keyword of the element type.</summary>

@@ -192,11 +192,25 @@ internal sealed class NetworkPlan
     /// <summary>Lanes of one vector of <paramref name="width"/> of the element type.</summary>
     public int LanesOf(SimdWidth width) => width.Lanes(Model.ElementSize);
 
-    /// <summary>The file-local class holding the math.</summary>
-    public string KernelsClass => Model.TypeName + "Kernels";
+    /// <summary>What the generated code may use of the language and the framework.</summary>
+    public CodeTarget Target => Model.Target;
 
-    /// <summary>The file-local class holding baked-in parameters.</summary>
-    public string WeightsClass => Model.TypeName + "Weights";
+    /// <summary>
+    /// The class holding the math: file-local, named after the network (<c>NetKernels</c>); below C# 11 internal, named
+    /// after the network's full metadata name (<c>Demo_Net_Kernels</c>), so that no two networks' kernels share a name.
+    /// </summary>
+    public string KernelsClass => HelperClass("Kernels");
+
+    /// <summary>The class holding baked-in parameters, named as <see cref="KernelsClass"/> is.</summary>
+    public string WeightsClass => HelperClass("Weights");
+
+    /// <summary>
+    /// How the helper classes (kernels, baked weights) are declared, up to their name: <c>file static class</c>, or below
+    /// C# 11 <c>internal static class</c>, which the emitter keeps out of IntelliSense (<c>Vocabulary.NotBrowsable</c>).
+    /// </summary>
+    public string HelperDeclaration => Target.FileLocalTypes ? "file static class" : "internal static class";
+
+    private string HelperClass(string role) => Target.FileLocalTypes ? Model.TypeName + role : Model.UniqueName + "_" + role;
 
     /// <summary>The network class as the user would name it: namespace, containing types, name.</summary>
     public string FullName => Model.FullName;

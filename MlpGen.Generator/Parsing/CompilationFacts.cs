@@ -18,8 +18,17 @@ namespace MlpGen.Generator.Parsing;
 /// <param name="AllowUnsafe">Whether unsafe code is allowed, which <c>[SkipLocalsInit]</c> needs.</param>
 internal sealed record CompilationFacts(LanguageVersion LanguageVersion, EquatableArray<string> MissingFrameworkApis, bool RuntimeReferenced, bool AllowUnsafe)
 {
-    /// <summary>The generated code declares file-local types.</summary>
-    public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp11;
+    /// <summary>
+    /// The oldest C# the generated code compiles in: it uses target-typed <c>new()</c>, <c>is not</c> patterns and
+    /// static lambdas, which came with C# 9 (Unity's version).
+    /// </summary>
+    public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp9;
+
+    /// <summary>The C# of file-local types (<c>file static class</c>), which keep the kernels out of the user's sight.</summary>
+    public const LanguageVersion FileLocalTypesVersion = LanguageVersion.CSharp11;
+
+    /// <summary>What the generated code is written for, decided from these facts: see <see cref="CodeTarget"/>.</summary>
+    public CodeTarget Target => new(FileLocalTypes: LanguageVersion >= FileLocalTypesVersion);
 
     public static CompilationFacts Of(Compilation compilation) => new(
         compilation is CSharpCompilation csharp ? csharp.LanguageVersion : MinimumLanguageVersion,
@@ -32,7 +41,7 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
     {
         if (LanguageVersion < MinimumLanguageVersion)
         {
-            yield return DiagnosticInfo.At(DiagnosticDescriptors.LanguageVersionTooLow, location, network, LanguageVersion.ToDisplayString());
+            yield return DiagnosticInfo.At(DiagnosticDescriptors.LanguageVersionTooOld, location, network, LanguageVersion.ToDisplayString());
         }
         if (MissingFrameworkApis.Count > 0)
         {
@@ -47,4 +56,16 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
         where !compilation.GetTypesByMetadataName("System.Runtime.Intrinsics." + vector)
             .Any(type => type.GetMembers(method).Any(m => m.DeclaredAccessibility == Accessibility.Public))
         select vector + "." + method;
+
+    /// <summary>
+    /// What choosing a compatible form costs, reported on each network's name as information (nothing is refused for
+    /// it): below C# 11, the kernels are internal classes instead of file-local ones (MLPG024).
+    /// </summary>
+    public IEnumerable<DiagnosticInfo> Compromises(string network, LocationInfo? location)
+    {
+        if (LanguageVersion < FileLocalTypesVersion)
+        {
+            yield return DiagnosticInfo.At(DiagnosticDescriptors.LanguageVersionBelow11, location, network, LanguageVersion.ToDisplayString());
+        }
+    }
 }

@@ -21,7 +21,8 @@ internal static class ModelBuilder
         if (unmet.Length > 0) return new ModelResult(null, new EquatableArray<DiagnosticInfo>(unmet));
 
         BakedWeights? weights = null;
-        EquatableArray<DiagnosticInfo> diagnostics = parsed.Diagnostics;
+        // What the compatible forms the compilation asks for cost: information, on the class's name.
+        EquatableArray<DiagnosticInfo> diagnostics = new(parsed.Diagnostics.Concat(facts.Compromises(declaration.Name, declaration.NameLocation)));
         if (declaration.Weights is { } request)
         {
             (BakedWeights? baked, DiagnosticInfo? problem) = WeightsResolver.Resolve(declaration, request, weightsFiles);
@@ -42,6 +43,7 @@ internal static class ModelBuilder
             declaration.Keyword,
             declaration.TypeName,
             declaration.HintName,
+            declaration.UniqueName,
             declaration.LayerSizes,
             declaration.Element,
             declaration.Cost,
@@ -49,6 +51,7 @@ internal static class ModelBuilder
             declaration.Shape,
             ImplementsRuntimeInterface: facts.RuntimeReferenced,
             SkipLocalsInit: facts.AllowUnsafe,
+            facts.Target,
             weights);
         return new ModelResult(model, diagnostics);
     }

@@ -12,6 +12,7 @@ namespace MlpGen.Generator.Parsing;
 /// <param name="Name">The class's name as declared, for messages.</param>
 /// <param name="NameLocation">The class's name in the source: where the compilation's problems are reported for this network (MLPG024, MLPG025).</param>
 /// <param name="TypeName">The class's name as C# source: escaped where it is a keyword (<c>@class</c>).</param>
+/// <param name="UniqueName">An identifier made from the class's full metadata name (<see cref="SourceNames.UniqueName"/>).</param>
 /// <param name="Activations">The activation of each layer 1..L, the output layer's last.</param>
 /// <param name="Weights">The weights file the attribute names, if any.</param>
 internal sealed record NetworkDeclaration(
@@ -22,6 +23,7 @@ internal sealed record NetworkDeclaration(
     string Keyword,
     string TypeName,
     string HintName,
+    string UniqueName,
     EquatableArray<int> LayerSizes,
     ElementKind Element,
     CostFunction Cost,

@@ -266,6 +266,7 @@ internal sealed partial class NetworkParser
         // Names go into the generated source escaped where they are keywords (namespace @namespace; class @class).
         SourceNames.Escape(Name),
         SourceNames.HintName(_type),
+        SourceNames.UniqueName(_type),
         new EquatableArray<int>(arguments.Sizes),
         arguments.Element,
         layers.Cost,

@@ -17,6 +17,42 @@ internal static class SourceNames
     /// </summary>
     public static string HintName(INamedTypeSymbol type)
     {
+        (string identity, bool caseClash) = Identity(type);
+        var safe = new System.Text.StringBuilder(identity.Length + 16);
+        foreach (char c in identity) safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' ? c : '_');
+        if (caseClash) safe.Append('.').Append(Fnv1a(identity).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+        return safe + ".g.cs";
+    }
+
+    /// <summary>
+    /// An identifier made from the type's metadata identity (<see cref="HintName"/>), which no other type's identity
+    /// makes, for the helper classes that cannot be file-local below C# 11: <c>Demo.Net</c> → <c>Demo_Net</c>,
+    /// <c>Company.Models.Host`1+Net</c> → <c>Company_Models_Host_31_2Net</c>. The identity's characters are those of
+    /// identifiers, and <c>.</c>, <c>+</c> and <c>`</c>; the underscore escapes: <c>_1</c> is an underscore, <c>_2</c> a
+    /// <c>+</c>, <c>_3</c> a <c>`</c>, and <c>_</c> before anything but a digit a <c>.</c> (a name never starts with a
+    /// digit), so the identity can be read back from the identifier and two identities never give one identifier.
+    /// </summary>
+    public static string UniqueName(INamedTypeSymbol type)
+    {
+        string identity = Identity(type).Identity;
+        var name = new System.Text.StringBuilder(identity.Length + 8);
+        foreach (char c in identity)
+        {
+            name.Append(c switch
+            {
+                '_' => "_1",
+                '+' => "_2",
+                '`' => "_3",
+                '.' => "_",
+                _ => c.ToString(),
+            });
+        }
+        return name.ToString();
+    }
+
+    /// <summary>The metadata identity of a type: namespace, containing types with their arity joined by <c>+</c>, the type; and whether a name along the way has a sibling that differs only in case.</summary>
+    private static (string Identity, bool CaseClash) Identity(INamedTypeSymbol type)
+    {
         var parts = new List<string>();
         ISymbol symbol = type;
         bool caseClash = false;
@@ -30,11 +66,7 @@ internal static class SourceNames
             parts.Insert(0, n.Name + ".");
             caseClash |= HasCaseSibling(n);
         }
-        string identity = string.Concat(parts);
-        var safe = new System.Text.StringBuilder(identity.Length + 16);
-        foreach (char c in identity) safe.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' ? c : '_');
-        if (caseClash) safe.Append('.').Append(Fnv1a(identity).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
-        return safe + ".g.cs";
+        return (string.Concat(parts), caseClash);
     }
 
     /// <summary>The declaration keyword(s) of a type, as a partial declaration repeats them.</summary>

@@ -446,26 +446,45 @@ public class DiagnosticTests
     [InlineData(LanguageVersion.CSharp9, true)]
     [InlineData(LanguageVersion.CSharp11, false)]
     [InlineData(LanguageVersion.CSharp12, false)]
-    public void MLPG024_LanguageVersionBelowCSharp11_OnClassName(LanguageVersion version, bool reported)
+    public void MLPG024_LanguageVersionBelowCSharp11_IsInformation_AndTheCodeCompiles(LanguageVersion version, bool reported)
     {
         string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, languageVersion: version));
         Assert.Null(result.Exception);
-        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+        string code = result.GeneratedSources.Single(s => s.HintName == "Demo.Net.g.cs").SourceText.ToString();
         if (reported)
         {
             Diagnostic d = Assert.Single(result.Diagnostics);
             Assert.Equal("MLPG024", d.Id);
+            Assert.Equal(DiagnosticSeverity.Info, d.Severity);
             Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
-            Assert.Contains("C# 11", d.GetMessage());
-            Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+            Assert.Contains($"C# {version.ToDisplayString()}", d.GetMessage());
+            Assert.DoesNotContain("file static class", code);
+            Assert.Contains("[System::ComponentModel.EditorBrowsable(System::ComponentModel.EditorBrowsableState.Never)]\n    internal static class Demo_Net_Kernels", code);
         }
         else
         {
             Assert.Empty(result.Diagnostics);
-            Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
-            Assert.Empty(GeneratorHarness.Problems(output));
+            Assert.Contains("file static class NetKernels", code);
         }
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp8)]
+    public void MLPG040_LanguageVersionBelowCSharp9_OnClassName(LanguageVersion version)
+    {
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, languageVersion: version));
+        Assert.Null(result.Exception);
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG040", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("C# 9", d.GetMessage());
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }
 
     [Fact]

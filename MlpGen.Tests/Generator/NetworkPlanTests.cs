@@ -13,8 +13,8 @@ public class NetworkPlanTests
         Plan(element, shape, sizes, Enumerable.Repeat(GeneratorRules.ActivationFunction.Sigmoid, sizes.Length - 1).ToArray());
 
     private static NetworkPlan Plan(ElementKind element, CodeShape shape, int[] sizes, GeneratorRules.ActivationFunction[] activations) => NetworkPlan.For(new NetworkModel(
-        "Demo", EquatableArray<ContainingTypeModel>.Empty, "class", "Net", "Demo.Net.g.cs", new EquatableArray<int>(sizes),
-        element, GeneratorRules.CostFunction.Quadratic, new EquatableArray<GeneratorRules.ActivationFunction>(activations), shape, ImplementsRuntimeInterface: false, SkipLocalsInit: false));
+        "Demo", EquatableArray<ContainingTypeModel>.Empty, "class", "Net", "Demo.Net.g.cs", "Demo_Net", new EquatableArray<int>(sizes),
+        element, GeneratorRules.CostFunction.Quadratic, new EquatableArray<GeneratorRules.ActivationFunction>(activations), shape, ImplementsRuntimeInterface: false, SkipLocalsInit: false, CodeTarget.Latest));
 
     private static LayerKernel[] Kernels(NetworkPlan plan) => plan.Layers.Select(l => l.Kernel).ToArray();
 

@@ -163,17 +163,32 @@ public class ConsumerBuildTests
         Assert.All(reported.Where(r => r.Severity == "error" && r.Id != "MLPG036"), r => Assert.StartsWith("Head.cs(4,", r.Position));
     }
 
-    [Fact]
-    public void LangVersion10_ReportsMLPG024_AndNothingElse()
+    /// <summary>C# 9 (Unity's) and 10: the compatible shape builds with nothing to say but MLPG024, which is information (not printed by a build).</summary>
+    [Theory]
+    [InlineData("9")]
+    [InlineData("10")]
+    public void LangVersion9And10_BuildWithoutAnErrorOrAWarning(string version)
     {
         using var directory = new TemporaryDirectory();
-        File.WriteAllText(directory.File("Consumer.csproj"), Project("<LangVersion>10</LangVersion>"));
+        File.WriteAllText(directory.File("Consumer.csproj"), Project($"<LangVersion>{version}</LangVersion>"));
+        File.WriteAllText(directory.File("Net.cs"), "namespace Consumer { [MlpGen.Network(784, 16, 10)] public partial class Net { } public static class Use { public static int Run() => new Net(1).Classify(new float[Net.InputSize]); } }");
+
+        List<Reported> reported = Build(directory, out DotNetCli.Result result);
+        AssertNothingInGeneratedCode(reported, result);
+        Assert.True(result.ExitCode == 0 && reported.Count == 0, result.Output);
+    }
+
+    [Fact]
+    public void LangVersion8_ReportsMLPG040_AndNothingElse()
+    {
+        using var directory = new TemporaryDirectory();
+        File.WriteAllText(directory.File("Consumer.csproj"), Project("<LangVersion>8</LangVersion>"));
         File.WriteAllText(directory.File("Net.cs"), "namespace Consumer { [MlpGen.Network(784, 16, 10)] public partial class Net { } }");
 
         List<Reported> reported = Build(directory, out DotNetCli.Result result);
         AssertNothingInGeneratedCode(reported, result);
         Reported only = Assert.Single(reported.Where(r => r.Severity == "error").Select(r => r with { Line = "" }).Distinct());
-        Assert.Equal(("Net.cs", "MLPG024"), (only.File, only.Id));
-        Assert.Contains("C# 11", result.Output);
+        Assert.Equal(("Net.cs", "MLPG040"), (only.File, only.Id));
+        Assert.Contains("C# 9", result.Output);
     }
 }

@@ -181,10 +181,10 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG024"));
 
-    public static readonly DiagnosticDescriptor FrameworkTooOld = new(
-        "MLPG025", ".NET 9 or later is needed",
-        "The network '{0}' cannot be generated for this target framework: the generated kernels call {1}, which needs .NET 9 or later; target net9.0 or later",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+    public static readonly DiagnosticDescriptor FrameworkBelowNet9 = new(
+        "MLPG025", "Below .NET 9 the kernels are compatible ones",
+        "The network '{0}' is generated for a framework older than .NET 9: {1} (see docs/hosts.md)",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG025"));
 
     public static readonly DiagnosticDescriptor FileLocal = new(
@@ -275,4 +275,10 @@ internal static class DiagnosticDescriptors
         "The network '{0}' cannot be generated for C# {1}: the generated code needs C# 9 or later; set <LangVersion> to 9 or later (or remove it to use the SDK's default)",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG040"));
+
+    public static readonly DiagnosticDescriptor NoSpan = new(
+        "MLPG041", "System.Memory is needed",
+        "The network '{0}' cannot be generated: the target framework has no System.Span<T>; reference the System.Memory package (a netstandard2.0 or .NET Framework project needs it)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpLink("MLPG041"));
 }

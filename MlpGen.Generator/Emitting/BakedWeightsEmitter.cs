@@ -62,7 +62,9 @@ internal static class BakedWeightsEmitter
             w.Line();
             using (w.Block($"private static {t}[] Read()"))
             {
-                w.Line($"{t}[] parameters = {Vocabulary.GC}.AllocateUninitializedArray<{t}>({m.ParameterCount});");
+                w.Line(plan.Target.ModernBcl
+                    ? $"{t}[] parameters = {Vocabulary.GC}.AllocateUninitializedArray<{t}>({m.ParameterCount});"
+                    : $"{t}[] parameters = new {t}[{m.ParameterCount}];");
                 w.Line("CopyTo(parameters);");
                 w.Line("return parameters;");
             }
@@ -79,13 +81,31 @@ internal static class BakedWeightsEmitter
                 {
                     w.Line($"throw new {exception}($\"The resource '{{ResourceName}}' holds {{stream.Length}} bytes; the baked parameters of {plan.FullName} take {{bytes.Length}}.\");");
                 }
-                w.Line("stream.ReadExactly(bytes);");
+                if (plan.Target.ModernBcl)
+                {
+                    w.Line("stream.ReadExactly(bytes);");
+                }
+                else
+                {
+                    // netstandard2.0's Stream reads into arrays only: through a buffer, until every byte is in.
+                    w.Line("byte[] buffer = new byte[bytes.Length];");
+                    w.Line("int read = 0;");
+                    using (w.Block("while (read < buffer.Length)"))
+                    {
+                        w.Line("int count = stream.Read(buffer, read, buffer.Length - read);");
+                        w.Line($"if (count == 0) throw new {exception}($\"The resource '{{ResourceName}}' ended after {{read}} of its {{buffer.Length}} bytes.\");");
+                        w.Line("read += count;");
+                    }
+                    w.Line("buffer.CopyTo(bytes);");
+                }
                 w.Line("// The bytes are little-endian, as in the weights file: a big-endian machine reverses each value's.");
                 w.Line($"if (!{Vocabulary.BitConverter}.IsLittleEndian)");
                 using (w.Block(""))
                 {
                     w.Line($"{Vocabulary.SpanOf(bits)} values = {Vocabulary.MemoryMarshal}.Cast<{t}, {bits}>(destination);");
-                    w.Line($"{Vocabulary.BinaryPrimitives}.ReverseEndianness(values, values);");
+                    w.Line(plan.Target.ModernBcl
+                        ? $"{Vocabulary.BinaryPrimitives}.ReverseEndianness(values, values);"
+                        : $"for (int i = 0; i < values.Length; i++) values[i] = {Vocabulary.BinaryPrimitives}.ReverseEndianness(values[i]);");
                 }
             }
         }
@@ -102,8 +122,19 @@ internal static class BakedWeightsEmitter
             + $"<c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}). Each value is written so that it reads back bit for bit.");
         using (Vocabulary.HelperClass(w, plan, plan.WeightsClass))
         {
-            w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
-            w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => new {t}[]");
+            if (plan.Target.ModernBcl)
+            {
+                w.Line("// A ReadOnlySpan over a constant array: the compiler keeps the values in the assembly's read-only data.");
+                w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => new {t}[]");
+            }
+            else
+            {
+                // Without RuntimeHelpers.CreateSpan (.NET 7) the compiler would allocate the array at every read: it is made once.
+                w.Line($"public static {Vocabulary.ReadOnlySpanOf(t)} Parameters => s_parameters;");
+                w.Line();
+                w.Line("// netstandard2.0 cannot keep a span over constant values other than bytes: one array, made at the first use of the class.");
+                w.Line($"private static readonly {t}[] s_parameters = new {t}[]");
+            }
             using (w.Block("", closing: "};"))
             {
                 foreach (LayerPlan layer in plan.Layers)

@@ -23,6 +23,7 @@ internal static class HelperEmitter
         foreach (ActivationFunction activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
         foreach (ActivationFunction activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
         if (plan.UsesGELU) NormalDistributionEmitter.Emit(w, plan);
+        VectorMathEmitter.Emit(w, plan);
 
         EmitOutputError(w, plan);
 
@@ -41,10 +42,10 @@ internal static class HelperEmitter
                 string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                 w.Assign($"{v} gradient", $"{vector}.LoadUnsafe(ref rg, {I})");
                 w.Assign($"{v} parameter", $"{vector}.LoadUnsafe(ref rp, {I})");
-                w.Assign($"{v} updated", $"{vector}.FusedMultiplyAdd(gradient, step, parameter)");
+                w.Assign($"{v} updated", $"{Vocabulary.VectorFusedMultiplyAdd(plan, width)}(gradient, step, parameter)");
                 w.Line($"{vector}.StoreUnsafe(updated, ref rp, {I});");
             },
-            scalar: $"p[i] = {Vocabulary.MathOf(plan)}.FusedMultiplyAdd(g[i], -rate, p[i]);");
+            scalar: $"p[i] = {Vocabulary.ScalarFusedMultiplyAdd(plan, "g[i]", "-rate", "p[i]")};");
 
         EmitInitialization(w, plan);
 
@@ -140,10 +141,10 @@ internal static class HelperEmitter
 
         w.Line();
         w.Summary(summary);
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"{visibility} static void {name}", parameters))
         {
-            Vocabulary.SimdOrScalar(w,
+            Vocabulary.SimdOrScalar(w, plan,
                 scalar: () => Scalar($"for (int i = 0; i < {span}.Length; i++)"),
                 simd: width =>
                 {
@@ -160,7 +161,8 @@ internal static class HelperEmitter
     private static void EmitActivation(CodeWriter w, NetworkPlan plan, ActivationFunction activation)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, one = m.Literal("1"), math = Vocabulary.MathOf(plan);
+        string t = plan.T, one = m.Literal("1");
+        string Fn(string function) => Vocabulary.MathFunction(plan, function);
         string[] parameters = { $"{Vocabulary.SpanOf(t)} z" };
         string lanes = LanesInProse(plan);
         void Reference() => w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
@@ -178,10 +180,10 @@ internal static class HelperEmitter
                     {
                         string v = Vocabulary.VectorOf(width, t);
                         Load(width);
-                        w.Assign($"{v} a", $"{v}.One / ({v}.One + {Vocabulary.Vector(width)}.Exp(-x))");
+                        w.Assign($"{v} a", $"{v}.One / ({v}.One + {Vocabulary.VectorExp(plan, width)}(-x))");
                         Store(width, "a");
                     },
-                    scalar: $"z[i] = {one} / ({one} + {math}.Exp(-z[i]));");
+                    scalar: $"z[i] = {one} / ({one} + {Fn("Exp")}(-z[i]));");
                 break;
             case ActivationFunction.Tanh:
                 // The vector classes have no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
@@ -199,14 +201,14 @@ internal static class HelperEmitter
                     {
                         string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                         Load(width);
-                        w.Assign($"{v} e", $"{vector}.Exp({vector}.Abs(x) * minusTwo)");
+                        w.Assign($"{v} e", $"{Vocabulary.VectorExp(plan, width)}({vector}.Abs(x) * minusTwo)");
                         w.Line("// tanh |z| = (1 − e^(−2|z|)) / (1 + e^(−2|z|)), then the sign of z.");
                         w.Assign($"{v} magnitude", $"({v}.One - e) / ({v}.One + e)");
                         w.Assign($"{v} negative", $"{vector}.LessThan(x, {v}.Zero)");
                         w.Assign($"{v} a", $"{vector}.ConditionalSelect(negative, -magnitude, magnitude)");
                         Store(width, "a");
                     },
-                    $"{t} e = {math}.Exp({m.Literal("-2")} * {math}.Abs(z[i]));",
+                    $"{t} e = {Fn("Exp")}({m.Literal("-2")} * {Fn("Abs")}(z[i]));",
                     $"{t} magnitude = ({one} - e) / ({one} + e);",
                     "z[i] = z[i] < 0 ? -magnitude : magnitude;");
                 break;
@@ -220,7 +222,7 @@ internal static class HelperEmitter
                         Load(width);
                         Store(width, $"{Vocabulary.Vector(width)}.Max(x, {Vocabulary.VectorOf(width, t)}.Zero)");
                     },
-                    scalar: $"z[i] = {math}.Max(z[i], 0);");
+                    scalar: $"z[i] = {Fn("Max")}(z[i], 0);");
                 break;
             case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
@@ -254,10 +256,10 @@ internal static class HelperEmitter
                     {
                         string v = Vocabulary.VectorOf(width, t);
                         Load(width);
-                        w.Assign($"{v} a", $"x / ({v}.One + {Vocabulary.Vector(width)}.Exp(-x))");
+                        w.Assign($"{v} a", $"x / ({v}.One + {Vocabulary.VectorExp(plan, width)}(-x))");
                         Store(width, "a");
                     },
-                    scalar: $"z[i] = z[i] / ({one} + {math}.Exp(-z[i]));");
+                    scalar: $"z[i] = z[i] / ({one} + {Fn("Exp")}(-z[i]));");
                 break;
             case ActivationFunction.Softmax:
                 EmitSoftmax(w, plan, log: false);
@@ -309,7 +311,8 @@ internal static class HelperEmitter
     private static void EmitSoftmax(CodeWriter w, NetworkPlan plan, bool log)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, math = Vocabulary.MathOf(plan);
+        string t = plan.T;
+        string Fn(string function) => Vocabulary.MathFunction(plan, function);
         int n = plan.Output.OutputSize;
         Bound size = Bound.Size(n, plan.Output.Out);
         w.Line();
@@ -327,7 +330,7 @@ internal static class HelperEmitter
             w.Line("/// (z = ±1000 gives finite outputs), and the largest term is e^0 = 1, so the sum is at least 1.");
         }
         w.Line("/// </summary>");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static void {(log ? "LogSoftmax" : "Softmax")}", $"{Vocabulary.SpanOf(t)} z"))
         {
             void Exponentials(Bound from)
@@ -336,10 +339,10 @@ internal static class HelperEmitter
                 {
                     if (log)
                     {
-                        w.Line($"sum += {math}.Exp(z[{i}] - max);");
+                        w.Line($"sum += {Fn("Exp")}(z[{i}] - max);");
                         return;
                     }
-                    w.Line($"z[{i}] = {math}.Exp(z[{i}] - max);");
+                    w.Line($"z[{i}] = {Fn("Exp")}(z[{i}] - max);");
                     w.Line($"sum += z[{i}];");
                 });
             }
@@ -354,20 +357,25 @@ internal static class HelperEmitter
             void Scalar()
             {
                 w.Line($"{t} max = z[0];");
-                w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {math}.Max(max, z[{i}]);");
+                w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {Fn("Max")}(max, z[{i}]);");
                 w.Line($"{t} sum = 0;");
                 Exponentials(Bound.Zero);
-                if (log) w.Line($"{t} logSum = {math}.Log(sum);");
+                if (log) w.Line($"{t} logSum = {Fn("Log")}(sum);");
                 Finish(Bound.Zero);
             }
-            int narrowest = NetworkPlan.Widths.Min(width => plan.LanesOf(width));
+            if (plan.Widths.Count == 0)
+            {
+                Scalar();
+                return;
+            }
+            int narrowest = plan.Widths.Min(width => plan.LanesOf(width));
             if (n < narrowest)
             {
                 w.Line($"// Narrower than one vector ({n} < {narrowest} lanes): scalar loops on every kernel path.");
                 Scalar();
                 return;
             }
-            Vocabulary.SimdOrScalar(w, Scalar, width =>
+            Vocabulary.SimdOrScalar(w, plan, Scalar, width =>
             {
                 string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                 int lanes = plan.LanesOf(width);
@@ -387,14 +395,14 @@ internal static class HelperEmitter
                 string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
                 w.ForLine("i", Bound.Number(lanes), whole, lanes, i => $"lanesMax = {vector}.Max(lanesMax, {Load(i)});");
                 w.Line($"{t} max = {vector}.GetElement(lanesMax, 0);");
-                w.ForLine("k", Bound.Number(1), Bound.Size(lanes, $"{v}.Count"), 1, k => $"max = {math}.Max(max, {vector}.GetElement(lanesMax, {k}));");
-                w.ForLine("i", whole, size, 1, i => $"max = {math}.Max(max, z[{i}]);");
+                w.ForLine("k", Bound.Number(1), Bound.Size(lanes, $"{v}.Count"), 1, k => $"max = {Fn("Max")}(max, {vector}.GetElement(lanesMax, {k}));");
+                w.ForLine("i", whole, size, 1, i => $"max = {Fn("Max")}(max, z[{i}]);");
                 w.Line(log ? "// The sum of e^(z − max), z left as it is." : "// e^(z − max) in place, and their sum.");
                 w.Assign($"{v} shift", $"{vector}.Create(max)");
                 w.Line($"{v} sums = default;");
                 w.For("i", Bound.Zero, whole, lanes, "vector", i =>
                 {
-                    w.Assign($"{v} e", $"{vector}.Exp({Load(i)} - shift)");
+                    w.Assign($"{v} e", $"{Vocabulary.VectorExp(plan, width)}({Load(i)} - shift)");
                     if (!log) w.Line(Store("e", i));
                     w.Line("sums += e;");
                 });
@@ -403,7 +411,7 @@ internal static class HelperEmitter
                 if (log)
                 {
                     w.Line("// Subtract max, then the sum's logarithm.");
-                    w.Line($"{t} logSum = {math}.Log(sum);");
+                    w.Line($"{t} logSum = {Fn("Log")}(sum);");
                     w.Assign($"{v} logSums", $"{vector}.Create(logSum)");
                     w.For("i", Bound.Zero, whole, lanes, "vector", i =>
                     {
@@ -428,7 +436,7 @@ internal static class HelperEmitter
 
     /// <summary>The lanes per step of every width, for a summary: <c>8 lanes (Vector256) or 4 (Vector128)</c>.</summary>
     private static string LanesInProse(NetworkPlan plan) =>
-        string.Join(" or ", NetworkPlan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})"));
+        string.Join(" or ", plan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})"));
 
     /// <summary>δ ← δ ⊙ f'(z) for a hidden layer's activation f, with f' written through the activations a = f(z).</summary>
     private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationFunction activation)
@@ -501,11 +509,11 @@ internal static class HelperEmitter
                         string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
                         w.Assign($"{v} x", $"{vector}.LoadUnsafe(ref rz, {I})");
                         w.Assign($"{v} d", $"{vector}.LoadUnsafe(ref rd, {I})");
-                        w.Assign($"{v} sigma", $"{v}.One / ({v}.One + {vector}.Exp(-x))");
+                        w.Assign($"{v} sigma", $"{v}.One / ({v}.One + {Vocabulary.VectorExp(plan, width)}(-x))");
                         w.Assign($"{v} product", $"d * (sigma * ({v}.One + x * ({v}.One - sigma)))");
                         w.Line($"{vector}.StoreUnsafe(product, ref rd, {I});");
                     },
-                    $"{t} sigma = {one} / ({one} + {Vocabulary.MathOf(plan)}.Exp(-z[i]));",
+                    $"{t} sigma = {one} / ({one} + {Vocabulary.MathFunction(plan, "Exp")}(-z[i]));",
                     $"delta[i] *= sigma * ({one} + z[i] * ({one} - sigma));");
                 break;
             default:
@@ -556,7 +564,7 @@ internal static class HelperEmitter
         NetworkModel m = plan.Model;
         string t = plan.T, readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         string one = m.Literal("1");
-        string log = $"{Vocabulary.MathOf(plan)}.Log";
+        string log = Vocabulary.MathFunction(plan, "Log");
         Bound outputs = Bound.Size(plan.Output.OutputSize, plan.Output.Out);
         ActivationFunction activation = plan.Output.Activation;
         CostFunction cost = m.Cost;
@@ -565,7 +573,7 @@ internal static class HelperEmitter
         w.Line();
         w.Summary($"C = {Vocabulary.CostFormula(cost, "a", activation)}, the {Vocabulary.CostName(cost)} cost of one sample's output activations a against its targets y"
             + (activation == ActivationFunction.LogSoftmax ? " (a = ln p: log-softmax's outputs are the logarithms already)." : "."));
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static {t} SampleCost", $"{readOnlySpan} a", $"{readOnlySpan} y"))
         {
             w.Line($"{t} cost = 0;");
@@ -597,7 +605,7 @@ internal static class HelperEmitter
         w.Line();
         w.Summary($"δL = ∂C/∂zL = {Vocabulary.OutputErrorFormula(activation, cost, "a")} for the {Vocabulary.ActivationName(activation)} output and the "
             + $"{Vocabulary.CostName(cost)} cost, from one sample's output activations a and targets y.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method("private static void OutputError", $"{readOnlySpan} a", $"{readOnlySpan} y", $"{Vocabulary.SpanOf(t)} delta"))
         {
             switch (activation, cost)
@@ -624,7 +632,7 @@ internal static class HelperEmitter
                 case (ActivationFunction.LogSoftmax, CostFunction.LogLikelihood):
                     w.Line("// a = ln p for p = softmax(z), so C = −Σ_k y_k a_k and ∂a_k/∂z_j = δ_jk − p_j: δ_j = p_j·Σ_k y_k − y_j,");
                     w.Line("// which is p_j − y_j = e^(a_j) − y_j for targets that sum to 1 (one-hot, or a distribution).");
-                    EachOutput(i => w.Line($"delta[{i}] = {Vocabulary.MathOf(plan)}.Exp(a[{i}]) - y[{i}];"));
+                    EachOutput(i => w.Line($"delta[{i}] = {Vocabulary.MathFunction(plan, "Exp")}(a[{i}]) - y[{i}];"));
                     break;
                 case (ActivationFunction.Identity, CostFunction.Quadratic):
                     w.Line("// ∂C/∂a = a − y, and the identity's derivative is 1.");

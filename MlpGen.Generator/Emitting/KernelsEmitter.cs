@@ -64,7 +64,7 @@ internal static class KernelsEmitter
         string t = plan.T, span = Vocabulary.SpanOf(t), readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         w.Line();
         w.Summary($"Feedforward of one sample: {Equations(plan)}.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method("public static void Predict", $"{readOnlySpan} p", $"{readOnlySpan} a0", $"{span} output"))
         {
             foreach (LayerPlan hidden in plan.Layers.Take(plan.L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[{hidden.Out}];");
@@ -87,7 +87,7 @@ internal static class KernelsEmitter
         w.Summary($"Feedforward of many samples: tiles of up to Tile ({plan.Tile}) samples, layer by layer through the grouped kernels "
             + $"({g} samples share each weight load, and every group of the tile shares each block of weight rows while it is in the cache), "
             + $"the last count % {g} samples one by one. Every sample's outputs equal Predict's bit for bit.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method("public static void PredictBatch", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line("int count = inputs.Length / N0;");
@@ -115,7 +115,7 @@ internal static class KernelsEmitter
         string t = plan.T, output = plan.Output.Out, readOnlySpan = Vocabulary.ReadOnlySpanOf(t);
         w.Line();
         w.Summary($"C summed over the samples of outputs a and targets y: Σ_s {Vocabulary.CostFormula(plan.Model.Cost, "a_s", plan.Output.Activation)}.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"public static {t} Cost", $"{readOnlySpan} outputs", $"{readOnlySpan} targets"))
         {
             w.Line($"{t} cost = 0;");
@@ -152,7 +152,7 @@ internal static class KernelsEmitter
         }
         w.Line("/// each gradient row updated once per chunk.");
         w.Line("/// </summary>");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"public static {t} Backpropagate", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{readOnlySpan} targets", $"{span} g"))
         {
             w.Line("int count = inputs.Length / N0;");

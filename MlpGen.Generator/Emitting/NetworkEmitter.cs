@@ -24,7 +24,7 @@ internal static class NetworkEmitter
         {
             w.Line("// The framework's namespaces, used only as Alias::Type: that form looks at these aliases alone, so no type");
             w.Line("// declared elsewhere (a MathF or a Vector256<T> in this namespace) can take the place of the framework's.");
-            foreach ((string alias, string ns) in Vocabulary.Aliases) w.Line($"using {alias} = {ns};");
+            foreach ((string alias, string ns) in Vocabulary.AliasesOf(plan)) w.Line($"using {alias} = {ns};");
             w.Line();
             KernelsEmitter.Emit(w, plan);
             if (model.Weights is not null) BakedWeightsEmitter.Emit(w, plan, literalWeights);

@@ -55,12 +55,12 @@ internal static class NormalDistributionEmitter
     {
         bool single = plan.Model.Element == ElementKind.Single;
         double[] polynomial = single ? FloatPolynomial : DoublePolynomial;
-        foreach (SimdWidth width in NetworkPlan.Widths) EmitFor(w, new Spelling(width), polynomial, single);
-        EmitFor(w, new Spelling(null), polynomial, single);
+        foreach (SimdWidth width in plan.Widths) EmitFor(w, new Spelling(plan, width), polynomial, single);
+        EmitFor(w, new Spelling(plan, null), polynomial, single);
     }
 
     /// <summary>How one form (a SIMD width, or scalars) spells the operations on doubles.</summary>
-    private sealed class Spelling(SimdWidth? width)
+    private sealed class Spelling(NetworkPlan plan, SimdWidth? width)
     {
         public string Type => width is null ? "double" : Vocabulary.VectorOf(width, "double");
 
@@ -69,7 +69,8 @@ internal static class NormalDistributionEmitter
         public string Constant(string value) => width is null ? value : $"{Vocabulary.Vector(width)}.Create({value})";
 
         public string Call(string method, params string[] arguments) =>
-            $"{(width is null ? Vocabulary.Math : Vocabulary.Vector(width))}.{method}({string.Join(", ", arguments)})";
+            (width is null ? $"{Vocabulary.Math}.{method}" : method == "Exp" ? Vocabulary.VectorExp(plan, width) : $"{Vocabulary.Vector(width)}.{method}")
+            + $"({string.Join(", ", arguments)})";
 
         public string One => width is null ? "1.0" : $"{Type}.One";
 

@@ -45,11 +45,11 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line();
         w.Summary($"z{l} = W{l}·a{l - 1} + b{l} with SIMD multiply-adds ({nOut}×{nIn} = {Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): "
             + $"rows in blocks of {RowsPerBlock}, each row's dot product in one accumulator ({RowsPerBlock} independent multiply-add chains "
-            + $"sharing each input load): {string.Join("; ", NetworkPlan.Widths.Select(width => Steps(plan, layer, width)))}.");
-        w.Line(Vocabulary.HotLayer);
+            + $"sharing each input load): {string.Join("; ", plan.Widths.Select(width => Steps(plan, layer, width)))}.");
+        Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} input", $"{Vocabulary.SpanOf(t)} z"))
         {
-            Vocabulary.SimdOrScalar(w,
+            Vocabulary.SimdOrScalar(w, plan,
                 scalar: () => w.Line($"Layer{l}Scalar(p, input, z, 1);"),
                 simd: width =>
                 {
@@ -82,13 +82,13 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int l = layer.Index, g = NetworkPlan.Group;
         w.Line();
         w.Summary($"Layer{l} for groups × {g} samples (inputs and outputs one after another): rows in blocks of "
-            + string.Join(" or ", NetworkPlan.Widths.Select(width => $"{GroupRowsPerBlock(width)} ({width.Name})"))
+            + string.Join(" or ", plan.Widths.Select(width => $"{GroupRowsPerBlock(width)} ({width.Name})"))
             + $"; each block, while its rows are in the cache, takes every group of {g} samples in turn, in the same additions per row and sample "
             + $"as Layer{l}.");
-        w.Line(Vocabulary.HotLayer);
+        Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int groups"))
         {
-            Vocabulary.SimdOrScalar(w,
+            Vocabulary.SimdOrScalar(w, plan,
                 scalar: () => w.Line($"Layer{l}Scalar(p, inputs, z, groups * Group);"),
                 simd: width =>
                 {
@@ -165,7 +165,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
                     for (int r = 0; r < rows; r++)
                     {
                         w.Assign($"{v} v{r}", Load(width, $"w{r}", k.Offset()));
-                        w.Line($"{Acc(r, 0)} = {Vocabulary.MultiplyAdd(width, $"v{r}", "x", Acc(r, 0))};");
+                        w.Line($"{Acc(r, 0)} = {Vocabulary.MultiplyAdd(plan, width, $"v{r}", "x", Acc(r, 0))};");
                     }
                 }
                 else
@@ -174,7 +174,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
                     for (int s = 0; s < samples; s++)
                     {
                         w.Assign($"{v} x{s}k", Load(width, $"x{s}", k.Offset()));
-                        for (int r = 0; r < rows; r++) w.Line($"{Acc(r, s)} = {Vocabulary.MultiplyAdd(width, $"v{r}", $"x{s}k", Acc(r, s))};");
+                        for (int r = 0; r < rows; r++) w.Line($"{Acc(r, s)} = {Vocabulary.MultiplyAdd(plan, width, $"v{r}", $"x{s}k", Acc(r, s))};");
                     }
                 }
             });
@@ -212,7 +212,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         Bound unrolled = Bound.WholeSteps(layer.InputSize, nIn, 4);
         w.Line();
         w.Summary($"z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: the path where neither Vector256 nor Vector128 is hardware accelerated.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static void Layer{l}Scalar", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int count"))
         {
             EmitParameterReferences(w, plan, layer);
@@ -247,13 +247,13 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Line();
         w.Summary($"result = W{l}ᵀ·δ{l} ({Vocabulary.Count(layer.MultiplyAdds, "multiply-add")}): result[k] = Σ_j W{l}[j, k]·δ{l}[j], vectorised along k, "
             + $"each step running {VectorsPerColumnStep} accumulators down the {Vocabulary.Count(layer.OutputSize, "row")} of W{l}.");
-        w.Line(Vocabulary.HotLayer);
+        Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Transposed", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} delta", $"{Vocabulary.SpanOf(t)} result"))
         {
             w.Line($"ref {t} w = ref {Vocabulary.Reference($"p.Slice({layer.W}, {layer.Out} * {layer.In})")};");
             w.Line($"ref {t} e = ref {Vocabulary.Reference($"delta.Slice(0, {layer.Out})")};");
             w.Line($"ref {t} o = ref {Vocabulary.Reference($"result.Slice(0, {layer.In})")};");
-            Vocabulary.SimdOrScalar(w,
+            Vocabulary.SimdOrScalar(w, plan,
                 scalar: () => EmitTransposedScalarColumns(w, plan, layer, Bound.Zero),
                 simd: width =>
                 {
@@ -270,7 +270,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
                             for (int i = 0; i < vectors; i++)
                             {
                                 w.Assign($"{v} w{i}", Load(width, "wj", k.Offset(i * lanes)));
-                                w.Line($"t{i} = {Vocabulary.MultiplyAdd(width, $"w{i}", "ej", $"t{i}")};");
+                                w.Line($"t{i} = {Vocabulary.MultiplyAdd(plan, width, $"w{i}", "ej", $"t{i}")};");
                             }
                         });
                         for (int i = 0; i < vectors; i++) w.Line(Store(width, $"t{i}", "o", k.Offset(i * lanes)));
@@ -300,14 +300,14 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         w.Summary($"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples. Column blocks of {VectorsPerColumnStep} vectors go "
             + "outermost, so the samples' inputs in a block stay in L1 while every row of the gradient takes them: each block of a "
             + "gradient row is loaded once, takes the contributions of every sample, and is stored once.");
-        w.Line(Vocabulary.HotLayer);
+        Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Gradient", $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.ReadOnlySpanOf(t)} delta", "int count", $"{Vocabulary.SpanOf(t)} g"))
         {
             w.Line($"ref {t} gw = ref {Vocabulary.Reference($"g.Slice({layer.W}, {layer.Out} * {layer.In})")};");
             w.Line($"ref {t} gb = ref {Vocabulary.Reference($"g.Slice({layer.B}, {layer.Out})")};");
             w.Line($"ref {t} x = ref {Vocabulary.Reference($"a.Slice(0, count * {layer.In})")};");
             w.Line($"ref {t} e = ref {Vocabulary.Reference($"delta.Slice(0, count * {layer.Out})")};");
-            Vocabulary.SimdOrScalar(w,
+            Vocabulary.SimdOrScalar(w, plan,
                 scalar: () => EmitGradientScalarColumns(w, plan, layer, Bound.Zero),
                 simd: width => new ColumnPlan(layer, plan.LanesOf(width)).Emit(w, (vectors, k) =>
                 {
@@ -349,7 +349,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
             for (int i = 0; i < vectors; i++)
             {
                 w.Assign($"{v} x{i}", Load(width, "xs", k.Offset(i * lanes)));
-                for (int r = 0; r < rows; r++) w.Line($"g{r}_{i} = {Vocabulary.MultiplyAdd(width, $"x{i}", $"e{r}", $"g{r}_{i}")};");
+                for (int r = 0; r < rows; r++) w.Line($"g{r}_{i} = {Vocabulary.MultiplyAdd(plan, width, $"x{i}", $"e{r}", $"g{r}_{i}")};");
             }
         }
         for (int r = 0; r < rows; r++)

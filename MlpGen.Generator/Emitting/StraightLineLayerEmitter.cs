@@ -57,12 +57,12 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     /// Emits <c>name(parameters)</c>: one method when the work fits, else a method calling
     /// <c>{name}Part{i}</c> in order, each part a method of its own. <paramref name="body"/> writes one part's statements.
     /// </summary>
-    private static void EmitMethod(CodeWriter w, string summary, string name, string[] parameters, string arguments,
+    private static void EmitMethod(CodeWriter w, NetworkPlan plan, string summary, string name, string[] parameters, string arguments,
         List<List<Segment>> parts, Action<List<Segment>> body)
     {
         w.Line();
         w.Summary(summary);
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static void {name}", parameters))
         {
             if (parts.Count == 1)
@@ -78,7 +78,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
             List<Segment> part = parts[i];
             w.Line();
             w.Summary($"Part {i} of {name}: {Describe(part)}.");
-            w.Line(Vocabulary.Hot);
+            Vocabulary.WriteHot(w, plan);
             using (w.Method($"private static void {name}Part{i}", parameters))
             {
                 body(part);
@@ -98,7 +98,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         string t = plan.T;
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
-        EmitMethod(w,
+        EmitMethod(w, plan,
             $"z{l} = W{l}·a{l - 1} + b{l}, written out: z{l}[j] = b{l}[j] + Σ_k W{l}[j, k]·a{l - 1}[k] ({nOut}×{nIn} = {nOut * nIn} multiply-adds).",
             $"Layer{l}", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.SpanOf(t)} z" }, "p, a, z", Parts(nOut, nIn), part =>
             {
@@ -123,7 +123,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
         int l = layer.Index;
         w.Line();
         w.Summary($"Layer{l} for groups × {NetworkPlan.Group} samples, one after another.");
-        w.Line(Vocabulary.Hot);
+        Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int groups"))
         {
             w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(p, inputs.Slice(s * {layer.In}, {layer.In}), z.Slice(s * {layer.Out}, {layer.Out}));");
@@ -134,7 +134,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         string t = plan.T;
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
-        EmitMethod(w,
+        EmitMethod(w, plan,
             $"W{l}ᵀ·δ{l}, written out: result[k] = Σ_j W{l}[j, k]·δ{l}[j] ({nOut * nIn} multiply-adds).",
             $"Layer{l}Transposed", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} delta", $"{Vocabulary.SpanOf(t)} result" },
             "p, delta, result", Parts(nIn, nOut), part =>
@@ -156,7 +156,7 @@ internal sealed class StraightLineLayerEmitter : ILayerEmitter
     {
         string t = plan.T;
         int l = layer.Index, nIn = layer.InputSize, nOut = layer.OutputSize;
-        EmitMethod(w,
+        EmitMethod(w, plan,
             $"∇W{l} += Σ_s δ{l},s·a{l - 1},sᵀ and ∇b{l} += Σ_s δ{l},s over count samples, written out per sample.",
             $"Layer{l}Gradient", new[] { $"{Vocabulary.ReadOnlySpanOf(t)} a", $"{Vocabulary.ReadOnlySpanOf(t)} delta", "int count", $"{Vocabulary.SpanOf(t)} g" },
             "a, delta, count, g", Parts(nOut, nIn), part =>

@@ -161,7 +161,9 @@ internal static class UserTypeEmitter
                 ? "Creates a network with N(0, 1) parameters from a random seed."
                 : "Creates a network initialised as the seeded constructor does, from a random seed.");
             w.Line(Vocabulary.Global(Vocabulary.NotForSecurity));
-            w.Line($"public {m.TypeName}() : this({Vocabulary.Global(Vocabulary.Random)}.Shared.Next())");
+            // netstandard2.0 has no Random.Shared: a new Random, seeded from the clock, draws the seed there.
+            string random = plan.Target.ModernBcl ? $"{Vocabulary.Global(Vocabulary.Random)}.Shared" : $"new {Vocabulary.Global(Vocabulary.Random)}()";
+            w.Line($"public {m.TypeName}() : this({random}.Next())");
             using (w.Block(""))
             {
             }
@@ -179,6 +181,13 @@ internal static class UserTypeEmitter
     private static void AllocateStorage(CodeWriter w, NetworkPlan plan, string owner)
     {
         string t = plan.T;
+        if (!plan.Target.ModernBcl)
+        {
+            // netstandard2.0 cannot allocate pinned arrays, and its scalar kernels gain nothing from aligned storage.
+            w.Line($"{owner}_storage = new {t}[ParameterCount];");
+            w.Line($"{owner}_start = 0;");
+            return;
+        }
         w.Line($"{owner}_storage = {Vocabulary.Global(Vocabulary.GC)}.AllocateUninitializedArray<{t}>(ParameterCount + 64 / sizeof({t}), pinned: true);");
         w.Line($"{owner}_start = {Kernels(plan)}.AlignedStart({owner}_storage);");
     }

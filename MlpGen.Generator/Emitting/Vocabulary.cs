@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using MlpGen.Generator.Model;
 using MlpGen.Generator.Rules;
 
@@ -24,7 +25,15 @@ internal static class Vocabulary
     // class (in the user's namespace, or in none) names them from global:: instead (Global). These constants are the
     // only place the names are spelled.
 
-    /// <summary>The aliases of the framework namespaces the kernels name, declared at the top of their namespace block.</summary>
+    /// <summary>
+    /// The aliases of the framework namespaces the kernels of <paramref name="plan"/> name, declared at the top of their
+    /// namespace block: all of <see cref="Aliases"/>, less <c>Intrinsics</c> where the framework has no vectors (an alias of
+    /// a namespace that does not exist is an error).
+    /// </summary>
+    public static IEnumerable<(string Alias, string Namespace)> AliasesOf(NetworkPlan plan) =>
+        plan.Target.HasVectors ? Aliases : Aliases.Where(alias => alias.Alias != "Intrinsics");
+
+    /// <summary>The aliases of the framework namespaces the kernels name.</summary>
     public static IReadOnlyList<(string Alias, string Namespace)> Aliases { get; } = new[]
     {
         ("System", "global::System"),
@@ -101,6 +110,17 @@ internal static class Vocabulary
         return w.Block($"{plan.HelperDeclaration} {name}");
     }
 
+    /// <summary>
+    /// Writes the attribute of a kernel: <see cref="Hot"/>, or <see cref="HotLayer"/> for a SIMD layer kernel
+    /// (<paramref name="layer"/>). Where the framework has no <c>AggressiveOptimization</c> (netstandard2.0: .NET Framework
+    /// and Mono, which have no tiered compilation), a layer kernel keeps only <c>NoInlining</c> and the others nothing.
+    /// </summary>
+    public static void WriteHot(CodeWriter w, NetworkPlan plan, bool layer = false)
+    {
+        if (plan.Target.AggressiveOptimization) w.Line(layer ? HotLayer : Hot);
+        else if (layer) w.Line("[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.NoInlining)]");
+    }
+
     /// <summary>Put on the kernel class where unsafe code is allowed: stack buffers are not zeroed first.</summary>
     public const string SkipLocalsInit = "[CompilerServices::SkipLocalsInit]";
 
@@ -117,8 +137,35 @@ internal static class Vocabulary
     /// <summary>The vector type of a width and an element type: <c>Intrinsics::Vector256&lt;float&gt;</c>.</summary>
     public static string VectorOf(SimdWidth width, string element) => $"{Vector(width)}<{element}>";
 
-    /// <summary>The math class of the network's element type: <c>MathF</c> for float, <c>Math</c> for double.</summary>
-    public static string MathOf(NetworkPlan plan) => plan.Model.Element == ElementKind.Single ? MathF : Math;
+    /// <summary>
+    /// A function of the math class for the network's element type, to be called with its arguments:
+    /// <c>System::MathF.Exp</c> for float, <c>System::Math.Exp</c> for double. netstandard2.0 has no <c>MathF</c>: a float
+    /// network calls <c>Math</c> there, and rounds the double result (<c>(float)System::Math.Exp</c>) where the function
+    /// has no float overload (all but Abs, Max and Min).
+    /// </summary>
+    public static string MathFunction(NetworkPlan plan, string function)
+    {
+        if (plan.Model.Element == ElementKind.Double) return $"{Math}.{function}";
+        if (plan.Target.ModernBcl) return $"{MathF}.{function}";
+        return function is "Abs" or "Max" or "Min" ? $"{Math}.{function}" : $"(float){Math}.{function}";
+    }
+
+    /// <summary>
+    /// a·b + c for scalars, rounded once: <c>MathF.FusedMultiplyAdd</c> or <c>Math.FusedMultiplyAdd</c>. netstandard2.0 has
+    /// neither: a float network computes in double there (a·b of two floats is exact in double, so only the sum is
+    /// rounded, then the result to float); a double network rounds the product and the sum.
+    /// </summary>
+    public static string ScalarFusedMultiplyAdd(NetworkPlan plan, string a, string b, string c)
+    {
+        if (plan.Target.ModernBcl) return $"{MathFunction(plan, "FusedMultiplyAdd")}({a}, {b}, {c})";
+        return plan.Model.Element == ElementKind.Single ? $"(float)((double){a} * {b} + {c})" : $"{a} * {b} + {c}";
+    }
+
+    /// <summary>e^x on vectors of <paramref name="width"/>, to be called with x: the framework's (.NET 9), or the kernels' own (<see cref="VectorMathEmitter"/>).</summary>
+    public static string VectorExp(NetworkPlan plan, SimdWidth width) => plan.Target.OwnVectorMath ? "Exp" : $"{Vector(width)}.Exp";
+
+    /// <summary>a·b + c on vectors of <paramref name="width"/>, each element rounded once, to be called with a, b, c: the framework's (.NET 9), or the kernels' own.</summary>
+    public static string VectorFusedMultiplyAdd(NetworkPlan plan, SimdWidth width) => plan.Target.OwnVectorMath ? "FusedMultiplyAdd" : $"{Vector(width)}.FusedMultiplyAdd";
 
     /// <summary><c>System::Span&lt;float&gt;</c>.</summary>
     public static string SpanOf(string element) => $"{Span}<{element}>";
@@ -148,13 +195,20 @@ internal static class Vocabulary
     /// The conditions are constants to the JIT (and to NativeAOT's compiler), so only one path is compiled: Vector256
     /// code with AVX2, Vector128 code where only 128-bit SIMD is accelerated (NativeAOT's default x64 target, Arm64's
     /// NEON, WebAssembly's SIMD128), plain scalar loops where there is no SIMD. <paramref name="simd"/> writes the
-    /// body of one width; it is called once per width of <see cref="NetworkPlan.Widths"/>.
+    /// body of one width; it is called once per width of <see cref="NetworkPlan.Widths"/>. Where the framework has no
+    /// vectors, only the scalar body is written, with no condition.
     /// </summary>
-    public static void SimdOrScalar(CodeWriter w, Action scalar, Action<SimdWidth> simd)
+    public static void SimdOrScalar(CodeWriter w, NetworkPlan plan, Action scalar, Action<SimdWidth> simd)
     {
-        for (int i = 0; i < NetworkPlan.Widths.Count; i++)
+        if (plan.Widths.Count == 0)
         {
-            SimdWidth width = NetworkPlan.Widths[i];
+            // No vectors on this framework: the scalar path is the only one.
+            scalar();
+            return;
+        }
+        for (int i = 0; i < plan.Widths.Count; i++)
+        {
+            SimdWidth width = plan.Widths[i];
             string condition = $"{(i == 0 ? "if" : "else if")} ({Vector(width)}.IsHardwareAccelerated)";
             string comment = i == 0 ? "   // constants to the JIT: only one of the paths is compiled" : "";
             using (w.Block(condition + comment)) simd(width);
@@ -177,7 +231,9 @@ internal static class Vocabulary
     /// <c>ParameterUpdate</c> has, so on an x64 CPU without FMA (and in NativeAOT's default x64 build) its
     /// Vector128 form is software-emulated element by element.
     /// </summary>
-    public static string MultiplyAdd(SimdWidth width, string a, string b, string c) => $"{Vector(width)}.MultiplyAddEstimate({a}, {b}, {c})";
+    /// On .NET 8 the kernels declare their own <c>MultiplyAddEstimate</c> of the same meaning (<see cref="VectorMathEmitter"/>).
+    public static string MultiplyAdd(NetworkPlan plan, SimdWidth width, string a, string b, string c) =>
+        plan.Target.OwnVectorMath ? $"MultiplyAddEstimate({a}, {b}, {c})" : $"{Vector(width)}.MultiplyAddEstimate({a}, {b}, {c})";
 
     /// <summary><c>factor * name</c> as short as it can be said: <c>0</c>, <c>N0</c>, <c>3 * N0</c>.</summary>
     public static string Times(long factor, string name) => factor switch

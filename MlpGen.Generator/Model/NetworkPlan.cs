@@ -186,8 +186,14 @@ internal sealed class NetworkPlan
     /// <summary>Lanes of one <c>Vector256</c> of the element type: the widest vector, which decides the layers' kernel shapes.</summary>
     public int Lanes => Model.Lanes;
 
-    /// <summary>The SIMD widths every SIMD kernel is written for, widest first: the generated code takes the first one the machine accelerates, else scalar loops.</summary>
-    public static IReadOnlyList<SimdWidth> Widths { get; } = new[] { SimdWidth.Vector256, SimdWidth.Vector128 };
+    /// <summary>
+    /// The SIMD widths every SIMD kernel is written for, widest first: the generated code takes the first one the machine
+    /// accelerates, else scalar loops. None where the framework has no vectors (netstandard2.0): scalar loops only.
+    /// </summary>
+    public IReadOnlyList<SimdWidth> Widths => Target.HasVectors ? AllWidths : Array.Empty<SimdWidth>();
+
+    /// <summary>Every SIMD width, widest first.</summary>
+    public static IReadOnlyList<SimdWidth> AllWidths { get; } = new[] { SimdWidth.Vector256, SimdWidth.Vector128 };
 
     /// <summary>Lanes of one vector of <paramref name="width"/> of the element type.</summary>
     public int LanesOf(SimdWidth width) => width.Lanes(Model.ElementSize);

@@ -9,14 +9,19 @@ namespace MlpGen.Generator.Parsing;
 /// <summary>
 /// What the compilation offers the generated code, read once per compilation (not once per network)
 /// and kept as plain values, so that an edit which leaves them as they were leaves every network cached.
-/// The one place that decides whether networks can be generated at all (MLPG024, MLPG025), whether they
-/// implement the runtime's interface and whether they may skip zeroing their stack buffers.
+/// The one place that decides the shape of the code (<see cref="Target"/>: which language and framework constructs it
+/// uses), whether networks can be generated at all (MLPG040, MLPG041), whether they implement the runtime's interface
+/// and whether they may skip zeroing their stack buffers.
 /// </summary>
 /// <param name="LanguageVersion">The project's C# version.</param>
-/// <param name="MissingFrameworkApis">The framework APIs the generated kernels call that the target framework lacks, e.g. <c>Vector256.Exp</c>; empty on .NET 9 and later.</param>
+/// <param name="MissingFrameworkApis">The .NET 9 vector APIs the kernels call that the target framework lacks, e.g. <c>Vector256.Exp</c>; empty on .NET 9 and later.</param>
+/// <param name="Framework">What the target framework offers the kernels.</param>
+/// <param name="HasSpan">Whether <c>System.Span&lt;T&gt;</c> exists: in the framework, or from the System.Memory package.</param>
+/// <param name="AggressiveOptimization">Whether <c>MethodImplOptions.AggressiveOptimization</c> exists.</param>
 /// <param name="RuntimeReferenced">Whether MlpGen.Runtime is referenced: the networks then implement its <c>INetwork&lt;T&gt;</c>.</param>
-/// <param name="AllowUnsafe">Whether unsafe code is allowed, which <c>[SkipLocalsInit]</c> needs.</param>
-internal sealed record CompilationFacts(LanguageVersion LanguageVersion, EquatableArray<string> MissingFrameworkApis, bool RuntimeReferenced, bool AllowUnsafe)
+/// <param name="AllowUnsafe">Whether unsafe code is allowed and <c>[SkipLocalsInit]</c> exists, which the kernels then carry.</param>
+internal sealed record CompilationFacts(LanguageVersion LanguageVersion, EquatableArray<string> MissingFrameworkApis, FrameworkApis Framework, bool HasSpan,
+    bool AggressiveOptimization, bool RuntimeReferenced, bool AllowUnsafe)
 {
     /// <summary>
     /// The oldest C# the generated code compiles in: it uses target-typed <c>new()</c>, <c>is not</c> patterns and
@@ -27,14 +32,27 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
     /// <summary>The C# of file-local types (<c>file static class</c>), which keep the kernels out of the user's sight.</summary>
     public const LanguageVersion FileLocalTypesVersion = LanguageVersion.CSharp11;
 
-    /// <summary>What the generated code is written for, decided from these facts: see <see cref="CodeTarget"/>.</summary>
-    public CodeTarget Target => new(FileLocalTypes: LanguageVersion >= FileLocalTypesVersion);
+    public static CompilationFacts Of(Compilation compilation)
+    {
+        string[] missing = MissingApis(compilation).ToArray();
+        return new(
+            compilation is CSharpCompilation csharp ? csharp.LanguageVersion : LanguageVersion.Latest,
+            new EquatableArray<string>(missing),
+            missing.Length == 0 ? FrameworkApis.Net9
+                // .NET 8: the vector classes with their cross-platform operations (.NET 7), Vector512 (.NET 8) as the mark of
+                // the rest of .NET 8's library that the kernels use (the span ReverseEndianness, RuntimeHelpers.CreateSpan).
+                : HasMember(compilation, "System.Runtime.Intrinsics.Vector256", "IsHardwareAccelerated")
+                    && compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512") is not null ? FrameworkApis.Net8
+                : FrameworkApis.NetStandard20,
+            HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
+            AggressiveOptimization: HasMember(compilation, "System.Runtime.CompilerServices.MethodImplOptions", "AggressiveOptimization"),
+            RuntimeReferenced: compilation.GetTypeByMetadataName(AttributeSource.RuntimeInterfaceMetadataName) is not null,
+            AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true }
+                && compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.SkipLocalsInitAttribute") is not null);
+    }
 
-    public static CompilationFacts Of(Compilation compilation) => new(
-        compilation is CSharpCompilation csharp ? csharp.LanguageVersion : MinimumLanguageVersion,
-        new EquatableArray<string>(MissingApis(compilation)),
-        RuntimeReferenced: compilation.GetTypeByMetadataName(AttributeSource.RuntimeInterfaceMetadataName) is not null,
-        AllowUnsafe: compilation.Options is CSharpCompilationOptions { AllowUnsafe: true });
+    /// <summary>What the generated code is written for, decided from these facts: see <see cref="CodeTarget"/>.</summary>
+    public CodeTarget Target => new(FileLocalTypes: LanguageVersion >= FileLocalTypesVersion, Framework, AggressiveOptimization);
 
     /// <summary>Why no network of this compilation can be generated, reported on each network's name; empty when nothing stands in the way.</summary>
     public IEnumerable<DiagnosticInfo> Unmet(string network, LocationInfo? location)
@@ -43,23 +61,16 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
         {
             yield return DiagnosticInfo.At(DiagnosticDescriptors.LanguageVersionTooOld, location, network, LanguageVersion.ToDisplayString());
         }
-        if (MissingFrameworkApis.Count > 0)
+        if (!HasSpan)
         {
-            yield return DiagnosticInfo.At(DiagnosticDescriptors.FrameworkTooOld, location, network, string.Join(", ", MissingFrameworkApis));
+            yield return DiagnosticInfo.At(DiagnosticDescriptors.NoSpan, location, network);
         }
     }
 
-    /// <summary>The kernels' framework APIs that came with .NET 9 (Vector256/Vector128 Exp, FusedMultiplyAdd, MultiplyAddEstimate) and the compilation lacks.</summary>
-    private static IEnumerable<string> MissingApis(Compilation compilation) =>
-        from vector in new[] { "Vector256", "Vector128" }
-        from method in new[] { "Exp", "FusedMultiplyAdd", "MultiplyAddEstimate" }
-        where !compilation.GetTypesByMetadataName("System.Runtime.Intrinsics." + vector)
-            .Any(type => type.GetMembers(method).Any(m => m.DeclaredAccessibility == Accessibility.Public))
-        select vector + "." + method;
-
     /// <summary>
-    /// What choosing a compatible form costs, reported on each network's name as information (nothing is refused for
-    /// it): below C# 11, the kernels are internal classes instead of file-local ones (MLPG024).
+    /// What the compatible shapes the compilation asks for cost, reported on each network's name as information (nothing
+    /// is refused for it): below C# 11, the kernels are internal classes instead of file-local ones (MLPG024); below
+    /// .NET 9, an exponential and multiply-adds of the kernels' own, or scalar kernels only (MLPG025).
     /// </summary>
     public IEnumerable<DiagnosticInfo> Compromises(string network, LocationInfo? location)
     {
@@ -67,5 +78,28 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
         {
             yield return DiagnosticInfo.At(DiagnosticDescriptors.LanguageVersionBelow11, location, network, LanguageVersion.ToDisplayString());
         }
+        if (Framework == FrameworkApis.Net8)
+        {
+            yield return DiagnosticInfo.At(DiagnosticDescriptors.FrameworkBelowNet9, location, network,
+                $"it lacks {string.Join(", ", MissingFrameworkApis)} (.NET 9): the SIMD kernels keep their Vector256 and Vector128 paths and declare "
+                + "an exponential of their own (a polynomial within 2 ulp of the exact value) and multiply-adds through System.Runtime.Intrinsics.X86.Fma "
+                + "or Arm.AdvSimd, at about the speed of the .NET 9 code");
+        }
+        else if (Framework == FrameworkApis.NetStandard20)
+        {
+            yield return DiagnosticInfo.At(DiagnosticDescriptors.FrameworkBelowNet9, location, network,
+                "it has no cross-platform vectors (netstandard2.0, .NET Framework, Mono, Unity, .NET 5 to 7): the kernels are scalar loops only, "
+                + "with Math in place of MathF, several times slower than the SIMD kernels of .NET 8 and later");
+        }
     }
+
+    /// <summary>The kernels' framework APIs that came with .NET 9 (Vector256/Vector128 Exp, FusedMultiplyAdd, MultiplyAddEstimate) and the compilation lacks.</summary>
+    private static IEnumerable<string> MissingApis(Compilation compilation) =>
+        from vector in new[] { "Vector256", "Vector128" }
+        from method in new[] { "Exp", "FusedMultiplyAdd", "MultiplyAddEstimate" }
+        where !HasMember(compilation, "System.Runtime.Intrinsics." + vector, method)
+        select vector + "." + method;
+
+    private static bool HasMember(Compilation compilation, string type, string member) =>
+        compilation.GetTypesByMetadataName(type).Any(t => t.GetMembers(member).Any(m => m.DeclaredAccessibility == Accessibility.Public));
 }

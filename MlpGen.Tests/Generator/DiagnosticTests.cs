@@ -488,15 +488,32 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void MLPG025_FrameworkWithoutVectorExp_OnClassName()
+    public void MLPG025_Net8_IsInformation_OnClassName_AndTheCodeCompiles()
     {
         string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
         (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, framework: Basic.Reference.Assemblies.Net80.References.All));
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("MLPG025", d.Id);
+        Assert.Equal(DiagnosticSeverity.Info, d.Severity);
         Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
-        Assert.Contains("Vector256.Exp, Vector256.FusedMultiplyAdd, Vector256.MultiplyAddEstimate, Vector128.Exp, Vector128.FusedMultiplyAdd, Vector128.MultiplyAddEstimate,", d.GetMessage());
-        Assert.Contains(".NET 9", d.GetMessage());
+        Assert.Contains("Vector256.Exp, Vector256.FusedMultiplyAdd, Vector256.MultiplyAddEstimate, Vector128.Exp, Vector128.FusedMultiplyAdd, Vector128.MultiplyAddEstimate", d.GetMessage());
+        Assert.Contains("docs/hosts.md", d.GetMessage());
+        Assert.Contains(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.Problems(output));
+    }
+
+    [Fact]
+    public void MLPG041_FrameworkWithoutSpan_OnClassName()
+    {
+        // netstandard2.0 without the System.Memory package: no Span<T>.
+        var netstandard = CompatibleShapeTests.NetStandard20References(withSystemMemory: false);
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: LanguageVersion.CSharp9, framework: netstandard));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG041", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains("System.Memory", d.GetMessage());
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
         Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }

@@ -96,7 +96,7 @@ internal static class BakedWeightsEmitter
                         w.Line($"if (count == 0) throw new {exception}($\"The resource '{{ResourceName}}' ended after {{read}} of its {{buffer.Length}} bytes.\");");
                         w.Line("read += count;");
                     }
-                    w.Line("buffer.CopyTo(bytes);");
+                    w.Line($"new {Vocabulary.ReadOnlySpanOf("byte")}(buffer).CopyTo(bytes);");
                 }
                 w.Line("// The bytes are little-endian, as in the weights file: a big-endian machine reverses each value's.");
                 w.Line($"if (!{Vocabulary.BitConverter}.IsLittleEndian)");

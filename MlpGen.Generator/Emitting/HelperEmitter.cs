@@ -173,7 +173,7 @@ internal static class HelperEmitter
         {
             case ActivationFunction.Sigmoid:
                 EmitElementWise(w, plan,
-                    $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
+                    $"a = σ(z) = 1 / (1 + e^−z) in place, {lanes}.",
                     "private", "Sigmoid", parameters, "z",
                     setup: _ => Reference(),
                     vector: width =>
@@ -189,8 +189,8 @@ internal static class HelperEmitter
                 // The vector classes have no Tanh: both paths use tanh z = sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)), whose
                 // exponent is never positive, so nothing overflows; near 0 its error is about one ulp of 1 (absolute).
                 EmitElementWise(w, plan,
-                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {lanes} at a time, "
-                    + "then the rest one by one by the same formula.",
+                    $"a = tanh(z) in place, computed as sign(z)·(1 − e^(−2|z|)) / (1 + e^(−2|z|)) (e^(−2|z|) ≤ 1 never overflows), {lanes}"
+                    + (plan.Widths.Count > 0 ? " by the same formula." : "."),
                     "private", "Tanh", parameters, "z",
                     setup: width =>
                     {
@@ -214,7 +214,7 @@ internal static class HelperEmitter
                 break;
             case ActivationFunction.ReLU:
                 EmitElementWise(w, plan,
-                    $"a = ReLU(z) = max(0, z) in place, {lanes} at a time, then the rest one by one.",
+                    $"a = ReLU(z) = max(0, z) in place, {lanes}.",
                     "private", "ReLU", parameters, "z",
                     setup: _ => Reference(),
                     vector: width =>
@@ -226,7 +226,7 @@ internal static class HelperEmitter
                 break;
             case ActivationFunction.LeakyReLU:
                 EmitElementWise(w, plan,
-                    $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {lanes} at a time, then the rest one by one.",
+                    $"a = LeakyReLU(z) in place: z for z &gt; 0, else LeakyReLUSlope·z; {lanes}.",
                     "private", "LeakyReLU", parameters, "z",
                     setup: width =>
                     {
@@ -249,7 +249,7 @@ internal static class HelperEmitter
                 break;
             case ActivationFunction.SiLU:
                 EmitElementWise(w, plan,
-                    $"a = SiLU(z) = z·σ(z) = z / (1 + e^−z) in place, {lanes} at a time, then the rest one by one.",
+                    $"a = SiLU(z) = z·σ(z) = z / (1 + e^−z) in place, {lanes}.",
                     "private", "SiLU", parameters, "z",
                     setup: _ => Reference(),
                     vector: width =>
@@ -279,8 +279,7 @@ internal static class HelperEmitter
         string t = plan.T;
         bool single = plan.Model.Element == ElementKind.Single;
         EmitElementWise(w, plan,
-            $"a = GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2)) in place (PyTorch's exact GELU), Φ computed in double by NormalCdf, {lanes} at a time, "
-            + "then the rest one by one.",
+            $"a = GELU(z) = z·Φ(z) = ½z(1 + erf(z/√2)) in place (PyTorch's exact GELU), Φ computed in double by NormalCdf, {lanes}.",
             "private", "GELU", parameters, "z",
             setup: _ => w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};"),
             vector: width =>
@@ -435,8 +434,9 @@ internal static class HelperEmitter
     }
 
     /// <summary>The lanes per step of every width, for a summary: <c>8 lanes (Vector256) or 4 (Vector128)</c>.</summary>
-    private static string LanesInProse(NetworkPlan plan) =>
-        string.Join(" or ", plan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})"));
+    private static string LanesInProse(NetworkPlan plan) => plan.Widths.Count == 0
+        ? "one by one"
+        : string.Join(" or ", plan.Widths.Select((width, i) => $"{plan.LanesOf(width)}{(i == 0 ? " lanes" : "")} ({width.Name})")) + " at a time, then the rest one by one";
 
     /// <summary>δ ← δ ⊙ f'(z) for a hidden layer's activation f, with f' written through the activations a = f(z).</summary>
     private static void EmitDerivative(CodeWriter w, NetworkPlan plan, ActivationFunction activation)

@@ -211,7 +211,9 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
         int l = layer.Index;
         Bound unrolled = Bound.WholeSteps(layer.InputSize, nIn, 4);
         w.Line();
-        w.Summary($"z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: the path where neither Vector256 nor Vector128 is hardware accelerated.");
+        w.Summary($"z{l} = W{l}·a{l - 1} + b{l} for count samples, in scalar loops: " + (plan.Widths.Count > 0
+            ? "the path where neither Vector256 nor Vector128 is hardware accelerated."
+            : "the only path, where the framework has no vectors."));
         Vocabulary.WriteHot(w, plan);
         using (w.Method($"private static void Layer{l}Scalar", $"{Vocabulary.ReadOnlySpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} inputs", $"{Vocabulary.SpanOf(t)} z", "int count"))
         {

@@ -61,15 +61,15 @@ internal static class VectorMathEmitter
         w.Line(Inline);
         using (w.Method($"private static {v} Exp", $"{v} x"))
         {
-            w.Line($"{v} c = {vector}.Min({vector}.Max(x, {Create(single ? "-104" : "-746.0")}), {Create(single ? "89" : "710.0")});");
+            w.Line($"{v} c = {vector}.Max(x, {Create(single ? "-104" : "-746.0")});");
+            w.Line($"c = {vector}.Min(c, {Create(single ? "89" : "710.0")});");
             w.Line($"// n = round(c·log₂e): adding 1.5·2^{(single ? 23 : 52)} rounds the sum to an integer, held in its low bits.");
             w.Line($"{v} magic = {Create(single ? "12582912" : "6755399441055744.0")};");
             w.Line($"{v} shifted = c * {Create(single ? "1.44269504" : "1.4426950408889634")} + magic;");
             w.Line($"{v} n = shifted - magic;");
             w.Line("// r = c − n·ln 2, ln 2 in two parts (Cody–Waite): n times the first, short one is exact.");
-            w.Line(single
-                ? $"{v} r = c - n * {Create("0.693359375")} - n * {Create("-2.12194440e-4")};"
-                : $"{v} r = c - n * {Create("0.693145751953125")} - n * {Create("1.4286068203094173e-6")};");
+            w.Line($"{v} r = c - n * {Create(single ? "0.693359375" : "0.693145751953125")};");
+            w.Line($"r -= n * {Create(single ? "-2.12194440e-4" : "1.4286068203094173e-6")};");
             if (single)
             {
                 w.Line("// e^r = 1 + r + r²·P(r), P by Horner's rule, highest power first.");
@@ -94,8 +94,9 @@ internal static class VectorMathEmitter
             w.Line($"{Vocabulary.VectorOf(width, bits)} k = {vector}.As{(single ? "Int32" : "Int64")}(shifted) - {vector}.As{(single ? "Int32" : "Int64")}(magic);");
             w.Line($"{Vocabulary.VectorOf(width, bits)} h = {vector}.ShiftRightArithmetic(k, 1);");
             string As = single ? "AsSingle" : "AsDouble";
-            w.Line($"{v} e = p * {vector}.{As}({vector}.ShiftLeft(h + {vector}.Create({exponentBias}), {mantissa}))");
-            w.Line($"    * {vector}.{As}({vector}.ShiftLeft(k - h + {vector}.Create({exponentBias}), {mantissa}));");
+            w.Line($"{Vocabulary.VectorOf(width, bits)} bias = {vector}.Create({exponentBias});");
+            w.Line($"{v} e = p * {vector}.{As}({vector}.ShiftLeft(h + bias, {mantissa}));");
+            w.Line($"e *= {vector}.{As}({vector}.ShiftLeft(k - h + bias, {mantissa}));");
             w.Line($"return {vector}.ConditionalSelect({vector}.Equals(x, x), e, x);");
         }
     }
@@ -114,7 +115,9 @@ internal static class VectorMathEmitter
             w.Line($"{v} result = c;");
             using (w.Block($"for (int i = 0; i < {v}.Count; i++)"))
             {
-                w.Line($"result = {vector}.WithElement(result, i, {math}.FusedMultiplyAdd({vector}.GetElement(a, i), {vector}.GetElement(b, i), {vector}.GetElement(c, i)));");
+                w.Line($"{t} fused = {math}.FusedMultiplyAdd(");
+                w.Line($"    {vector}.GetElement(a, i), {vector}.GetElement(b, i), {vector}.GetElement(c, i));");
+                w.Line($"result = {vector}.WithElement(result, i, fused);");
             }
             w.Line("return result;");
         }

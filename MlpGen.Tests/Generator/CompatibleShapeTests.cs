@@ -174,6 +174,90 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"{host}: largest relative difference from the latest shape {largest:G3}");
     }
 
+    /// <summary>
+    /// The code of each compatible shape, against committed baselines (Snapshots/CompatibleShape_*): a SiLU network with a
+    /// softmax output in SIMD layers, whose kernels call every operation a shape replaces (the exponential, both
+    /// multiply-adds), with baked weights as literals.
+    /// </summary>
+    [Theory]
+    [InlineData("net8.0, C# 12", "Net80")]
+    [InlineData("netstandard2.0 + System.Memory, C# 9", "NetStandard20")]
+    [InlineData("net10.0, C# 10", "CSharp10")]
+    public void Snapshots(string hostName, string test)
+    {
+        Host host = HostNamed(hostName);
+        var saved = new Numerics.Net2x2x1(7);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("xor.mlpw");
+        Persistence.WeightsFile.Save(path, saved);
+        string source = """
+            namespace Demo
+            {
+                [MlpGen.Network(9, 8, 4, Hidden = MlpGen.NetworkActivation.SiLU, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.LogLikelihood, CodeShape = MlpGen.NetworkCodeShape.Simd)]
+                public partial class Shape { }
+
+                [MlpGen.Network(2, 2, 1, Weights = "xor.mlpw")]
+                public partial class Baked { }
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: host.Language, framework: host.References());
+        (GeneratorRunResult result, Compilation compiled) = GeneratorHarness.Run(compilation, new InMemoryAdditionalText("/src/xor.mlpw", File.ReadAllText(path)));
+        Assert.Null(result.Exception);
+        var files = result.GeneratedSources.Where(g => g.HintName.StartsWith("Demo.", StringComparison.Ordinal)).ToDictionary(g => g.HintName, g => g.SourceText.ToString());
+        files["diagnostics"] = string.Join("\n", result.Diagnostics.Select(d => d.ToString())) + "\n";
+        Snapshot.Verify("CompatibleShape_" + test, files);
+        Assert.Empty(GeneratorHarness.Problems(compiled));
+        foreach (string line in files.Where(f => f.Key != "diagnostics").SelectMany(f => f.Value.Split('\n')))
+        {
+            Assert.True(line.Length <= 150, $"a line of {line.Length} characters:\n{line}");
+        }
+    }
+
+    // ---- Baked weights ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A weights file baked into a network in every shape, as a resource (MlpGen.Generator's build targets) and as literals:
+    /// the parameters read back bit for bit (the resource reader's loop over netstandard2.0's Stream, the literals' static
+    /// array), and the network predicts as the latest shape does.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HostNames))]
+    public void BakedWeights_AsResourceAndAsLiterals_ReadBackBitForBit(string hostName)
+    {
+        Host host = HostNamed(hostName);
+        var saved = new Numerics.Net2x2x1(7);
+        float[] values = { 0.5f, -1.25f, float.Epsilon, -0f, 3e-30f, 1f / 3, 2.5f, -7f, 1e20f };
+        values.CopyTo(saved.Parameters);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("edge.mlpw");
+        Persistence.WeightsFile.Save(path, saved);
+        var file = new InMemoryAdditionalText("/src/edge.mlpw", File.ReadAllText(path));
+        const string source = "namespace Hosts { [MlpGen.Network(2, 2, 1, Weights = \"edge.mlpw\")] public partial class Edge { } }";
+        foreach (bool resource in new[] { true, false })
+        {
+            var names = resource ? new Dictionary<string, string> { [file.Path] = "MlpGen.Weights/edge.mlpw" } : new Dictionary<string, string>();
+            CSharpCompilation compilation = GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: host.Language, framework: host.References());
+            (GeneratorRunResult result, Compilation compiled) = GeneratorHarness.Run(compilation, new AdditionalFileMetadata(names), file);
+            Assert.Null(result.Exception);
+            Assert.All(result.Diagnostics, d => Assert.True(d.Severity == DiagnosticSeverity.Info, d.ToString()));
+            Assert.Empty(GeneratorHarness.Problems(compiled));
+            var resources = resource ? new Dictionary<string, byte[]> { ["MlpGen.Weights/edge.mlpw"] = MemoryMarshal.AsBytes(values.AsSpan()).ToArray() } : null;
+            Assembly assembly = GeneratorHarness.Load(compiled, resources);
+            Type type = assembly.GetType("Hosts.Edge")!;
+            var network = new Network<float>(Activator.CreateInstance(type)!);
+            Assert.Equal(Bits(values), Bits(network.Parameters().ToArray()));
+            var baked = type.GetProperty("BakedParameters")!.GetMethod!.CreateDelegate<ReadOnlySpanGetter<float>>();
+            Assert.Equal(Bits(values), Bits(baked().ToArray()));
+            Assert.Equal(Bits(values), Bits(baked().ToArray()));   // a second read: the kept copy
+            float[] expected = new float[1], actual = new float[1];
+            saved.Predict(new[] { 0.25f, -0.5f }, expected);
+            network.Predict(new[] { 0.25f, -0.5f }, actual);
+            AssertClose(expected, actual, host.FloatTolerance, $"{host} {(resource ? "resource" : "literals")}: Predict");
+        }
+    }
+
+    private delegate ReadOnlySpan<T> ReadOnlySpanGetter<T>();
+
     // ---- .NET 8's own vector exponential -------------------------------------------------------------------------
 
     private static Type KernelsOf(Assembly assembly, string network) => assembly.GetTypes().Single(t => t.Name.EndsWith(network + "Kernels", StringComparison.Ordinal));
@@ -306,9 +390,14 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
         private readonly SpanGetter _parameters;
 
         public Network(Assembly assembly, string typeName)
+            : this(Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!, 3)!)
         {
-            Type type = assembly.GetType(typeName, throwOnError: true)!;
-            _instance = Activator.CreateInstance(type, 3)!;
+        }
+
+        public Network(object instance)
+        {
+            Type type = instance.GetType();
+            _instance = instance;
             InputSize = (int)type.GetField("InputSize")!.GetValue(null)!;
             OutputSize = (int)type.GetField("OutputSize")!.GetValue(null)!;
             ParameterCount = (int)type.GetField("ParameterCount")!.GetValue(null)!;

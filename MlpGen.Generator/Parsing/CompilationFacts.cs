@@ -89,7 +89,7 @@ internal sealed record CompilationFacts(LanguageVersion LanguageVersion, Equatab
         {
             yield return DiagnosticInfo.At(DiagnosticDescriptors.FrameworkBelowNet9, location, network,
                 "it has no cross-platform vectors (netstandard2.0, .NET Framework, Mono, Unity, .NET 5 to 7): the kernels are scalar loops only, "
-                + "with Math in place of MathF, several times slower than the SIMD kernels of .NET 8 and later");
+                + "with Math in place of MathF, several times slower than the SIMD kernels of .NET 8 and later (6 to 10 times on the .NET 10 JIT)");
         }
     }
 

@@ -22,11 +22,13 @@ internal static class HostApps
 
     /// <summary>
     /// How far apart (absolute, on sigmoid outputs in (0, 1)) the two largest outputs of the .NET 10 network may be where
-    /// another host picks the other one. Each code shape computes every product and sum in the same order; only the
-    /// exponential differs (.NET 9's <c>Vector256.Exp</c> here, an exponential of the generator's own on .NET 8,
-    /// <c>Math.Exp</c> in double on netstandard2.0), by an ulp or so of a float (1.2e-7 near 1), and three layers carry
-    /// that into the outputs as a few ulps. A class may differ only where two outputs are that close: 1e-4 is some 800 ulps
-    /// of margin, and still far below any gap that a real difference in the math would leave.
+    /// another host picks the other one. The shapes differ only in rounding: the .NET 8 shape runs .NET 10's SIMD loops
+    /// with an exponential of its own (within an ulp of a float, 1.2e-7 near 1); the netstandard2.0 shape runs scalar
+    /// loops, so its dot products also add in another order and its multiply-adds are not fused (<c>Math.Exp</c> in
+    /// double for the exponential). Three layers carry that into the outputs as a few ulps to some 1e-6 (2.1e-6 at most
+    /// between Mono and .NET 10 on the test digits, docs/hosts.md). A class may differ only where two outputs are that
+    /// close: 1e-4 is a wide margin over those roundings, and still far below any gap that a real difference in the math
+    /// would leave.
     /// </summary>
     public const float NearTie = 1e-4f;
 

@@ -15,7 +15,7 @@ namespace MlpGen.Tests.Shipping;
 /// MlpGen.Generator package (its build targets embed the weights as a resource), and the way Unity uses the generator,
 /// its DLL as a plain analyzer reference without any build targets (the weights become C# literals). Both must build
 /// without a warning, give the same classes on Mono, and classify the digits as the same network does on .NET 10
-/// (docs/hosts.md): exactly, but where the exponential's last bits tip a near tie (<see cref="HostApps.NearTie"/>).
+/// (docs/hosts.md): exactly, but where rounding tips a near tie (<see cref="HostApps.NearTie"/>).
 /// </summary>
 [Collection(DotNetBuildsCollection.Name)]
 [Trait("Category", "Shipping")]

@@ -112,7 +112,11 @@ public sealed class MnistDownloader
                     hash.AppendData(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
+#if NET9_0_OR_GREATER
                 string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+#else
+                string actual = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+#endif
                 if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new InvalidDataException($"SHA-256 mismatch: expected {file.Sha256}, found {actual}");

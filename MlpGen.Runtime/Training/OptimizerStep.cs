@@ -319,8 +319,5 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>a·b + c rounded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) =>
-        typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) => Fused.MultiplyAdd(a, b, c);
 }

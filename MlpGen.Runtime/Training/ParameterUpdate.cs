@@ -45,7 +45,7 @@ internal static class ParameterUpdate
             {
                 Vector256<T> sum = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(first), (nuint)i);
                 for (int w = 1; w < gradients.Length; w++) sum += Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(gradients[w]), (nuint)i);
-                FusedMultiplyAdd(sum, step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);
+                Fused.MultiplyAdd(sum, step, Vector256.LoadUnsafe(ref rp, (nuint)i)).StoreUnsafe(ref rp, (nuint)i);
             }
         }
         for (; i < to; i++)
@@ -55,10 +55,4 @@ internal static class ParameterUpdate
             Unsafe.Add(ref rp, i) = T.FusedMultiplyAdd(sum, -rate, Unsafe.Add(ref rp, i));
         }
     }
-
-    /// <summary>a·b + c rounded once, for the two element types (the JIT keeps only the branch of T).</summary>
-    private static Vector256<T> FusedMultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
 }

@@ -155,21 +155,32 @@ public class PackageTests(PackageFeed packages)
         using (ZipArchive runtime = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.{Version}.nupkg")))
         {
             string[] entries = runtime.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("lib/net10.0/MlpGen.Runtime.dll", entries);
-            Assert.Contains("lib/net10.0/MlpGen.Runtime.xml", entries);
+            // For .NET 10 and for .NET 8 hosts (docs/hosts.md).
+            foreach (string framework in new[] { "net10.0", "net8.0" })
+            {
+                Assert.Contains($"lib/{framework}/MlpGen.Runtime.dll", entries);
+                Assert.Contains($"lib/{framework}/MlpGen.Runtime.xml", entries);
+            }
             Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) || e.EndsWith("MlpGen.Generator.dll", StringComparison.Ordinal));
             XElement metadata = Metadata(runtime, "MlpGen.nuspec");
             CheckMetadata(metadata);
             CheckReadme(runtime);
-            XElement dependency = Assert.Single(metadata.Descendants(), e => e.Name.LocalName == "dependency");
-            Assert.Equal("MlpGen.Generator", (string?)dependency.Attribute("id"));
-            Assert.Equal(Version, (string?)dependency.Attribute("version"));
-            Assert.Contains("Analyzers", (string?)dependency.Attribute("include") ?? "");
-            Assert.DoesNotContain("Analyzers", (string?)dependency.Attribute("exclude") ?? "");
+            // One dependency group per target framework, each with the generator alone, its analyzer included.
+            XElement[] groups = metadata.Descendants().Where(e => e.Name.LocalName == "group").ToArray();
+            Assert.Equal(new[] { "net10.0", "net8.0" }, groups.Select(g => (string?)g.Attribute("targetFramework")).Order());
+            foreach (XElement group in groups)
+            {
+                XElement dependency = Assert.Single(group.Elements(), e => e.Name.LocalName == "dependency");
+                Assert.Equal("MlpGen.Generator", (string?)dependency.Attribute("id"));
+                Assert.Equal(Version, (string?)dependency.Attribute("version"));
+                Assert.Contains("Analyzers", (string?)dependency.Attribute("include") ?? "");
+                Assert.DoesNotContain("Analyzers", (string?)dependency.Attribute("exclude") ?? "");
+            }
         }
         using (ZipArchive symbols = ZipFile.OpenRead(Path.Combine(feed, $"MlpGen.{Version}.snupkg")))
         {
             Assert.Contains("lib/net10.0/MlpGen.Runtime.pdb", symbols.Entries.Select(e => e.FullName));
+            Assert.Contains("lib/net8.0/MlpGen.Runtime.pdb", symbols.Entries.Select(e => e.FullName));
         }
     }
 

@@ -28,7 +28,7 @@ public class ReadmeTests(ITestOutputHelper output)
     /// <summary>The package README, which the NuGet packages carry as their README.md.</summary>
     private const string PackageReadme = "docs/package-readme.md";
 
-    /// <summary>A weights file for the blocks that bake one in (<c>Weights = "digits.mlpw"</c>): the inference sample's 784-16-16-10.</summary>
+    /// <summary>A weights file for the blocks that bake one in (<c>Weights = "digits.mlpw"</c>, or Unity's <c>"digits.MlpGen.Generator.additionalfile"</c>): the inference sample's 784-16-16-10.</summary>
     private static readonly string DigitsWeights = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits.mlpw");
 
     /// <summary>Every page: README.md and the Markdown files under docs/, as paths relative to the repository, with '/'.</summary>
@@ -121,8 +121,11 @@ public class ReadmeTests(ITestOutputHelper output)
                 optimizationLevel: OptimizationLevel.Release,
                 warningLevel: 9999));
 
-        var weights = new InMemoryAdditionalText(DigitsWeights, File.ReadAllText(DigitsWeights));
-        GeneratorHarness.Driver(parseOptions, weights)
+        // The same weights under Unity's name for an additional file too (docs/hosts.md, Unity).
+        string text = File.ReadAllText(DigitsWeights);
+        var weights = new InMemoryAdditionalText(DigitsWeights, text);
+        var unityWeights = new InMemoryAdditionalText("/project/Assets/Models/digits.MlpGen.Generator.additionalfile", text);
+        GeneratorHarness.Driver(parseOptions, weights, unityWeights)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out ImmutableArray<Diagnostic> generatorDiagnostics);
         return generatorDiagnostics.Concat(generated.GetDiagnostics())
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)

@@ -278,7 +278,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NoSpan = new(
         "MLPG041", "System.Memory is needed",
-        "The network '{0}' cannot be generated: the target framework has no System.Span<T>; reference the System.Memory package (a netstandard2.0 or .NET Framework project needs it)",
+        "The network '{0}' cannot be generated: the target framework lacks {1}, which the generated code uses; reference the System.Memory package, which brings System.Runtime.CompilerServices.Unsafe with it (netstandard2.0 and .NET Framework need both; netstandard2.1 and Unity, which have the spans, need System.Runtime.CompilerServices.Unsafe)",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG041"));
 }

@@ -52,6 +52,9 @@ internal static class WeightsFormat
     /// <summary>The element name of a quantized network's data.</summary>
     public const string Int8 = "int8";
 
+    /// <summary>The most inputs an int8 layer may have: its int32 sums, at most 127² per input, must stay exact.</summary>
+    public const int MaxInt8Inputs = int.MaxValue / (127 * 127);
+
     /// <summary>The names of the activations on the <c>activations</c> line; hidden layers take the first four, the output layer sigmoid, softmax or identity.</summary>
     public static readonly string[] HiddenActivationNames = NetworkRules.Names(NetworkRules.HiddenActivations);
 
@@ -434,11 +437,15 @@ internal static class WeightsFormat
         for (int l = 1; l < layerSizes.Length; l++)
         {
             int inputs = layerSizes[l - 1], outputs = layerSizes[l];
+            if (inputs > MaxInt8Inputs) return $"layer {l} takes {inputs} inputs: an int8 layer takes at most {MaxInt8Inputs}, for its int32 sums to stay exact";
             if (Scale(offset) is { } inputScale) return $"layer {l}'s input scale (data byte {offset}): expected a finite positive float32, found {inputScale}";
+            float input = Float(offset);
             offset += 4;
             for (int j = 0; j < outputs; j++, offset += 4)
             {
                 if (Scale(offset) is { } weightScale) return $"layer {l}'s weight scale of row {j} (data byte {offset}): expected a finite positive float32, found {weightScale}";
+                float multiplier = Float(offset) * input;
+                if (float.IsInfinity(multiplier)) return $"layer {l}'s weight scale of row {j} (data byte {offset}): its product with the input scale, {multiplier.ToString("R", CultureInfo.InvariantCulture)}, is not a finite float32";
             }
             for (int j = 0; j < outputs; j++, offset += 4)
             {

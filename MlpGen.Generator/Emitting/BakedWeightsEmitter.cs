@@ -25,12 +25,16 @@ internal static class BakedWeightsEmitter
     }
 
     /// <summary>Where <c>BakedParameters</c> reads the parameters from, for the class's remarks.</summary>
-    public static string Source(BakedWeights weights) =>
-        weights.AsLiterals ? "the assembly's read-only data" : $"the resource <c>{Vocabulary.Xml(weights.ResourceName!)}</c> embedded in the assembly";
+    public static string Source(NetworkPlan plan, BakedWeights weights) =>
+        !weights.AsLiterals ? $"the resource <c>{Vocabulary.Xml(weights.ResourceName!)}</c> embedded in the assembly"
+        : plan.Target.ModernBcl ? "the assembly's read-only data"
+        : "one array, filled from the literals at the first use of the class";
 
     /// <summary>The remarks on <c>BakedParameters</c>: what reading them costs.</summary>
-    public static string BakedParametersRemarks(BakedWeights weights) => weights.AsLiterals
-        ? "The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing."
+    public static string BakedParametersRemarks(NetworkPlan plan, BakedWeights weights) => weights.AsLiterals
+        ? plan.Target.ModernBcl
+            ? "The compiler stores them in the assembly's read-only data: reading them allocates nothing and parses nothing."
+            : "They are literals that fill one static array at the first use of the class (.NET Standard has no RuntimeHelpers.CreateSpan to read them in place); later reads allocate nothing."
         : $"They are embedded in the assembly as the resource <c>{Vocabulary.Xml(weights.ResourceName!)}</c>: the first read copies them into an array of their own ({Vocabulary.Num(weights.ByteCount)} bytes), once; later reads allocate nothing. The constructor reads them straight into the network's storage, without that array.";
 
     /// <summary>

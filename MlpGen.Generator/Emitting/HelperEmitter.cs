@@ -28,8 +28,11 @@ internal static class HelperEmitter
         EmitOutputError(w, plan);
 
         EmitElementWise(w, plan,
-            "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add, on every path, "
-            + "so that every path and the runtime's own step give the same bits).",
+            plan.Target.ModernBcl
+                ? "The descent step p ← p − rate·g, where rate is η/m, each element rounded once (fused multiply-add, on every path, "
+                    + "so that every path and the runtime's own step give the same bits)."
+                : "The descent step p ← p − rate·g, where rate is η/m (.NET Standard has no fused multiply-add: a float's step is "
+                    + "computed in double and rounded to float, a double's rounds the product and the sum).",
             "public", "Descend", new[] { $"{Vocabulary.SpanOf(t)} p", $"{Vocabulary.ReadOnlySpanOf(t)} g", $"{t} rate" }, "p",
             setup: width =>
             {
@@ -49,12 +52,15 @@ internal static class HelperEmitter
 
         EmitInitialization(w, plan);
 
-        w.Line();
-        w.Summary("The index into a pinned array at which its elements are 64-byte aligned.");
-        using (w.Method("public static int AlignedStart", $"{t}[] pinned"))
+        if (plan.Target.ModernBcl)   // the .NET Standard shape keeps its parameters in a plain array, from index 0
         {
-            w.Line($"long misalignment = (long){Vocabulary.Marshal}.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
-            w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
+            w.Line();
+            w.Summary("The index into a pinned array at which its elements are 64-byte aligned.");
+            using (w.Method("public static int AlignedStart", $"{t}[] pinned"))
+            {
+                w.Line($"long misalignment = (long){Vocabulary.Marshal}.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63;");
+                w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
+            }
         }
 
         w.Line();

@@ -57,7 +57,7 @@ internal static class UserTypeEmitter
         if (m.Weights is { } baked)
         {
             w.Comment("/// ", $"<para>Trained parameters are baked in from <c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): "
-                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from {BakedWeightsEmitter.Source(baked)}.</para>");
+                + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from {BakedWeightsEmitter.Source(plan, baked)}.</para>");
         }
         w.Line("/// </remarks>");
     }
@@ -104,7 +104,9 @@ internal static class UserTypeEmitter
     {
         NetworkModel m = plan.Model;
         string t = plan.T, kernels = Kernels(plan);
-        w.Line("// The parameters live in one pinned array; _start makes the first weight 64-byte aligned for vector loads.");
+        w.Line(plan.Target.ModernBcl
+            ? "// The parameters live in one pinned array; _start makes the first weight 64-byte aligned for vector loads."
+            : "// The parameters live in one array (.NET Standard's kernels are scalar: no alignment to seek), from _start = 0.");
         w.Line("// Not readonly: a replica (Replicate) is a member-wise copy that then gets storage of its own.");
         w.Line($"private {t}[] _storage;");
         w.Line("private int _start;");
@@ -151,7 +153,7 @@ internal static class UserTypeEmitter
             }
             w.Line();
             w.Summary($"The trained parameters baked in from <c>{file}</c>, in the layout of <see cref=\"Parameters\"/>.");
-            w.Comment("/// ", $"<remarks>{BakedWeightsEmitter.BakedParametersRemarks(weights)}</remarks>");
+            w.Comment("/// ", $"<remarks>{BakedWeightsEmitter.BakedParametersRemarks(plan, weights)}</remarks>");
             w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
             w.Line();
         }
@@ -161,9 +163,10 @@ internal static class UserTypeEmitter
                 ? "Creates a network with N(0, 1) parameters from a random seed."
                 : "Creates a network initialised as the seeded constructor does, from a random seed.");
             w.Line(Vocabulary.Global(Vocabulary.NotForSecurity));
-            // netstandard2.0 has no Random.Shared: a new Random, seeded from the clock, draws the seed there.
-            string random = plan.Target.ModernBcl ? $"{Vocabulary.Global(Vocabulary.Random)}.Shared" : $"new {Vocabulary.Global(Vocabulary.Random)}()";
-            w.Line($"public {m.TypeName}() : this({random}.Next())");
+            // netstandard2.0 has no Random.Shared, and its new Random() seeds from the clock, so two networks made within one
+            // tick would start alike: there a new Guid's hash is the seed.
+            string seed = plan.Target.ModernBcl ? $"{Vocabulary.Global(Vocabulary.Random)}.Shared.Next()" : $"{Vocabulary.Global(Vocabulary.Guid)}.NewGuid().GetHashCode()";
+            w.Line($"public {m.TypeName}() : this({seed})");
             using (w.Block(""))
             {
             }

@@ -48,6 +48,7 @@ internal static class Vocabulary
     public const string Math = "System::Math";
     public const string MathF = "System::MathF";
     public const string Random = "System::Random";
+    public const string Guid = "System::Guid";
     public const string BitConverter = "System::BitConverter";
     public const string ArgumentException = "System::ArgumentException";
     public const string ArgumentOutOfRangeException = "System::ArgumentOutOfRangeException";

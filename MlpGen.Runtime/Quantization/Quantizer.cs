@@ -25,6 +25,9 @@ public static class Quantizer
     /// <summary>The largest int8 code of a symmetric scale: codes are −127…127 (never −128).</summary>
     public const int MaxCode = 127;
 
+    /// <summary>The most inputs a layer may have for its int32 sums to be exact: 127² · n must stay within int.MaxValue.</summary>
+    public const int MaxInputs = Persistence.WeightsFormat.MaxInt8Inputs;
+
     /// <summary>
     /// Quantizes <paramref name="network"/>, its input scales calibrated on <paramref name="calibrationInputs"/> (samples
     /// one after another, each of the input layer's size).
@@ -39,6 +42,11 @@ public static class Quantizer
         if (calibrationInputs.Length == 0 || calibrationInputs.Length % inputs != 0)
             throw new ArgumentException($"The calibration inputs must be whole samples of {inputs} values, at least one; found {calibrationInputs.Length} values.", nameof(calibrationInputs));
 
+        for (int l = 0; l + 1 < network.LayerSizes.Count; l++)
+        {
+            if (network.LayerSizes[l] > MaxInputs)
+                throw new ArgumentException($"Layer {l + 1} takes {network.LayerSizes[l]:N0} inputs; an int8 layer takes at most {MaxInputs:N0}, for its int32 sums to stay exact.", nameof(network));
+        }
         var reference = new FloatReference(network);
         int layers = reference.Layers;
         // The largest |a| each layer takes, over every calibration sample.
@@ -70,6 +78,9 @@ public static class Quantizer
             }
             float[] biases = b.ToArray().Select(value => (float)value).ToArray();
             quantized[l] = new QuantizedLayer(n, m, ScaleOf(largest[l]), scales, biases, codes);
+            // What the reader requires of every layer: finite biases, and each row's s_w·s_in finite (a file must read back).
+            if (biases.Any(bias => !float.IsFinite(bias)) || quantized[l].Multipliers.ToArray().Any(multiplier => !float.IsFinite(multiplier)))
+                throw new ArgumentException($"Layer {l + 1}'s biases or scales do not fit in float32: the network cannot be quantized.", nameof(network));
         }
         return new QuantizedNetwork([.. network.LayerSizes], [.. activations], network.Cost, quantized);
     }
@@ -83,7 +94,8 @@ public static class Quantizer
     {
         if (!double.IsFinite(largest)) throw new ArgumentException($"A weight or activation of the float network is {largest}: it cannot be quantized.");
         if (largest == 0) return 1f;
-        return MathF.Max((float)(largest / MaxCode), float.Epsilon);
+        float scale = MathF.Max((float)(largest / MaxCode), float.Epsilon);
+        return float.IsFinite(scale) ? scale : throw new ArgumentException($"A weight or activation of the float network is {largest}: beyond what an int8 scale in float32 can code.");
     }
 
     /// <summary>

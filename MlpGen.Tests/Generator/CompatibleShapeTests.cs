@@ -56,7 +56,7 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
     /// </summary>
     internal static IEnumerable<MetadataReference> NetStandard20References() => NetStandard20References(withSystemMemory: true);
 
-    internal static IEnumerable<MetadataReference> NetStandard20References(bool withSystemMemory)
+    internal static IEnumerable<MetadataReference> NetStandard20References(bool withSystemMemory, bool withUnsafe = true)
     {
         string packages = typeof(CompatibleShapeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NuGetPackageRoot").Value!;
         IEnumerable<string> files = Directory.GetFiles(Path.Combine(packages, "netstandard.library", "2.0.3", "build", "netstandard2.0", "ref"), "*.dll");
@@ -65,9 +65,9 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
             files = files.Concat(new[]
             {
                 Path.Combine(packages, "system.memory", "4.5.5", "lib", "netstandard2.0", "System.Memory.dll"),
-                Path.Combine(packages, "system.runtime.compilerservices.unsafe", "4.5.3", "lib", "netstandard2.0", "System.Runtime.CompilerServices.Unsafe.dll"),
                 Path.Combine(packages, "system.buffers", "4.5.1", "lib", "netstandard2.0", "System.Buffers.dll"),
             });
+            if (withUnsafe) files = files.Append(Path.Combine(packages, "system.runtime.compilerservices.unsafe", "4.5.3", "lib", "netstandard2.0", "System.Runtime.CompilerServices.Unsafe.dll"));
         }
         return files.Select(file => MetadataReference.CreateFromFile(file)).ToArray();
     }

@@ -519,7 +519,23 @@ public class DiagnosticTests
         Assert.Equal("MLPG041", d.Id);
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Equal("Net", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
-        Assert.Contains("System.Memory", d.GetMessage());
+        Assert.Contains("lacks System.Span<T>, System.Runtime.InteropServices.MemoryMarshal, System.Runtime.CompilerServices.Unsafe,", d.GetMessage());
+        Assert.Contains("reference the System.Memory package", d.GetMessage());
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
+        Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
+    }
+
+    [Fact]
+    public void MLPG041_SpansWithoutUnsafe_AsNetStandard21AndUnityHaveThem_NamesUnsafe()
+    {
+        // The spans without System.Runtime.CompilerServices.Unsafe, which every shape's kernels call (Unsafe.Add): an error
+        // on the declaration, not a C# error in the generated file.
+        var references = CompatibleShapeTests.NetStandard20References(withSystemMemory: true, withUnsafe: false);
+        string source = "namespace Demo { [MlpGen.Network(784, 16, 10)] public partial class Net { } }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: LanguageVersion.CSharp9, framework: references));
+        Diagnostic d = Assert.Single(result.Diagnostics);
+        Assert.Equal("MLPG041", d.Id);
+        Assert.Contains("lacks System.Runtime.CompilerServices.Unsafe,", d.GetMessage());
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Demo.Net.g.cs");
         Assert.Empty(GeneratorHarness.ProblemsInGeneratedCode(output));
     }

@@ -262,6 +262,29 @@ public sealed class QuantizationTests : IDisposable
     }
 
     [Fact]
+    public void ScalesWhoseProductOverflows_AreRefusedByTheReader()
+    {
+        Assert.EndsWith("line 9: layer 1's weight scale of row 0 (data byte 4): its product with the input scale, Infinity, is not a finite float32",
+            RefusedData((input, scales, _, _, layer) =>
+            {
+                if (layer.Outputs != 3) return;
+                input[0] = 1e30f;
+                scales[0] = 1e30f;
+            }).Message);
+    }
+
+    [Fact]
+    public void ALayerTooWideForExactInt32Sums_IsRefused()
+    {
+        // 127² · 133,145 > int.MaxValue: such a layer's sums could wrap around.
+        int wide = Quantizer.MaxInputs + 1;
+        var weights = new NetworkWeights([wide, 1], [ActivationFunction.Identity], null, WeightsElement.Float32, new double[wide + 1]);
+        var e = Assert.Throws<ArgumentException>(() => Quantizer.Quantize(weights, new float[wide]));
+        Assert.Contains($"Layer 1 takes {wide:N0} inputs; an int8 layer takes at most {Quantizer.MaxInputs:N0}", e.Message);
+        Assert.Equal(133_144, Quantizer.MaxInputs);
+    }
+
+    [Fact]
     public void Int8DataOfTheWrongLength_IsRefused()
     {
         string path = _temporary.File("short.mlpw");

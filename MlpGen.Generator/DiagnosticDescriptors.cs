@@ -105,7 +105,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WeightsTopologyMismatch = new(
         "MLPG012", "Weights file is of another network",
-        "The weights file '{0}' holds a {2} network in {3}, but '{1}' is {4} in {5}; save the weights of a network with this topology and element type, or correct the attribute",
+        "The weights file '{0}' holds a {2} network in {3}, but '{1}' is {4} in {5}; {6}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         helpLinkUri: HelpLink("MLPG012"));
 

@@ -76,7 +76,10 @@ internal static class WeightsResolver
         DiagnosticInfo? problem = file.Problem switch
         {
             WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(declaration.LayerSizes) || file.Element != element =>
-                Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, ParameterLayout.Topology(file.LayerSizes), file.Element, ParameterLayout.Topology(declaration.LayerSizes), element),
+                Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, ParameterLayout.Topology(file.LayerSizes), file.Element, ParameterLayout.Topology(declaration.LayerSizes), element,
+                    file.Element == WeightsFormat.Int8
+                        ? "an int8 (quantized) network cannot be baked yet: bake the float file it was quantized from (docs/quantization.md)"
+                        : "save the weights of a network with this topology and element type, or correct the attribute"),
             // A version 1 file does not say what it was trained with (no activations): it bakes into any network of its shape.
             WeightsFormat.Problem.None when file.Activations.Count > 0 && !file.Activations.SequenceEqual(declared) =>
                 Diagnostic(DiagnosticDescriptors.WeightsActivationMismatch, request, name, string.Join(" ", file.Activations), string.Join(" ", declared)),

@@ -351,8 +351,9 @@ public class BakedWeightsTests
     public void MLPG012_FileOfAnotherElementType()
     {
         string text = WeightsText(new Net2x2x1D(1), new double[9]);
-        Assert.Contains("holds a 2-2-1 network in float64, but 'Net' is 2-2-1 in float32",
-            SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage());
+        string message = SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+        Assert.Contains("holds a 2-2-1 network in float64, but 'Net' is 2-2-1 in float32", message);
+        Assert.EndsWith("; save the weights of a network with this topology and element type, or correct the attribute", message);
     }
 
     [Fact]
@@ -420,6 +421,7 @@ public class BakedWeightsTests
             Persistence.WeightsFile.Write(path, Quantization.Quantizer.Quantize(weights, [1f, 0.5f]));
             string message = SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", System.IO.File.ReadAllText(path))).GetMessage();
             Assert.Contains("holds a 2-2-1 network in int8, but", message);
+            Assert.EndsWith("an int8 (quantized) network cannot be baked yet: bake the float file it was quantized from (docs/quantization.md)", message);
         }
         finally
         {

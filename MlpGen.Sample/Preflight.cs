@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using MlpGen.Data;
 using MlpGen.Persistence;
@@ -80,15 +81,15 @@ internal static class Preflight
     }
 
     /// <summary>The images of a split have as many pixels as the network has inputs; otherwise says which topology needs which image size.</summary>
-    public static void CheckImageSize(INetwork<float> network, Dataset<float> data, string directory, MnistSplit split)
+    public static void CheckImageSize(IReadOnlyList<int> layerSizes, Dataset<float> data, string directory, MnistSplit split)
     {
-        if (data.InputSize == network.InputSize) return;
-        string topology = ParameterLayout.Topology(network.LayerSizes.ToArray());
+        if (data.InputSize == layerSizes[0]) return;
+        string topology = ParameterLayout.Topology(layerSizes);
         string images = Mnist.FileNames(split).Images;
         string path = File.Exists(Path.Combine(directory, images + ".gz")) ? Path.Combine(directory, images + ".gz") : Path.Combine(directory, images);
         int[] dimensions = IdxReader.Read(path, dimensionCount: 3).Dimensions;   // read again only to name the image size
         throw SampleError.Usage(
-            $"The network {topology} needs images of {Pixels(network.InputSize)}; the images in {Path.GetFullPath(path)} are {dimensions[1]}×{dimensions[2]} = {data.InputSize} pixels.");
+            $"The network {topology} needs images of {Pixels(layerSizes[0])}; the images in {Path.GetFullPath(path)} are {dimensions[1]}×{dimensions[2]} = {data.InputSize} pixels.");
     }
 
     private static string Pixels(int count)

@@ -51,11 +51,8 @@ internal static class QuantizeCommand
         if (network.Activations is null)
             throw SampleError.Usage($"IN: {Path.GetFullPath(inputPath)} is a version 1 weights file, which does not record its activations; load it into its network and save it again (version 2) first.");
         (Dataset<float> train, Dataset<float> test) = DataSource.Load(dataDirectory, noDownload);
-        foreach ((Dataset<float> images, MnistSplit split) in new[] { (train, MnistSplit.Train), (test, MnistSplit.Test) })
-        {
-            if (images.InputSize != network.LayerSizes[0])
-                throw SampleError.Usage($"IN: the network takes {network.LayerSizes[0]:N0} inputs; the images of {Path.Combine(Path.GetFullPath(dataDirectory), Mnist.FileNames(split).Images)} have {images.InputSize:N0} pixels.");
-        }
+        Preflight.CheckImageSize(network.LayerSizes, train, dataDirectory, MnistSplit.Train);
+        Preflight.CheckImageSize(network.LayerSizes, test, dataDirectory, MnistSplit.Test);
         if (network.LayerSizes[^1] < test.OutputSize)
             throw SampleError.Usage($"IN: the network has {network.LayerSizes[^1]} outputs; the test images have {test.OutputSize} classes.");
 

@@ -101,8 +101,8 @@ internal sealed class TrainCommand
         Plan plan = Read(parse);
         (Dataset<float> train, Dataset<float> test) = DataSource.Load(plan.DataDirectory, plan.NoDownload);
         INetwork<float> network = Networks.Create(plan.Network, plan.Options.Seed);
-        Preflight.CheckImageSize(network, train, plan.DataDirectory, MnistSplit.Train);
-        Preflight.CheckImageSize(network, test, plan.DataDirectory, MnistSplit.Test);
+        Preflight.CheckImageSize(network.LayerSizes.ToArray(), train, plan.DataDirectory, MnistSplit.Train);
+        Preflight.CheckImageSize(network.LayerSizes.ToArray(), test, plan.DataDirectory, MnistSplit.Test);
         Dataset<float>? validation = null;
         if (plan.ValidationCount is { } count)
         {

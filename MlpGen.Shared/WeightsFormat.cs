@@ -185,9 +185,15 @@ internal static class WeightsFormat
     public static long Int8DataBytes(int[] layerSizes)
     {
         long bytes = 0;
-        for (int l = 1; l < layerSizes.Length; l++) bytes += 4 + 8L * layerSizes[l] + (long)layerSizes[l] * layerSizes[l - 1];
+        for (int l = 1; l < layerSizes.Length; l++) bytes += Int8LayerBytes(layerSizes[l - 1], layerSizes[l]);
         return bytes;
     }
+
+    /// <summary>
+    /// The data bytes of one int8 layer of <paramref name="inputs"/> n and <paramref name="outputs"/> m: s_in at 0, s_w from
+    /// 4, b from 4 + 4·m, the codes from 4 + 8·m, m·n of them.
+    /// </summary>
+    public static long Int8LayerBytes(int inputs, int outputs) => 4 + 8L * outputs + (long)outputs * inputs;
 
     /// <summary>The data bytes of a network of <paramref name="parameterCount"/> parameters of <paramref name="element"/>.</summary>
     private static long DataBytes(int[] layerSizes, long parameterCount, string element) =>

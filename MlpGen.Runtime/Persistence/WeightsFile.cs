@@ -142,7 +142,7 @@ public static class WeightsFile
             float[] biases = MemoryMarshal.Cast<byte, float>(data.Slice(4 + 4 * m, 4 * m)).ToArray();
             sbyte[] weights = MemoryMarshal.Cast<byte, sbyte>(data.Slice(4 + 8 * m, m * n)).ToArray();
             layers[l - 1] = new QuantizedLayer(n, m, inputScale, scales, biases, weights);
-            data = data[(4 + 8 * m + m * n)..];
+            data = data[(int)WeightsFormat.Int8LayerBytes(n, m)..];
         }
         CostFunction? cost = contents.Cost is { } costName && NetworkRules.TryParseCost(costName, out CostFunction known) ? known : null;
         return new QuantizedNetwork(sizes, Array.ConvertAll(contents.Activations!, ParseActivation), cost, layers);
@@ -163,7 +163,7 @@ public static class WeightsFile
             MemoryMarshal.AsBytes(layer.WeightScales).CopyTo(rest[4..]);
             MemoryMarshal.AsBytes(layer.Biases).CopyTo(rest[(4 + 4 * layer.Outputs)..]);
             MemoryMarshal.AsBytes(layer.Weights).CopyTo(rest[(4 + 8 * layer.Outputs)..]);
-            rest = rest[(4 + 8 * layer.Outputs + layer.Outputs * layer.Inputs)..];
+            rest = rest[(int)WeightsFormat.Int8LayerBytes(layer.Inputs, layer.Outputs)..];
         }
         string text = WeightsFormat.Format([.. network.LayerSizes], WeightsFormat.Int8, data, NetworkRules.Names([.. network.Activations]),
             network.Cost is { } cost ? NetworkRules.Name(cost) : WeightsFormat.UnspecifiedCost);

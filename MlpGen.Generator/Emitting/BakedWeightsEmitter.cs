@@ -46,13 +46,13 @@ internal static class BakedWeightsEmitter
     {
         NetworkModel m = plan.Model;
         BakedWeights weights = m.Weights!;
-        string t = plan.T, c = plan.WeightsClass;
+        string t = Element(plan), c = plan.WeightsClass;
         string bits = m.Element == ElementKind.Single ? "int" : "long";
         string exception = Vocabulary.InvalidOperationException;
 
         w.Line();
-        w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {t}), baked in from <c>{Vocabulary.Xml(weights.FileName)}</c> "
-            + $"(CRC-32 {weights.Crc32:x8}): {Vocabulary.Num(weights.ByteCount)} bytes of little-endian {t} values, in the layout of the parameter vector, which the build "
+        w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {(plan.Int8 ? "int8" : t)}), baked in from <c>{Vocabulary.Xml(weights.FileName)}</c> "
+            + $"(CRC-32 {weights.Crc32:x8}): {Vocabulary.Num(weights.ByteCount)} bytes{Layout(plan)}, which the build "
             + $"embedded in the assembly as the resource <c>{Vocabulary.Xml(resource)}</c> (MlpGen.Generator's build targets decode the file; the generator checked it).");
         using (Vocabulary.HelperClass(w, plan, c))
         {
@@ -66,14 +66,17 @@ internal static class BakedWeightsEmitter
             w.Line();
             using (w.Block($"private static {t}[] Read()"))
             {
+                long count = plan.Int8 ? weights.ByteCount : m.ParameterCount;
                 w.Line(plan.Target.ModernBcl
-                    ? $"{t}[] parameters = {Vocabulary.GC}.AllocateUninitializedArray<{t}>({m.ParameterCount});"
-                    : $"{t}[] parameters = new {t}[{m.ParameterCount}];");
+                    ? $"{t}[] parameters = {Vocabulary.GC}.AllocateUninitializedArray<{t}>({count});"
+                    : $"{t}[] parameters = new {t}[{count}];");
                 w.Line("CopyTo(parameters);");
                 w.Line("return parameters;");
             }
             w.Line();
-            w.Line($"/// <summary>Copies the {Vocabulary.Num(m.ParameterCount)} parameters into <paramref name=\"destination\"/>: one copy, from the resource's bytes in the loaded assembly.</summary>");
+            w.Line(plan.Int8
+                ? $"/// <summary>Copies the {Vocabulary.Num(weights.ByteCount)} bytes of int8 data into <paramref name=\"destination\"/>: one copy, from the resource's bytes in the loaded assembly.</summary>"
+                : $"/// <summary>Copies the {Vocabulary.Num(m.ParameterCount)} parameters into <paramref name=\"destination\"/>: one copy, from the resource's bytes in the loaded assembly.</summary>");
             using (w.Block($"public static void CopyTo({Vocabulary.SpanOf(t)} destination)"))
             {
                 w.Line($"using {Vocabulary.Stream} stream = typeof({c}).Assembly.GetManifestResourceStream(ResourceName)");
@@ -102,6 +105,8 @@ internal static class BakedWeightsEmitter
                     }
                     w.Line($"new {Vocabulary.ReadOnlySpanOf("byte")}(buffer).CopyTo(bytes);");
                 }
+                // An int8 network's data is bytes, whose float32 fields its kernels read as little-endian when they unpack it.
+                if (plan.Int8) return;
                 w.Line("// The bytes are little-endian, as in the weights file: a big-endian machine reverses each value's.");
                 w.Line($"if (!{Vocabulary.BitConverter}.IsLittleEndian)");
                 using (w.Block(""))
@@ -115,8 +120,21 @@ internal static class BakedWeightsEmitter
         }
     }
 
+    /// <summary>The element type of the baked data: the network's, or <c>byte</c> for an int8 network's data.</summary>
+    private static string Element(NetworkPlan plan) => plan.Int8 ? "byte" : plan.T;
+
+    /// <summary>What the bytes of the baked data are, for the summary.</summary>
+    private static string Layout(NetworkPlan plan) => plan.Int8
+        ? " of int8 data in the layout of the weights file (for each layer: s_in, s_w[m] and b[m] as little-endian float32, then Q[m×n] as int8)"
+        : $" of little-endian {plan.T} values, in the layout of the parameter vector";
+
     private static void EmitLiterals(CodeWriter w, NetworkPlan plan, byte[] data)
     {
+        if (plan.Int8)
+        {
+            EmitInt8Literals(w, plan, data);
+            return;
+        }
         NetworkModel m = plan.Model;
         BakedWeights weights = m.Weights!;
         string t = plan.T;
@@ -156,6 +174,50 @@ internal static class BakedWeightsEmitter
             }
             w.Line();
             w.Line($"public static void CopyTo({Vocabulary.SpanOf(t)} destination) => Parameters.CopyTo(destination);");
+        }
+    }
+
+    /// <summary>
+    /// An int8 network's data as one byte array initializer, which the compiler keeps in the assembly's read-only data on
+    /// every framework (a span over constant bytes needs no <c>RuntimeHelpers.CreateSpan</c>), laid out layer by layer.
+    /// </summary>
+    private static void EmitInt8Literals(CodeWriter w, NetworkPlan plan, byte[] data)
+    {
+        NetworkModel m = plan.Model;
+        BakedWeights weights = m.Weights!;
+        w.Line();
+        w.Summary($"The trained parameters of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, int8), baked in from "
+            + $"<c>{Vocabulary.Xml(weights.FileName)}</c> (CRC-32 {weights.Crc32:x8}): {Vocabulary.Num(weights.ByteCount)} bytes{Layout(plan)}.");
+        using (Vocabulary.HelperClass(w, plan, plan.WeightsClass))
+        {
+            w.Line("// A ReadOnlySpan over a constant byte array: the compiler keeps the bytes in the assembly's read-only data.");
+            w.Line("public static System::ReadOnlySpan<byte> Parameters => new byte[]");
+            using (w.Block("", closing: "};"))
+            {
+                long offset = 0;
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    int l = layer.Index, rows = layer.OutputSize, columns = layer.InputSize;
+                    w.Line($"// Layer {l}: s_in, then s_w and b ({rows} each), float32 little-endian.");
+                    Bytes(w, data, offset, 4 + 8L * rows);
+                    offset += 4 + 8L * rows;
+                    w.Line($"// Layer {l}: Q, {rows}×{columns} int8 codes (two's complement), row-major.");
+                    Bytes(w, data, offset, (long)rows * columns);
+                    offset += (long)rows * columns;
+                }
+            }
+        }
+    }
+
+    private static void Bytes(CodeWriter w, byte[] data, long start, long count)
+    {
+        const int perLine = 24;
+        for (long i = 0; i < count; i += perLine)
+        {
+            int n = (int)Math.Min(perLine, count - i);
+            var line = new string[n];
+            for (int k = 0; k < n; k++) line[k] = data[start + i + k].ToString(CultureInfo.InvariantCulture) + ",";
+            w.Line(string.Join(" ", line));
         }
     }
 

@@ -16,15 +16,22 @@ internal static class HelperEmitter
 
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
-        NetworkModel m = plan.Model;
-        string t = plan.T;
-        string output = plan.Output.Out;
-
         foreach (ActivationFunction activation in plan.ActivationKernels) EmitActivation(w, plan, activation);
-        foreach (ActivationFunction activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
+        // An int8 network predicts only: no derivatives, cost, descent step or initialisation.
+        if (!plan.Int8)
+        {
+            foreach (ActivationFunction activation in plan.DerivativeKernels) EmitDerivative(w, plan, activation);
+        }
         if (plan.UsesGELU) NormalDistributionEmitter.Emit(w, plan);
         VectorMathEmitter.Emit(w, plan);
+        if (!plan.Int8) EmitTraining(w, plan);
+        EmitChecks(w, plan);
+    }
 
+    /// <summary>The helpers of training: output error and cost, the descent step, the initialisation, the storage's alignment.</summary>
+    private static void EmitTraining(CodeWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
         EmitOutputError(w, plan);
 
         EmitElementWise(w, plan,
@@ -62,7 +69,13 @@ internal static class HelperEmitter
                 w.Line($"return misalignment == 0 ? 0 : (int)((64 - misalignment) / sizeof({t}));");
             }
         }
+    }
 
+    /// <summary>The argument checks of the public methods, and the cut of the parallel PredictBatch.</summary>
+    private static void EmitChecks(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string output = plan.Output.Out;
         w.Line();
         w.Summary("Throws when a span does not hold exactly the expected number of values; <paramref name=\"name\"/> is the span's parameter.");
         using (w.Method("public static void CheckLength", "int actual", "int expected", "string name"))
@@ -100,6 +113,7 @@ internal static class HelperEmitter
             w.Line($"return {Vocabulary.Math}.Min(count, (int)((long)groups * share / shares) * Group);");
         }
 
+        if (plan.Int8) return;   // no Cost
         w.Line();
         w.Summary("Checks that outputs hold whole output layers and the targets one per output.");
         using (w.Method("public static void CheckOutputs", "int outputs", "int targets"))

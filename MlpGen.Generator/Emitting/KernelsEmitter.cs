@@ -13,6 +13,11 @@ internal static class KernelsEmitter
 {
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
+        if (plan.Int8)
+        {
+            Int8KernelsEmitter.Emit(w, plan);
+            return;
+        }
         NetworkModel m = plan.Model;
         w.Summary($"The math of {Vocabulary.Xml(plan.FullName)} ({m.Topology}, {plan.T}), with every size a constant. Parameters p are laid out as "
             + $"{string.Join(", ", plan.Layers.Select(layer => $"{layer.W}, b{layer.Index}"))}; a gradient g has the same layout.");

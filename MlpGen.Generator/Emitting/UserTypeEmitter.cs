@@ -19,15 +19,27 @@ internal static class UserTypeEmitter
         if (m.Namespace is not null) scopes.Push(w.Block($"namespace {m.Namespace}"));
         foreach (ContainingTypeModel outer in m.ContainingTypes) scopes.Push(w.Block($"partial {outer.Keyword} {outer.Name}"));
 
-        EmitDocumentation(w, plan);
+        // An int8 network has no parameters to train: it does not implement the runtime's interface, which trains.
+        bool runtimeInterface = m.ImplementsRuntimeInterface && !plan.Int8;
+        if (plan.Int8) EmitInt8Documentation(w, plan);
+        else EmitDocumentation(w, plan);
         w.Line(Vocabulary.GeneratedCode);
-        string iface = m.ImplementsRuntimeInterface ? $" : global::MlpGen.INetwork<{plan.T}>" : "";
+        string iface = runtimeInterface ? $" : global::MlpGen.INetwork<{plan.T}>" : "";
         using (w.Block($"partial {m.Keyword} {m.TypeName}{iface}"))
         {
             EmitSizes(w, plan);
-            EmitStorageAndConstructors(w, plan);
-            EmitMethods(w, plan);
-            if (m.ImplementsRuntimeInterface) EmitRuntimeInterface(w, plan);
+            if (plan.Int8)
+            {
+                EmitInt8Constructor(w, plan);
+                EmitInference(w, plan);
+            }
+            else
+            {
+                EmitStorageAndConstructors(w, plan);
+                EmitInference(w, plan);
+                EmitTraining(w, plan);
+            }
+            if (runtimeInterface) EmitRuntimeInterface(w, plan);
         }
         while (scopes.Count > 0) scopes.Pop().Dispose();
     }
@@ -60,6 +72,51 @@ internal static class UserTypeEmitter
                 + $"<c>new {m.TypeName}()</c> starts from them, and <see cref=\"BakedParameters\"/> reads them from {BakedWeightsEmitter.Source(plan, baked)}.</para>");
         }
         w.Line("/// </remarks>");
+    }
+
+    /// <summary>The documentation of an int8 network's class: its arithmetic, layer by layer, and what it cannot do.</summary>
+    private static void EmitInt8Documentation(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        BakedWeights baked = m.Weights!;
+        w.Summary($"A fully connected feedforward network {m.Topology} ({Neurons(plan)}) with 8-bit integer weights, baked in from "
+            + $"<c>{Vocabulary.Xml(baked.FileName)}</c> (CRC-32 {baked.Crc32:x8}): {Vocabulary.Num(m.ParameterCount)} parameters in "
+            + $"{Vocabulary.Num(baked.ByteCount)} bytes. It takes and gives <see cref=\"float\"/> values, and predicts only.");
+        w.Line("/// <remarks>");
+        w.Comment("/// ", "<para>Each layer l codes its inputs a as int8, q = clamp(round(a·(1/s_l)), −127, 127) (rounding half to even; 1/s_l "
+            + "rounded to float32 once), sums each row of its int8 weights Q_l against the codes exactly in int32, and scales the sum back "
+            + "in float32 with m_l[j] = s_w,l[j]·s_l, then adds the bias: a multiply and an add, two roundings.</para>");
+        w.Line("/// <code>");
+        w.Line("/// z_l[j] = float(Σ_i Q_l[j, i]·q_l[i]) · m_l[j] + b_l[j]");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            int l = layer.Index;
+            w.Line($"/// a{l} = {Vocabulary.Apply(layer.Activation, $"z{l}")}    Q{l}: {layer.OutputSize}×{layer.InputSize} int8, s_w{l}, b{l}: {layer.OutputSize} float32");
+        }
+        w.Line("/// </code>");
+        w.Comment("/// ", "<para>The sums are exact and every other step is one IEEE operation in a fixed order, so every kernel path (AVX2, "
+            + "Vector128, scalar) gives the same bits on every machine, and the codes and sums are those of MlpGen.Quantization.QuantizedNetwork. "
+            + "The data is unpacked once per process, at the first use of the class, and shared by every instance. An int8 network has no "
+            + "parameters to train and does not implement MlpGen.INetwork: train the float network, then quantize it again "
+            + "(the Sample's <c>quantize</c> command).</para>");
+        w.Line("/// </remarks>");
+    }
+
+    /// <summary>An int8 network's constructor and its baked data.</summary>
+    private static void EmitInt8Constructor(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string file = Vocabulary.Xml(m.Weights!.FileName);
+        w.Summary($"Creates the network. It holds nothing of its own: the int8 data baked in from <c>{file}</c> is unpacked once, "
+            + "at the first use of the class, and every instance shares it.");
+        using (w.Block($"public {m.TypeName}()"))
+        {
+        }
+        w.Line();
+        w.Summary($"The int8 data baked in from <c>{file}</c>, in the layout of the weights file: for each layer s_in, s_w[m] and b[m] "
+            + "(little-endian float32), then Q[m×n] (int8, row-major).");
+        w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf("byte"))} BakedData => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
+        w.Line();
     }
 
     /// <summary>The network's activations in prose: <c>ReLU hidden layers, softmax output</c>.</summary>
@@ -195,13 +252,16 @@ internal static class UserTypeEmitter
         w.Line($"{owner}_start = {Kernels(plan)}.AlignedStart({owner}_storage);");
     }
 
-    private static void EmitMethods(CodeWriter w, NetworkPlan plan)
+    /// <summary>The arguments before the samples in a call of the kernels' Predict and PredictBatch: the parameters, which an int8 network's kernels hold themselves.</summary>
+    private static string ParametersArgument(NetworkPlan plan) => plan.Int8 ? "" : "Parameters, ";
+
+    /// <summary>Predict, PredictBatch (serial and parallel), Classify and ClassOf.</summary>
+    private static void EmitInference(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, kernels = Kernels(plan);
+        string t = plan.T, kernels = Kernels(plan), p = ParametersArgument(plan);
         string span = Vocabulary.Global(Vocabulary.SpanOf(t)), readOnlySpan = Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t));
         int L = plan.L;
-        string cost = Vocabulary.CostName(m.Cost);
         string argumentException = $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">";
 
         w.Summary("Feedforward: computes the output activations for one input.");
@@ -212,7 +272,7 @@ internal static class UserTypeEmitter
         {
             w.Line($"{kernels}.CheckLength(input.Length, InputSize, \"input\");");
             w.Line($"{kernels}.CheckLength(output.Length, OutputSize, \"output\");");
-            w.Line($"{kernels}.Predict(Parameters, input, output);");
+            w.Line($"{kernels}.Predict({p}input, output);");
         }
         w.Line();
         w.Summary("Feedforward of many samples at once; faster per sample than <see cref=\"Predict\"/>, because each weight loaded serves several samples.");
@@ -222,7 +282,7 @@ internal static class UserTypeEmitter
         using (w.Method("public void PredictBatch", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line($"{kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
-            w.Line($"{kernels}.PredictBatch(Parameters, inputs, outputs);");
+            w.Line($"{kernels}.PredictBatch({p}inputs, outputs);");
         }
         w.Line();
         EmitParallelPredictBatch(w, plan);
@@ -255,6 +315,16 @@ internal static class UserTypeEmitter
                 w.Line("return best;");
             }
         }
+    }
+
+    /// <summary>Cost, Backpropagate and TrainMiniBatch.</summary>
+    private static void EmitTraining(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        string t = plan.T, kernels = Kernels(plan);
+        string span = Vocabulary.Global(Vocabulary.SpanOf(t)), readOnlySpan = Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t));
+        string cost = Vocabulary.CostName(m.Cost);
+        string argumentException = $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">";
         w.Line();
         w.Summary($"The {cost} cost, C = {Vocabulary.CostFormula(m.Cost, "a", plan.Output.Activation)} per sample, summed over the samples: "
             + "output activations a against desired outputs y.");
@@ -311,7 +381,7 @@ internal static class UserTypeEmitter
     private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
-        string t = plan.T, kernels = Kernels(plan);
+        string t = plan.T, kernels = Kernels(plan), p = ParametersArgument(plan);
         string memory = Vocabulary.Global($"{Vocabulary.Memory}<{t}>"), readOnlyMemory = Vocabulary.Global($"{Vocabulary.ReadOnlyMemory}<{t}>");
         w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: each takes a contiguous share of the "
             + $"samples and runs <see cref=\"PredictBatch({CrefSpans(plan)})\"/> on it; the calling thread takes one share. Every sample's "
@@ -319,7 +389,7 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "
-            + $"Fewer are used when there are fewer than {NetworkPlan.Group} samples per thread.</param>");
+            + $"Fewer are used when there are fewer than {plan.BatchGroup} samples per thread.</param>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentOutOfRangeException)}\"><paramref name=\"degreeOfParallelism\"/> is less than 1.</exception>");
         w.Comment("/// ", "<remarks>It allocates per call (the work items of the thread pool), never per sample. The threads only read this network, so other "
@@ -330,7 +400,7 @@ internal static class UserTypeEmitter
             w.Line($"int shares = {kernels}.Shares(count, degreeOfParallelism);");
             using (w.Block("if (shares == 1)"))
             {
-                w.Line($"{kernels}.PredictBatch(Parameters, inputs.Span, outputs.Span);");
+                w.Line($"{kernels}.PredictBatch({p}inputs.Span, outputs.Span);");
                 w.Line("return;");
             }
             w.Line("// Share i: the samples from First(i) up to First(i + 1), cut at whole groups; each thread writes only its own outputs.");
@@ -341,7 +411,7 @@ internal static class UserTypeEmitter
                 w.Line($"int end = {kernels}.First(count, shares, share + 1);");
                 w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} shareInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
                 w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} shareOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
-                w.Line($"{kernels}.PredictBatch(Parameters, shareInputs, shareOutputs);");
+                w.Line($"{kernels}.PredictBatch({p}shareInputs, shareOutputs);");
             }
         }
     }

@@ -28,10 +28,15 @@ internal static class Vocabulary
     /// <summary>
     /// The aliases of the framework namespaces the kernels of <paramref name="plan"/> name, declared at the top of their
     /// namespace block: all of <see cref="Aliases"/>, less <c>Intrinsics</c> where the framework has no vectors (an alias of
-    /// a namespace that does not exist is an error).
+    /// a namespace that does not exist is an error), and <c>X86</c> only where int8 kernels name AVX2's instructions.
     /// </summary>
     public static IEnumerable<(string Alias, string Namespace)> AliasesOf(NetworkPlan plan) =>
-        plan.Target.HasVectors ? Aliases : Aliases.Where(alias => alias.Alias != "Intrinsics");
+        Aliases.Where(alias => alias.Alias switch
+        {
+            "Intrinsics" => plan.Target.HasVectors,
+            "X86" => plan.Target.HasVectors && plan.Int8,   // only the int8 kernels call x86 instructions by name (AVX2's byte multiply-adds)
+            _ => true,
+        });
 
     /// <summary>The aliases of the framework namespaces the kernels name.</summary>
     public static IReadOnlyList<(string Alias, string Namespace)> Aliases { get; } = new[]
@@ -40,6 +45,7 @@ internal static class Vocabulary
         ("CompilerServices", "global::System.Runtime.CompilerServices"),
         ("InteropServices", "global::System.Runtime.InteropServices"),
         ("Intrinsics", "global::System.Runtime.Intrinsics"),
+        ("X86", "global::System.Runtime.Intrinsics.X86"),
         ("CodeAnalysis", "global::System.Diagnostics.CodeAnalysis"),
     };
 

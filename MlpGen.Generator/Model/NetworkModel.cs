@@ -67,6 +67,12 @@ internal sealed record NetworkModel(
     /// <summary>Size of one element in bytes.</summary>
     public int ElementSize => Element.Size();
 
+    /// <summary>
+    /// Whether this is an int8 network: a float32 declaration baking an int8 (quantized) weights file. Its class predicts
+    /// through integer kernels (float inputs and outputs) and has nothing to train.
+    /// </summary>
+    public bool Int8 => Weights is { Int8: true };
+
     /// <summary>Lanes of one <c>Vector256</c> of the element type.</summary>
     public int Lanes => 32 / ElementSize;
 
@@ -99,9 +105,10 @@ internal sealed record NetworkModel(
 /// </summary>
 /// <param name="FileName">The name as written on the attribute.</param>
 /// <param name="Path">The additional file's path, as the compiler knows it.</param>
-/// <param name="ByteCount">Bytes of the parameters: parameters × the element's size.</param>
+/// <param name="ByteCount">Bytes of the parameters: parameters × the element's size, or an int8 file's data (<c>WeightsFormat.Int8DataBytes</c>).</param>
 /// <param name="ResourceName">The embedded resource holding the parameters' bytes (MlpGen.Generator's build targets add it), or null: baked as literals.</param>
-internal sealed record BakedWeights(string FileName, string Path, uint Crc32, long ByteCount, string? ResourceName)
+/// <param name="Int8">Whether the file holds an int8 (quantized) network (format version 3): the class is then the int8 network, which predicts with integer kernels and does not train.</param>
+internal sealed record BakedWeights(string FileName, string Path, uint Crc32, long ByteCount, string? ResourceName, bool Int8 = false)
 {
     /// <summary>Whether the parameters are written into the generated source as literals: the build embeds no resource for them.</summary>
     public bool AsLiterals => ResourceName is null;

@@ -127,6 +127,16 @@ internal sealed class LayerPlan
 
     /// <summary>The name of the constant holding the offset of b_l: <c>B{l}</c>.</summary>
     public string B => $"B{Index}";
+
+    /// <summary>
+    /// An int8 network's row length K_l: n_in rounded up to <see cref="NetworkPlan.Int8RowBytes"/>. Each row of int8 weights is
+    /// padded with zero weights to K_l bytes, and each sample's input codes with zero codes, so that the SIMD loops load whole
+    /// vectors and the padding adds nothing to the sums.
+    /// </summary>
+    public int PaddedInputs => (InputSize + NetworkPlan.Int8RowBytes - 1) / NetworkPlan.Int8RowBytes * NetworkPlan.Int8RowBytes;
+
+    /// <summary>The name of the constant holding <see cref="PaddedInputs"/>: <c>K{l}</c>.</summary>
+    public string K => $"K{Index}";
 }
 
 /// <summary>
@@ -152,6 +162,18 @@ internal sealed class NetworkPlan
     /// <summary>Most samples PredictBatch takes through the layers at once.</summary>
     public const int MaxTile = 32;
 
+    /// <summary>
+    /// The bytes an int8 network pads each row of weights (and each sample's input codes) to: one <c>Vector256</c> of bytes,
+    /// so that every SIMD path loads whole vectors.
+    /// </summary>
+    public const int Int8RowBytes = 32;
+
+    /// <summary>Samples an int8 network's grouped kernels (<c>Layer{l}Group</c>) compute together: each load of 4 rows serves 2 samples (8 int32 accumulators).</summary>
+    public const int Int8Group = 2;
+
+    /// <summary>Rows of int8 weights the AVX2 kernels sum at once, sharing each load of a sample's codes.</summary>
+    public const int Int8Rows = 4;
+
     private NetworkPlan(NetworkModel model, IReadOnlyList<LayerPlan> layers, int chunk, int tile)
     {
         Model = model;
@@ -161,6 +183,12 @@ internal sealed class NetworkPlan
     }
 
     public NetworkModel Model { get; }
+
+    /// <summary>Whether the network is int8 (a baked quantized file, <see cref="NetworkModel.Int8"/>): integer kernels, inference only.</summary>
+    public bool Int8 => Model.Int8;
+
+    /// <summary>Samples the grouped kernels of PredictBatch compute at once: <see cref="Group"/>, or <see cref="Int8Group"/> for an int8 network.</summary>
+    public int BatchGroup => Int8 ? Int8Group : Group;
 
     /// <summary>The weight layers 1..L, in order (<c>Layers[0]</c> is layer 1).</summary>
     public IReadOnlyList<LayerPlan> Layers { get; }
@@ -227,9 +255,19 @@ internal sealed class NetworkPlan
     /// <summary>The hidden layers 1..L−1, whose activations' derivatives backpropagation multiplies by.</summary>
     public IEnumerable<LayerPlan> Hidden => Layers.Take(Layers.Count - 1);
 
-    /// <summary>The activation kernels the network calls, each once, in enum order (identity needs none).</summary>
+    /// <summary>
+    /// The activation kernels the network calls, each once, in enum order (identity needs none; nor does an int8 network's
+    /// ReLU hidden layer, whose activation is part of the next layer's coding, <see cref="CodesReLU"/>).
+    /// </summary>
     public IReadOnlyList<ActivationFunction> ActivationKernels =>
-        Layers.Select(l => l.Activation).Where(a => a != ActivationFunction.Identity).Distinct().OrderBy(a => a).ToList();
+        Layers.Where(l => !(l.Index < L && CodesReLU(Layers[l.Index])))
+            .Select(l => l.Activation).Where(a => a != ActivationFunction.Identity).Distinct().OrderBy(a => a).ToList();
+
+    /// <summary>
+    /// Whether an int8 network codes the inputs of <paramref name="layer"/> with <c>CodeReLU</c>: the layer before it is a
+    /// ReLU hidden layer, whose activation and the coding of its values are one pass (no negative codes, no separate ReLU).
+    /// </summary>
+    public bool CodesReLU(LayerPlan layer) => Int8 && layer.Index > 1 && Layers[layer.Index - 2].Activation == ActivationFunction.ReLU;
 
     /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
     public IReadOnlyList<ActivationFunction> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
@@ -260,8 +298,11 @@ internal sealed class NetworkPlan
         // Per sample of a chunk: a_l and δ_l of every layer, and z_l of the layers whose derivative needs it.
         long perSample = (2L * m.LayerSizes.Skip(1).Sum(s => (long)s) + layers.Where(l => l.KeepsZ).Sum(l => (long)l.OutputSize)) * m.ElementSize;
         int chunk = (int)Math.Max(1, Math.Min(MaxChunk, ChunkStackBudget / perSample));
-        long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize);
-        int tile = (int)Math.Max(Group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / Group * Group));
+        // A tile keeps its hidden activations on the stack; an int8 tile also every layer's input codes (K_l bytes a sample).
+        long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize
+            + (m.Int8 ? layers.Sum(layer => (long)layer.PaddedInputs) : 0));
+        int group = m.Int8 ? Int8Group : Group;
+        int tile = (int)Math.Max(group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / group * group));
         return new NetworkPlan(m, layers, chunk, tile);
     }
 

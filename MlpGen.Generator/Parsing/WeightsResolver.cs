@@ -73,12 +73,15 @@ internal static class WeightsResolver
         WeightsFileModel file = matches[0];
         string element = WeightsFormat.ElementName(declaration.Element.Size());
         string[] declared = declaration.Activations.Select(NetworkRules.Name).ToArray();
+        // An int8 (quantized) file bakes into a float32 declaration: the int8 network takes and gives float32 values.
+        bool int8 = file.Element == WeightsFormat.Int8;
+        string computesIn = int8 ? WeightsFormat.ElementName(sizeof(float)) : file.Element;
         DiagnosticInfo? problem = file.Problem switch
         {
-            WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(declaration.LayerSizes) || file.Element != element =>
+            WeightsFormat.Problem.None when !file.LayerSizes.SequenceEqual(declaration.LayerSizes) || computesIn != element =>
                 Diagnostic(DiagnosticDescriptors.WeightsTopologyMismatch, request, name, ParameterLayout.Topology(file.LayerSizes), file.Element, ParameterLayout.Topology(declaration.LayerSizes), element,
-                    file.Element == WeightsFormat.Int8
-                        ? "an int8 (quantized) network cannot be baked yet: bake the float file it was quantized from (docs/quantization.md)"
+                    int8 && file.LayerSizes.SequenceEqual(declaration.LayerSizes)
+                        ? "an int8 (quantized) network takes and gives float32 values: declare the network with ElementType = typeof(float), the default (docs/quantization.md)"
                         : "save the weights of a network with this topology and element type, or correct the attribute"),
             // A version 1 file does not say what it was trained with (no activations): it bakes into any network of its shape.
             WeightsFormat.Problem.None when file.Activations.Count > 0 && !file.Activations.SequenceEqual(declared) =>
@@ -87,7 +90,7 @@ internal static class WeightsResolver
             WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
             _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
         };
-        return problem is null ? (new BakedWeights(request.FileName, file.Path, file.Crc32, file.ByteCount, file.ResourceName), null) : (null, problem);
+        return problem is null ? (new BakedWeights(request.FileName, file.Path, file.Crc32, file.ByteCount, file.ResourceName, int8), null) : (null, problem);
     }
 
     /// <summary>A diagnostic on the Weights argument; its first two message arguments are the file's name and the network's.</summary>

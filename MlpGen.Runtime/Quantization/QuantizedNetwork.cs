@@ -62,8 +62,17 @@ public sealed class QuantizedLayer
     /// <summary>m_j = s_w[j] · s_in in float32: what turns row j's int32 sum into z_j (before the bias).</summary>
     public ReadOnlySpan<float> Multipliers => _multipliers;
 
-    /// <summary>The int8 code of an input a: clamp(round(a · (1/s_in)), −127, 127), rounding half to even.</summary>
-    public sbyte Code(float a) => (sbyte)Math.Clamp(MathF.Round(a * InverseInputScale), -127f, 127f);
+    /// <summary>
+    /// The int8 code of an input a: clamp(round(a · (1/s_in)), −127, 127), rounding half to even. A NaN is coded as −127, the
+    /// clamp's floor, as the generated int8 kernels code it on every path (their vector max gives the floor for a NaN).
+    /// </summary>
+    public sbyte Code(float a)
+    {
+        float x = a * InverseInputScale;
+        x = x > -127f ? x : -127f;
+        x = x < 127f ? x : 127f;
+        return (sbyte)MathF.Round(x);
+    }
 
     /// <summary>z = float(Q·q) ⊙ m + b for the int8 codes <paramref name="codes"/> of the layer's inputs.</summary>
     internal void Forward(ReadOnlySpan<sbyte> codes, Span<float> z)

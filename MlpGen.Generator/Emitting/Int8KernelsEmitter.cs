@@ -1,0 +1,507 @@
+using System.Linq;
+using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
+
+namespace MlpGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the kernel class of an int8 network (<see cref="NetworkPlan.Int8"/>): the constants, the int8 data unpacked once
+/// from the baked bytes, Predict and PredictBatch, and per layer l
+/// <list type="bullet">
+/// <item><c>Layer{l}(q, negative, z)</c>: z = float(Q·q) ⊙ m + b for one sample's codes q;</item>
+/// <item><c>Layer{l}Group(q, negative, z, groups)</c>: the same for groups × <see cref="NetworkPlan.Int8Group"/> samples;</item>
+/// </list>
+/// and the coders <c>Code</c> (float values to int8 codes) and <c>CodeReLU</c> (ReLU and coding in one pass). Three paths:
+/// AVX2 (<c>vpmaddubsw</c> multiplies unsigned by signed bytes and adds pairs into 16 bits, <c>vpmaddwd</c> by ones adds those
+/// pairs into 32 bits), Vector128 (widening signed multiplies: SSE, NEON, WebAssembly) and scalar. The integer sums are exact,
+/// whatever their order, and each float step is one IEEE operation in a fixed order, so every path gives the same bits.
+/// </summary>
+internal static class Int8KernelsEmitter
+{
+    private const string Avx = "X86::Avx";
+    private const string Avx2 = "X86::Avx2";
+
+    public static void Emit(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        w.Summary($"The int8 math of {Vocabulary.Xml(plan.FullName)} ({m.Topology}): each layer codes its inputs as int8, sums each row of its "
+            + "int8 weights against the codes in int32, and scales the sums back to float32 (the class's remarks give the arithmetic).");
+        if (m.SkipLocalsInit)
+        {
+            w.Line("// The stack buffers are written before they are read (the coders write the padding's zero codes too): they need not be zeroed first.");
+            w.Line(Vocabulary.SkipLocalsInit);
+        }
+        using (Vocabulary.HelperClass(w, plan, plan.KernelsClass))
+        {
+            EmitConstants(w, plan);
+            EmitData(w, plan);
+            EmitPredict(w, plan);
+            EmitPredictBatch(w, plan);
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                EmitLayer(w, plan, layer);
+                EmitLayerGroup(w, plan, layer);
+            }
+            if (plan.Layers.Any(layer => !FusedCoding(plan, layer))) EmitCode(w, plan, relu: false);
+            if (plan.Layers.Any(layer => FusedCoding(plan, layer))) EmitCode(w, plan, relu: true);
+            HelperEmitter.Emit(w, plan);
+        }
+    }
+
+    /// <summary>Whether layer l's input codes come from <c>CodeReLU</c> (<see cref="NetworkPlan.CodesReLU"/>).</summary>
+    private static bool FusedCoding(NetworkPlan plan, LayerPlan layer) => plan.CodesReLU(layer);
+
+    private static void EmitConstants(CodeWriter w, NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        w.Line("// Layer sizes, input first.");
+        w.Line($"private const int {string.Join(", ", m.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");
+        w.Line();
+        w.Line($"// K_l: layer l's rows of int8 weights, and each sample's codes of its inputs, padded with zeros to a multiple of {NetworkPlan.Int8RowBytes} bytes,");
+        w.Line("// so that the SIMD loops load whole vectors; the zeros add nothing to the sums.");
+        w.Line($"private const int {string.Join(", ", plan.Layers.Select(layer => $"{layer.K} = {layer.PaddedInputs}"))};");
+        w.Line();
+        w.Line("// Where each layer's padded rows Q_l start in Weights (after Start), and its m_l and b_l in Multipliers and Biases.");
+        long q = 0, offset = 0;
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            w.Line($"private const int Q{layer.Index} = {q}, M{layer.Index} = {offset};");
+            q += (long)layer.OutputSize * layer.PaddedInputs;
+            offset += layer.OutputSize;
+        }
+        w.Line($"private const int WeightBytes = {q}, OutputCount = {offset};");
+        w.Line();
+        w.Line($"// The grouped kernels compute this many samples at once: each load of {NetworkPlan.Int8Rows} weight rows serves them all.");
+        w.Line($"private const int Group = {NetworkPlan.Int8Group};");
+        w.Line();
+        w.Line("// PredictBatch takes this many samples (whole groups) layer by layer, their codes and activations on the stack.");
+        w.Line($"private const int Tile = {plan.Tile};");
+        if (plan.UsesLeakyReLU)
+        {
+            w.Line();
+            w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
+            w.Line($"private const float LeakyReLUSlope = {m.Literal(NetworkRules.LeakyReLUSlope.ToString("R", System.Globalization.CultureInfo.InvariantCulture))};");
+        }
+    }
+
+    /// <summary>The unpacked data, and the static constructor that unpacks it from the baked bytes.</summary>
+    private static void EmitData(CodeWriter w, NetworkPlan plan)
+    {
+        string weightsClass = $"global::MlpGen.Generated.{plan.WeightsClass}";
+        bool modern = plan.Target.ModernBcl;
+        w.Line();
+        w.Line("// The int8 data, unpacked once from the baked bytes (the static constructor) and shared by every instance:");
+        w.Line(modern
+            ? "// Weights holds the padded rows of every layer from Start, where the first is 64-byte aligned (the array is pinned),"
+            : "// Weights holds the padded rows of every layer from Start (0: .NET Standard cannot pin an array; its kernels are scalar),");
+        w.Line("// Multipliers each layer's m_l[j] = s_w,l[j]·s_l and Biases its b_l[j], and InverseScale{l} is 1/s_l: all in float32.");
+        w.Line("private static readonly sbyte[] Weights;");
+        w.Line("private static readonly int Start;");
+        w.Line("private static readonly float[] Multipliers, Biases;");
+        w.Line($"private static readonly float {string.Join(", ", plan.Layers.Select(layer => $"InverseScale{layer.Index}"))};");
+        w.Line();
+        w.Summary($"Unpacks the baked data ({weightsClass.Replace("global::MlpGen.Generated.", "")}.Parameters): for each layer s_in, s_w[m], b[m] "
+            + "and Q[m×n], into the arrays above, each row of Q padded with zero weights to K_l bytes.");
+        using (w.Block($"static {plan.KernelsClass}()"))
+        {
+            w.Line($"{Vocabulary.ReadOnlySpanOf("byte")} data = {weightsClass}.Parameters;");
+            if (modern)
+            {
+                w.Line($"Weights = {Vocabulary.GC}.AllocateArray<sbyte>(WeightBytes + 63, pinned: true);   // zeroed: the padding");
+                w.Line($"long misalignment = (long){Vocabulary.Marshal}.UnsafeAddrOfPinnedArrayElement(Weights, 0) & 63;");
+                w.Line("Start = (int)((64 - misalignment) & 63);");
+            }
+            else
+            {
+                w.Line("Weights = new sbyte[WeightBytes];   // zeroed: the padding");
+                w.Line("Start = 0;");
+            }
+            w.Line("Multipliers = new float[OutputCount];");
+            w.Line("Biases = new float[OutputCount];");
+            w.Line("int offset = 0;");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                int l = layer.Index;
+                w.Line($"// Layer {l}: s_in, then s_w[{layer.Out}], b[{layer.Out}], Q[{layer.Out}×{layer.In}].");
+                w.Line($"float scale{l} = ReadSingle(data, offset);");
+                w.Line($"InverseScale{l} = 1f / scale{l};");
+                w.Line($"for (int j = 0; j < {layer.Out}; j++) Multipliers[M{l} + j] = ReadSingle(data, offset + 4 + 4 * j) * scale{l};");
+                w.Line($"for (int j = 0; j < {layer.Out}; j++) Biases[M{l} + j] = ReadSingle(data, offset + 4 + 4 * ({layer.Out} + j));");
+                w.Line($"offset += 4 + 8 * {layer.Out};");
+                using (w.Block($"for (int j = 0; j < {layer.Out}; j++)"))
+                {
+                    w.Line($"{Vocabulary.ReadOnlySpanOf("sbyte")} row = {Vocabulary.MemoryMarshal}.Cast<byte, sbyte>(data.Slice(offset + j * {layer.In}, {layer.In}));");
+                    w.Line($"row.CopyTo(new {Vocabulary.SpanOf("sbyte")}(Weights, Start + Q{l} + j * {layer.K}, {layer.In}));");
+                }
+                w.Line($"offset += {layer.Out} * {layer.In};");
+            }
+        }
+        w.Line();
+        w.Summary("The little-endian float32 at <paramref name=\"offset\"/>.");
+        using (w.Method("private static float ReadSingle", $"{Vocabulary.ReadOnlySpanOf("byte")} data", "int offset"))
+        {
+            w.Line($"int bits = {Vocabulary.BinaryPrimitives}.ReadInt32LittleEndian(data.Slice(offset));");
+            w.Line($"return {Vocabulary.Unsafe}.As<int, float>(ref bits);");
+        }
+    }
+
+    /// <summary>How layer l's input codes are made from the previous layer's z (or from a0): the statements, in Predict's form.</summary>
+    private static void EmitCoding(CodeWriter w, NetworkPlan plan, LayerPlan layer, string source, string target, string negative, bool accumulate)
+    {
+        int l = layer.Index;
+        string assign = accumulate ? "|=" : "=";
+        if (l > 1 && FusedCoding(plan, layer))
+        {
+            w.Line($"CodeReLU({source}, {target}, InverseScale{l});".PadRight(56) + $"// q{l - 1} = codes of a{l - 1} = ReLU(z{l - 1}), in one pass: none negative");
+            return;
+        }
+        if (l > 1 && Vocabulary.Kernel(plan.Layers[l - 2].Activation) is { } kernel)
+        {
+            w.Line($"{kernel}({source});".PadRight(56) + $"// a{l - 1} = {Vocabulary.Apply(plan.Layers[l - 2].Activation, $"z{l - 1}")}");
+        }
+        w.Line($"{negative} {assign} Code({source}, {target}, InverseScale{l});".PadRight(56) + $"// q{l - 1} = int8 codes of a{l - 1}; {negative}: any below zero");
+    }
+
+    private static void EmitPredict(CodeWriter w, NetworkPlan plan)
+    {
+        string span = Vocabulary.SpanOf("float"), readOnlySpan = Vocabulary.ReadOnlySpanOf("float"), codes = Vocabulary.SpanOf("sbyte");
+        w.Line();
+        w.Summary($"Feedforward of one sample: {KernelsEmitter.Equations(plan)}, each layer on int8 codes of its inputs.");
+        Vocabulary.WriteHot(w, plan);
+        using (w.Method("public static void Predict", $"{readOnlySpan} a0", $"{span} output"))
+        {
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                w.Line($"{codes} q{layer.Index - 1} = stackalloc sbyte[{layer.K}];");
+                if (layer.Index < plan.L) w.Line($"{span} z{layer.Index} = stackalloc float[{layer.Out}];");
+            }
+            w.Line("bool negative;");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                int l = layer.Index;
+                string source = l == 1 ? "a0" : $"z{l - 1}", target = l == plan.L ? "output" : $"z{l}";
+                EmitCoding(w, plan, layer, source, $"q{l - 1}", "negative", accumulate: false);
+                w.Line($"Layer{l}(q{l - 1}, {(FusedCoding(plan, layer) ? "false" : "negative")}, {target});".PadRight(56) + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l}");
+            }
+            if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"{kernel}(output);".PadRight(56) + $"// a{plan.L} = {Vocabulary.Apply(plan.Output.Activation, $"z{plan.L}")}");
+            else w.Line($"// a{plan.L} = z{plan.L}: the identity, nothing to apply.");
+        }
+    }
+
+    private static void EmitPredictBatch(CodeWriter w, NetworkPlan plan)
+    {
+        string span = Vocabulary.SpanOf("float"), readOnlySpan = Vocabulary.ReadOnlySpanOf("float"), codes = Vocabulary.SpanOf("sbyte");
+        int L = plan.L;
+        string output = plan.Output.Out;
+        w.Line();
+        w.Summary($"Feedforward of many samples: tiles of up to Tile ({plan.Tile}) samples, layer by layer through the grouped kernels "
+            + $"({NetworkPlan.Int8Group} samples share each load of weight rows, and every group of the tile shares each block of rows while it is in the cache), "
+            + $"the last count % {NetworkPlan.Int8Group} samples one by one. Every sample's outputs equal Predict's bit for bit: the sums are exact.");
+        Vocabulary.WriteHot(w, plan);
+        using (w.Method("public static void PredictBatch", $"{readOnlySpan} inputs", $"{span} outputs"))
+        {
+            w.Line("int count = inputs.Length / N0;");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                w.Line($"{codes} q{layer.Index - 1} = stackalloc sbyte[Tile * {layer.K}];");
+                if (layer.Index < L) w.Line($"{span} z{layer.Index} = stackalloc float[Tile * {layer.Out}];");
+            }
+            w.Line("int whole = count - count % Group;");
+            using (w.Block("for (int s = 0; s < whole; s += Tile)"))
+            {
+                w.Line($"int n = {Vocabulary.Math}.Min(Tile, whole - s), groups = n / Group;");
+                w.Line($"{span} z{L} = outputs.Slice(s * {output}, n * {output});");
+                w.Line("bool negative;");
+                foreach (LayerPlan layer in plan.Layers)
+                {
+                    int l = layer.Index;
+                    bool fused = FusedCoding(plan, layer);
+                    if (!fused) w.Line("negative = false;");
+                    string source = l == 1 ? $"inputs.Slice((s + i) * N0, N0)" : $"z{l - 1}.Slice(i * {layer.In}, {layer.In})";
+                    using (w.Block("for (int i = 0; i < n; i++)"))
+                    {
+                        EmitCoding(w, plan, layer, source, $"q{l - 1}.Slice(i * {layer.K}, {layer.K})", "negative", accumulate: true);
+                    }
+                    w.Line($"Layer{l}Group(q{l - 1}, {(fused ? "false" : "negative")}, z{l}, groups);".PadRight(56) + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l} for the n samples");
+                }
+                if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"for (int i = 0; i < n; i++) {kernel}(z{L}.Slice(i * {output}, {output}));");
+                else w.Line($"// a{L} = z{L}: the identity, nothing to apply.");
+            }
+            w.Line($"for (int s = whole; s < count; s++) Predict(inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
+        }
+    }
+
+    /// <summary>The layer kernel of one sample, on each path.</summary>
+    private static void EmitLayer(CodeWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int l = layer.Index;
+        w.Line();
+        w.Summary($"z = float(Q{l}·q) ⊙ m{l} + b{l} for one sample: q holds {layer.K} codes (zeros past {layer.In}); negative says whether any is below zero.");
+        Vocabulary.WriteHot(w, plan, layer: true);
+        using (w.Method($"private static void Layer{l}", $"{Vocabulary.ReadOnlySpanOf("sbyte")} q", "bool negative", $"{Vocabulary.SpanOf("float")} z"))
+        {
+            if (plan.Target.HasVectors)
+            {
+                using (w.Block($"if ({Avx2}.IsSupported)   // constants to the JIT: only one of the paths is compiled"))
+                {
+                    w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+                    w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+                    w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
+                    w.Line("int j = 0;");
+                    using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                    {
+                        Avx2Rows(w, layer, NetworkPlan.Int8Rows, samples: 1, "j", "codes", "z", "0");
+                    }
+                    using (w.Block($"for (; j < {layer.Out}; j++)"))
+                    {
+                        Avx2Rows(w, layer, 1, samples: 1, "j", "codes", "z", "0");
+                    }
+                }
+                using (w.Block($"else if ({Vocabulary.Vector(SimdWidth.Vector128)}.IsHardwareAccelerated)"))
+                {
+                    EmitVector128Rows(w, layer);
+                }
+                using (w.Block("else")) EmitScalarRows(w, layer);
+            }
+            else
+            {
+                EmitScalarRows(w, layer);
+            }
+        }
+    }
+
+    /// <summary>The grouped layer kernel: on AVX2 each load of rows serves the group's samples; elsewhere the one-sample kernel per sample.</summary>
+    private static void EmitLayerGroup(CodeWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int l = layer.Index, g = NetworkPlan.Int8Group;
+        w.Line();
+        w.Summary($"Layer{l} for groups × {g} samples: q holds each sample's {layer.K} codes, z receives each sample's {layer.Out} values, one after another. "
+            + $"On AVX2, {NetworkPlan.Int8Rows} rows at a time for every group, so that each block of rows is loaded from the cache once per "
+            + $"group and each load serves the group's {g} samples; on the other paths, Layer{l} sample by sample.");
+        Vocabulary.WriteHot(w, plan, layer: true);
+        using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf("sbyte")} q", "bool negative", $"{Vocabulary.SpanOf("float")} z", "int groups"))
+        {
+            if (plan.Target.HasVectors)
+            {
+                using (w.Block($"if ({Avx2}.IsSupported)"))
+                {
+                    w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+                    w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
+                    w.Line("int j = 0;");
+                    using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                    {
+                        using (w.Block("for (int group = 0; group < groups; group++)"))
+                        {
+                            w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
+                            w.Line($"int first = group * Group * {layer.Out};   // where the group's first sample's z starts");
+                            Avx2Rows(w, layer, NetworkPlan.Int8Rows, samples: g, "j", "codes", "z", "first");
+                        }
+                    }
+                    using (w.Block($"for (; j < {layer.Out}; j++)"))
+                    {
+                        using (w.Block("for (int group = 0; group < groups; group++)"))
+                        {
+                            w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
+                            w.Line($"int first = group * Group * {layer.Out};");
+                            Avx2Rows(w, layer, 1, samples: g, "j", "codes", "z", "first");
+                        }
+                    }
+                    w.Line("return;");
+                }
+            }
+            w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(q.Slice(s * {layer.K}, {layer.K}), negative, z.Slice(s * {layer.Out}, {layer.Out}));");
+        }
+    }
+
+    private static string Vector256 => Vocabulary.Vector(SimdWidth.Vector256);
+
+    private static string V256(string element) => Vocabulary.VectorOf(SimdWidth.Vector256, element);
+
+    /// <summary>
+    /// The AVX2 sums of <paramref name="rows"/> rows from row <paramref name="j"/> against <paramref name="samples"/> samples'
+    /// codes (K apart from <paramref name="codes"/>), then each z = float(sum)·m + b, sample s's at <paramref name="first"/> + s·n_out.
+    /// Two loops: one for codes that are all non-negative, the unsigned operand of <c>vpmaddubsw</c> as they are, and one for
+    /// signed codes, where |q| is the unsigned operand and each weight takes q's sign (<c>vpsignb</c>): Q·q = (sign(q)·Q)·|q|.
+    /// Either way no 16-bit pair sum can saturate: |q|, |Q| ≤ 127, so a pair is at most 2·127² = 32,258.
+    /// </summary>
+    private static void Avx2Rows(CodeWriter w, LayerPlan layer, int rows, int samples, string j, string codes, string z, string first)
+    {
+        string k = layer.K, nOut = layer.Out;
+        string Acc(int r, int s) => $"sum{r}{(samples > 1 ? s.ToString() : "")}";
+        w.Line($"ref sbyte row = ref {Vocabulary.Unsafe}.Add(ref weights, {j} * {k});");
+        var accumulators = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, samples).Select(s => $"{Acc(r, s)} = default")).ToList();
+        w.Line($"{V256("int")} {string.Join(", ", accumulators)};");
+        string Row(int r) => r == 0 ? "row" : $"{Vocabulary.Unsafe}.Add(ref row, {(r == 1 ? k : $"{r} * {k}")})";
+        string Codes(int s) => s == 0 ? codes : $"{Vocabulary.Unsafe}.Add(ref {codes}, {(s == 1 ? k : $"{s} * {k}")})";
+        foreach (bool signed in new[] { true, false })
+        {
+            using (w.Block(signed ? "if (negative)" : "else"))
+            {
+                w.Line(signed
+                    ? "// Some codes are negative: |q| is the unsigned operand, and each weight takes the sign of its code."
+                    : "// No code is negative: the codes are the unsigned operand as they are.");
+                using (w.Block($"for (int k = 0; k < {k}; k += 32)"))
+                {
+                    for (int s = 0; s < samples; s++)
+                    {
+                        string c = samples > 1 ? $"c{s}" : "c";
+                        string load = $"{Vector256}.LoadUnsafe(ref {Codes(s)}, (nuint)k)";
+                        if (signed)
+                        {
+                            w.Line($"{V256("sbyte")} {c} = {load};");
+                            w.Line($"{V256("byte")} {Magnitude(c)} = {Avx2}.Abs({c});");
+                        }
+                        else
+                        {
+                            w.Line($"{V256("byte")} {Magnitude(c)} = {Vector256}.AsByte({load});");
+                        }
+                    }
+                    for (int r = 0; r < rows; r++)
+                    {
+                        string weight = $"w{r}";
+                        w.Line($"{V256("sbyte")} {weight} = {Vector256}.LoadUnsafe(ref {Row(r)}, (nuint)k);");
+                        for (int s = 0; s < samples; s++)
+                        {
+                            string c = samples > 1 ? $"c{s}" : "c";
+                            string operand = signed ? $"{Avx2}.Sign({weight}, {c})" : weight;
+                            w.Line($"{Acc(r, s)} += {Avx2}.MultiplyAddAdjacent({Avx2}.MultiplyAddAdjacent({Magnitude(c)}, {operand}), ones);");
+                        }
+                    }
+                }
+            }
+        }
+        for (int s = 0; s < samples; s++)
+        {
+            string at = s == 0 ? first : $"{first} + {(s == 1 ? nOut : $"{s} * {nOut}")}";
+            at = at == "0" ? "" : at + " + ";
+            for (int r = 0; r < rows; r++)
+            {
+                string jr = r == 0 ? j : $"{j} + {r}";
+                w.Line($"{z}[{at}{jr}] = {Vector256}.Sum({Acc(r, s)}) * Multipliers[M{layer.Index} + {jr}] + Biases[M{layer.Index} + {jr}];");
+            }
+        }
+    }
+
+    private static string Magnitude(string code) => code == "c" ? "a" : "a" + code.Substring(1);
+
+    /// <summary>
+    /// The Vector128 rows, one at a time: 16 codes and 16 weights widened to 16 bits and multiplied (each product at most 127²),
+    /// two products added (at most 2·127², no overflow), and the pairs widened to 32 bits into the sum.
+    /// </summary>
+    private static void EmitVector128Rows(CodeWriter w, LayerPlan layer)
+    {
+        string vector = Vocabulary.Vector(SimdWidth.Vector128), shorts = Vocabulary.VectorOf(SimdWidth.Vector128, "short"), ints = Vocabulary.VectorOf(SimdWidth.Vector128, "int");
+        int l = layer.Index;
+        w.Line("// Signed by signed: the sign of the codes needs no care here.");
+        w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+        w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+        using (w.Block($"for (int j = 0; j < {layer.Out}; j++)"))
+        {
+            w.Line($"ref sbyte row = ref {Vocabulary.Unsafe}.Add(ref weights, j * {layer.K});");
+            w.Line($"{ints} sum = default;");
+            using (w.Block($"for (int k = 0; k < {layer.K}; k += 16)"))
+            {
+                w.Line($"({shorts} codesLow, {shorts} codesHigh) = {vector}.Widen({vector}.LoadUnsafe(ref codes, (nuint)k));");
+                w.Line($"({shorts} rowLow, {shorts} rowHigh) = {vector}.Widen({vector}.LoadUnsafe(ref row, (nuint)k));");
+                w.Line($"({ints} pairsLow, {ints} pairsHigh) = {vector}.Widen(codesLow * rowLow + codesHigh * rowHigh);");
+                w.Line("sum += pairsLow + pairsHigh;");
+            }
+            w.Line($"z[j] = {vector}.Sum(sum) * Multipliers[M{l} + j] + Biases[M{l} + j];");
+        }
+    }
+
+    /// <summary>The scalar rows: the plain integer sum, as MlpGen.Quantization.QuantizedLayer has it.</summary>
+    private static void EmitScalarRows(CodeWriter w, LayerPlan layer)
+    {
+        int l = layer.Index;
+        using (w.Block($"for (int j = 0; j < {layer.Out}; j++)"))
+        {
+            w.Line($"int row = Start + Q{l} + j * {layer.K};");
+            w.Line("int sum = 0;");
+            w.Line($"for (int i = 0; i < {layer.In}; i++) sum += Weights[row + i] * q[i];   // exact: |sum| ≤ 127²·{layer.In}");
+            w.Line($"z[j] = sum * Multipliers[M{l} + j] + Biases[M{l} + j];");
+        }
+    }
+
+    /// <summary>
+    /// <c>Code</c>: q[i] = clamp(round(a[i]·inverse), −127, 127), rounding half to even, for the values of a, and zero codes
+    /// for the rest of q (the padding); it returns whether any code is negative. <c>CodeReLU</c>: the codes of ReLU(a), with 0
+    /// as the clamp's floor, so that no code is negative. A NaN is clamped to the floor on every path (the comparisons are
+    /// written so), as MlpGen.Quantization.QuantizedLayer.Code does.
+    /// </summary>
+    private static void EmitCode(CodeWriter w, NetworkPlan plan, bool relu)
+    {
+        string floor = relu ? "0f" : "-127f";
+        w.Line();
+        w.Summary(relu
+            ? "q[i] = clamp(round(ReLU(a[i])·inverse), 0, 127), rounding half to even, for the values of a (ReLU and coding in one pass); zero codes for the rest of q."
+            : "q[i] = clamp(round(a[i]·inverse), −127, 127), rounding half to even, for the values of a; zero codes for the rest of q. Returns whether any code is negative.");
+        Vocabulary.WriteHot(w, plan);
+        using (w.Method($"private static {(relu ? "void" : "bool")} {(relu ? "CodeReLU" : "Code")}", $"{Vocabulary.ReadOnlySpanOf("float")} a", $"{Vocabulary.SpanOf("sbyte")} q", "float inverse"))
+        {
+            w.Line("int i = 0;");
+            if (!relu) w.Line("bool negative = false;");
+            if (plan.Target.HasVectors)
+            {
+                using (w.Block($"if ({Avx2}.IsSupported)"))
+                {
+                    w.Line($"ref float values = ref {Vocabulary.Reference("a")};");
+                    w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+                    w.Line($"{V256("float")} scale = {Vector256}.Create(inverse), floor = {Vector256}.Create({floor}), ceiling = {Vector256}.Create(127f);");
+                    if (!relu) w.Line($"{V256("int")} least = default;");
+                    using (w.Block("for (; i <= a.Length - 32; i += 32)"))
+                    {
+                        w.Line("// vmaxps gives its second operand where the first is NaN: the floor. vcvtps2dq rounds half to even.");
+                        for (int v = 0; v < 4; v++)
+                        {
+                            string offset = v == 0 ? "(nuint)i" : $"(nuint)(i + {8 * v})";
+                            w.Line($"{V256("int")} c{v} = {Avx}.ConvertToVector256Int32({Avx}.Min({Avx}.Max({Vector256}.LoadUnsafe(ref values, {offset}) * scale, floor), ceiling));");
+                        }
+                        if (!relu) w.Line($"least = {Avx2}.Min(least, {Avx2}.Min({Avx2}.Min(c0, c1), {Avx2}.Min(c2, c3)));");
+                        w.Line("// The packs work within 128-bit lanes: one permute of 32-bit elements puts the 32 codes back in order.");
+                        w.Line($"{V256("sbyte")} packed = {Avx2}.PackSignedSaturate({Avx2}.PackSignedSaturate(c0, c1), {Avx2}.PackSignedSaturate(c2, c3));");
+                        w.Line($"{V256("int")} ordered = {Avx2}.PermuteVar8x32({Vector256}.AsInt32(packed), {Vector256}.Create(0, 4, 1, 5, 2, 6, 3, 7));");
+                        w.Line($"{Vector256}.StoreUnsafe({Vector256}.AsSByte(ordered), ref codes, (nuint)i);");
+                    }
+                    if (!relu) w.Line($"negative = {Vector256}.LessThanAny(least, {V256("int")}.Zero);");
+                }
+                string vector = Vocabulary.Vector(SimdWidth.Vector128), floats = Vocabulary.VectorOf(SimdWidth.Vector128, "float"), ints = Vocabulary.VectorOf(SimdWidth.Vector128, "int");
+                using (w.Block($"else if ({vector}.IsHardwareAccelerated)"))
+                {
+                    w.Line($"ref float values = ref {Vocabulary.Reference("a")};");
+                    w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+                    w.Line($"{floats} scale = {vector}.Create(inverse), floor = {vector}.Create({floor}), ceiling = {vector}.Create(127f);");
+                    w.Line("// Adding 1.5·2^23 leaves no bits below the units: the sum is x rounded half to even, and subtracting it again is exact.");
+                    w.Line($"{floats} round = {vector}.Create(12582912f);");
+                    if (!relu) w.Line($"{ints} least = default;");
+                    using (w.Block("for (; i <= a.Length - 16; i += 16)"))
+                    {
+                        for (int v = 0; v < 4; v++)
+                        {
+                            string offset = v == 0 ? "(nuint)i" : $"(nuint)(i + {4 * v})";
+                            w.Line($"{floats} x{v} = {vector}.LoadUnsafe(ref values, {offset}) * scale;");
+                            w.Line($"x{v} = {vector}.ConditionalSelect({vector}.GreaterThan(x{v}, floor), x{v}, floor);   // NaN: the floor");
+                            w.Line($"x{v} = {vector}.ConditionalSelect({vector}.LessThan(x{v}, ceiling), x{v}, ceiling);");
+                            w.Line($"{ints} c{v} = {vector}.ConvertToInt32(x{v} + round - round);");
+                        }
+                        if (!relu) w.Line($"least = {vector}.Min(least, {vector}.Min({vector}.Min(c0, c1), {vector}.Min(c2, c3)));");
+                        w.Line($"{vector}.StoreUnsafe({vector}.Narrow({vector}.Narrow(c0, c1), {vector}.Narrow(c2, c3)), ref codes, (nuint)i);");
+                    }
+                    if (!relu) w.Line($"negative = {vector}.LessThanAny(least, {ints}.Zero);");
+                }
+            }
+            using (w.Block("for (; i < a.Length; i++)"))
+            {
+                w.Line("float x = a[i] * inverse;");
+                w.Line($"x = x > {floor} ? x : {floor};   // NaN: the floor");
+                w.Line("x = x < 127f ? x : 127f;");
+                string round = plan.Target.ModernBcl ? $"{Vocabulary.MathF}.Round(x)" : $"{Vocabulary.Math}.Round(x)";   // a float is exact in double
+                w.Line($"sbyte code = (sbyte){round};");
+                w.Line("q[i] = code;");
+                if (!relu) w.Line("negative |= code < 0;");
+            }
+            w.Line("q.Slice(a.Length).Clear();");
+            if (!relu) w.Line("return negative;");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using MlpGen.Data;
+using MlpGen.Persistence;
+using MlpGen.Quantization;
+using MlpGen.Tests.Infrastructure;
+using MlpGen.Tests.Numerics;
+using MlpGen.Training;
+using Xunit;
+
+namespace MlpGen.Tests.Generator;
+
+/// <summary>
+/// int8 networks (issue 20): baking a quantized weights file makes the generator write integer kernels behind Predict,
+/// PredictBatch and Classify. Their codes and int32 sums are exact, so on every kernel path (CI runs these tests on the
+/// AVX2, Vector128 and scalar paths) the outputs equal the plain integer reference, <see cref="QuantizedNetwork"/>, bit for
+/// bit wherever no transcendental function follows the sums (ReLU, leaky ReLU, identity); a softmax output differs from
+/// the reference's MathF-based softmax only in the exponential's last bits, and never in the class.
+/// </summary>
+public sealed class Int8NetworkTests : IDisposable
+{
+    private readonly TemporaryDirectory _temporary = new();
+
+    public void Dispose() => _temporary.Dispose();
+
+    private static uint[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, uint>(values).ToArray();
+
+    /// <summary>Seeded N(0, 1/n_in)-ish parameters for a network of these sizes, as a weights file has them.</summary>
+    private static NetworkWeights RandomWeights(int[] sizes, ActivationFunction[] activations, int seed)
+    {
+        var random = new Random(seed);
+        double[] parameters = new double[ParameterLayout.CountOf(sizes)];
+        var layout = new ParameterLayout(sizes);
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            double scale = Math.Sqrt(2.0 / sizes[l - 1]);
+            for (long i = layout.WeightOffset(l); i < layout.BiasOffset(l); i++) parameters[i] = (random.NextDouble() * 2 - 1) * scale * 1.7;
+            for (long i = layout.BiasOffset(l); i < layout.BiasOffset(l) + sizes[l]; i++) parameters[i] = (random.NextDouble() - 0.5) * 0.2;
+        }
+        return new NetworkWeights(sizes, activations, CostFunction.Quadratic, WeightsElement.Float32, parameters);
+    }
+
+    private static float[] Uniform(int count, int seed, float low, float high)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(low + random.NextDouble() * (high - low))).ToArray();
+    }
+
+    /// <summary>Writes the quantized network to a file, bakes it into <paramref name="declaration"/> (class App.Q) as literals or as a resource, and loads it.</summary>
+    private object Bake(QuantizedNetwork quantized, string declaration, bool asResource)
+    {
+        string path = _temporary.File($"q-{Guid.NewGuid():N}.mlpw");
+        WeightsFile.Write(path, quantized);
+        string text = File.ReadAllText(path);
+        var file = new InMemoryAdditionalText("/src/q.mlpw", text);
+        Dictionary<string, string> names = asResource ? new() { [file.Path] = "MlpGen.Weights/q.mlpw" } : new();
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile("namespace App; " + declaration), new AdditionalFileMetadata(names), file);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        Dictionary<string, byte[]> resources = new();
+        if (asResource)
+        {
+            string[] lines = text.Split('\n');
+            resources["MlpGen.Weights/q.mlpw"] = Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));
+        }
+        Assembly assembly = GeneratorHarness.Load(output, resources);
+        return Activator.CreateInstance(assembly.GetType("App.Q")!)!;
+    }
+
+    /// <summary>The generated class's members, through reflection with span arguments (delegates over its methods).</summary>
+    private delegate void PredictFn(ReadOnlySpan<float> input, Span<float> output);
+
+    private delegate int ClassifyFn(ReadOnlySpan<float> input);
+
+    private static PredictFn Predict(object network) => network.GetType().GetMethod("Predict")!.CreateDelegate<PredictFn>(network);
+
+    private static PredictFn PredictBatch(object network) =>
+        network.GetType().GetMethods().Single(m => m.Name == "PredictBatch" && m.GetParameters().Length == 2).CreateDelegate<PredictFn>(network);
+
+    private static ClassifyFn Classify(object network) => network.GetType().GetMethod("Classify")!.CreateDelegate<ClassifyFn>(network);
+
+    private static void ParallelPredictBatch(object network, float[] inputs, float[] outputs, int threads) =>
+        network.GetType().GetMethods().Single(m => m.Name == "PredictBatch" && m.GetParameters().Length == 3)
+            .Invoke(network, new object[] { new ReadOnlyMemory<float>(inputs), new Memory<float>(outputs), threads });
+
+    /// <summary>Every output of the generated network, one at a time, in a batch and on 3 threads, equals the reference's bit for bit.</summary>
+    private static void AssertEqualsReference(object network, QuantizedNetwork reference, float[] inputs)
+    {
+        int n0 = reference.LayerSizes[0], outputs = reference.LayerSizes[^1], count = inputs.Length / n0;
+        float[] expected = new float[count * outputs], single = new float[count * outputs], batch = new float[count * outputs], parallel = new float[count * outputs];
+        PredictFn predict = Predict(network), predictBatch = PredictBatch(network);
+        for (int s = 0; s < count; s++)
+        {
+            reference.Predict(inputs.AsSpan(s * n0, n0), expected.AsSpan(s * outputs, outputs));
+            predict(inputs.AsSpan(s * n0, n0), single.AsSpan(s * outputs, outputs));
+        }
+        predictBatch(inputs, batch);
+        ParallelPredictBatch(network, inputs, parallel, threads: 3);
+        for (int s = 0; s < count; s++)
+        {
+            Assert.True(Bits(expected.AsSpan(s * outputs, outputs)).SequenceEqual(Bits(single.AsSpan(s * outputs, outputs))),
+                $"sample {s}: Predict gives {string.Join(", ", single.AsSpan(s * outputs, outputs).ToArray())}, the reference {string.Join(", ", expected.AsSpan(s * outputs, outputs).ToArray())}");
+        }
+        Assert.Equal(Bits(single), Bits(batch));
+        Assert.Equal(Bits(single), Bits(parallel));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReLUAndIdentity_OnEveryPath_EqualTheIntegerReference_BitForBit(bool asResource)
+    {
+        // Odd sizes: inputs fewer than a vector of bytes, rows not a multiple of 4, padding in every layer.
+        int[] sizes = [45, 37, 13, 6];
+        NetworkWeights weights = RandomWeights(sizes, [ActivationFunction.ReLU, ActivationFunction.ReLU, ActivationFunction.Identity], seed: 11);
+        float[] inputs = Uniform(45 * 203, seed: 2, low: 0f, high: 1f);   // pixels: codes never negative
+        QuantizedNetwork reference = Quantizer.Quantize(weights, inputs.AsSpan(0, 45 * 100));
+        object network = Bake(reference, "[MlpGen.Network(45, 37, 13, 6, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, "
+            + "Weights = \"q.mlpw\")] public partial class Q { }", asResource);
+        AssertEqualsReference(network, reference, inputs);
+    }
+
+    [Fact]
+    public void SignedInputs_AndLeakyReLU_TakeTheSignedSums_AndEqualTheReference_BitForBit()
+    {
+        // Inputs of both signs, and leaky ReLU hidden layers whose values are negative too: the sums of signed codes.
+        int[] sizes = [70, 40, 9];
+        NetworkWeights weights = RandomWeights(sizes, [ActivationFunction.LeakyReLU, ActivationFunction.Identity], seed: 5);
+        float[] inputs = Uniform(70 * 131, seed: 3, low: -1f, high: 1f);
+        // A few inputs beyond the calibrated range (clamped to ±127) and exact half steps (rounded to even).
+        inputs[0] = 50f;
+        inputs[1] = -50f;
+        QuantizedNetwork reference = Quantizer.Quantize(weights, inputs.AsSpan(70, 70 * 60));
+        float step = reference.Layers[0].InputScale;
+        inputs[2] = 2.5f * step;
+        inputs[3] = -3.5f * step;
+        object network = Bake(reference, "[MlpGen.Network(70, 40, 9, Hidden = MlpGen.NetworkActivation.LeakyReLU, Output = MlpGen.NetworkOutput.Identity, "
+            + "Weights = \"q.mlpw\")] public partial class Q { }", asResource: false);
+        AssertEqualsReference(network, reference, inputs);
+    }
+
+    [Fact]
+    public void SoftmaxOutput_OnRealDigits_GivesTheReferencesClass_AndItsProbabilitiesWithinRounding()
+    {
+        // 784-30-10 ReLU/softmax trained briefly on real digits, quantized with training digits as calibration, baked as a resource.
+        Dataset<float> train = TestData.Train, test = TestData.Test;
+        var trained = new Net784x30x10ReLUSoftmax(seed: 4);
+        Sgd.Train(trained, train.Slice(0, 4000), new SgdOptions { Epochs = 2, MiniBatchSize = 32, Eta = 0.001, Optimizer = Optimizer.Adam(), Seed = 4 });
+        string path = _temporary.File("float.mlpw");
+        WeightsFile.Save(path, trained);
+        QuantizedNetwork reference = Quantizer.Quantize(WeightsFile.Read(path), train.Inputs[..(1000 * 784)]);
+        object network = Bake(reference, "[MlpGen.Network(784, 30, 10, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax, "
+            + "Weights = \"q.mlpw\")] public partial class Q { }", asResource: true);
+
+        PredictFn predict = Predict(network);
+        ClassifyFn classify = Classify(network);
+        float[] expected = new float[10], actual = new float[10];
+        int correct = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            reference.Predict(test.Input(i), expected);
+            predict(test.Input(i), actual);
+            for (int k = 0; k < 10; k++) Assert.True(Math.Abs(expected[k] - actual[k]) <= 1e-6f, $"image {i}, output {k}: {actual[k]} against the reference's {expected[k]}");
+            int label = classify(test.Input(i));
+            Assert.Equal(reference.Classify(test.Input(i)), label);
+            if (label == test.Label(i)) correct++;
+        }
+        Assert.True(correct > test.Count * 0.85, $"the int8 digits network classifies {correct} / {test.Count}");
+        float[] batch = new float[test.Count * 10], single = new float[test.Count * 10];
+        for (int i = 0; i < test.Count; i++) predict(test.Input(i), single.AsSpan(i * 10, 10));
+        PredictBatch(network)(test.Inputs, batch);
+        Assert.Equal(Bits(single), Bits(batch));
+    }
+
+    [Fact]
+    public void Predict_AllocatesNothing_AndManyThreadsAtOnceGetTheSerialResults()
+    {
+        int[] sizes = [64, 32, 4];
+        NetworkWeights weights = RandomWeights(sizes, [ActivationFunction.ReLU, ActivationFunction.Identity], seed: 9);
+        float[] inputs = Uniform(64 * 400, seed: 4, low: 0f, high: 1f);
+        QuantizedNetwork reference = Quantizer.Quantize(weights, inputs);
+        object network = Bake(reference, "[MlpGen.Network(64, 32, 4, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, "
+            + "Weights = \"q.mlpw\")] public partial class Q { }", asResource: false);
+        PredictFn predict = Predict(network);
+        float[] output = new float[4];
+        predict(inputs.AsSpan(0, 64), output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 0; s < 100; s++) predict(inputs.AsSpan(s * 64, 64), output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        float[] serial = new float[400 * 4];
+        for (int s = 0; s < 400; s++) predict(inputs.AsSpan(s * 64, 64), serial.AsSpan(s * 4, 4));
+        var concurrent = new float[4][];
+        Parallel.For(0, 4, t =>
+        {
+            PredictFn mine = Predict(network);
+            var outputs = new float[400 * 4];
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                for (int s = 0; s < 400; s++) mine(inputs.AsSpan(s * 64, 64), outputs.AsSpan(s * 4, 4));
+            }
+            concurrent[t] = outputs;
+        });
+        foreach (float[] outputs in concurrent) Assert.Equal(Bits(serial), Bits(outputs));
+    }
+}

@@ -23,3 +23,6 @@ namespace MlpGen.Benchmarks;
 
 // The networks of the side-by-side with ONNX Runtime (OnnxBenchmarks): ReLU hidden layers, softmax output.
 [Network(784, 512, 512, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax)] public sealed partial class Net784x512x512x10ReLUSoftmax { }
+
+// The int8 network of the Int8Benchmarks: the Sample's Fashion-MNIST 784-100-10 ReLU/softmax network, quantized by its quantize command.
+[Network(784, 100, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax, Weights = "fashion-int8.mlpw")] public sealed partial class FashionInt8 { }

@@ -18,6 +18,9 @@ namespace MlpGen.Generator.Emitting;
 /// </summary>
 internal static class Int8KernelsEmitter
 {
+    /// <summary>A statement padded to the column of its trailing comment, with at least three spaces before it.</summary>
+    private static string Padded(this string statement) => statement.Length >= 53 ? statement + "   " : statement.PadRight(56);
+
     private const string Avx = "X86::Avx";
     private const string Avx2 = "X86::Avx2";
 
@@ -152,14 +155,14 @@ internal static class Int8KernelsEmitter
         string assign = accumulate ? "|=" : "=";
         if (l > 1 && FusedCoding(plan, layer))
         {
-            w.Line($"CodeReLU({source}, {target}, InverseScale{l});".PadRight(56) + $"// q{l - 1} = codes of a{l - 1} = ReLU(z{l - 1}), in one pass: none negative");
+            w.Line($"CodeReLU({source}, {target}, InverseScale{l});".Padded() + $"// q{l - 1} = codes of a{l - 1} = ReLU(z{l - 1}), in one pass: none negative");
             return;
         }
         if (l > 1 && Vocabulary.Kernel(plan.Layers[l - 2].Activation) is { } kernel)
         {
-            w.Line($"{kernel}({source});".PadRight(56) + $"// a{l - 1} = {Vocabulary.Apply(plan.Layers[l - 2].Activation, $"z{l - 1}")}");
+            w.Line($"{kernel}({source});".Padded() + $"// a{l - 1} = {Vocabulary.Apply(plan.Layers[l - 2].Activation, $"z{l - 1}")}");
         }
-        w.Line($"{negative} {assign} Code({source}, {target}, InverseScale{l});".PadRight(56) + $"// q{l - 1} = int8 codes of a{l - 1}; {negative}: any below zero");
+        w.Line($"{negative} {assign} Code({source}, {target}, InverseScale{l});".Padded() + $"// q{l - 1} = int8 codes of a{l - 1}; {negative}: any below zero");
     }
 
     private static void EmitPredict(CodeWriter w, NetworkPlan plan)
@@ -175,15 +178,15 @@ internal static class Int8KernelsEmitter
                 w.Line($"{codes} q{layer.Index - 1} = stackalloc sbyte[{layer.K}];");
                 if (layer.Index < plan.L) w.Line($"{span} z{layer.Index} = stackalloc float[{layer.Out}];");
             }
-            w.Line("bool negative;");
+            w.Line("bool negative;   // whether any code of the layer's inputs is below zero");
             foreach (LayerPlan layer in plan.Layers)
             {
                 int l = layer.Index;
                 string source = l == 1 ? "a0" : $"z{l - 1}", target = l == plan.L ? "output" : $"z{l}";
                 EmitCoding(w, plan, layer, source, $"q{l - 1}", "negative", accumulate: false);
-                w.Line($"Layer{l}(q{l - 1}, {(FusedCoding(plan, layer) ? "false" : "negative")}, {target});".PadRight(56) + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l}");
+                w.Line($"Layer{l}(q{l - 1}, {(FusedCoding(plan, layer) ? "false" : "negative")}, {target});".Padded() + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l}");
             }
-            if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"{kernel}(output);".PadRight(56) + $"// a{plan.L} = {Vocabulary.Apply(plan.Output.Activation, $"z{plan.L}")}");
+            if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"{kernel}(output);".Padded() + $"// a{plan.L} = {Vocabulary.Apply(plan.Output.Activation, $"z{plan.L}")}");
             else w.Line($"// a{plan.L} = z{plan.L}: the identity, nothing to apply.");
         }
     }
@@ -222,7 +225,7 @@ internal static class Int8KernelsEmitter
                     {
                         EmitCoding(w, plan, layer, source, $"q{l - 1}.Slice(i * {layer.K}, {layer.K})", "negative", accumulate: true);
                     }
-                    w.Line($"Layer{l}Group(q{l - 1}, {(fused ? "false" : "negative")}, z{l}, groups);".PadRight(56) + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l} for the n samples");
+                    w.Line($"Layer{l}Group(q{l - 1}, {(fused ? "false" : "negative")}, z{l}, groups);".Padded() + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l} for the n samples");
                 }
                 if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"for (int i = 0; i < n; i++) {kernel}(z{L}.Slice(i * {output}, {output}));");
                 else w.Line($"// a{L} = z{L}: the identity, nothing to apply.");
@@ -246,6 +249,7 @@ internal static class Int8KernelsEmitter
                 {
                     w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
                     w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+                    EmitScaleReferences(w, layer);
                     w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
                     w.Line("int j = 0;");
                     using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
@@ -286,6 +290,7 @@ internal static class Int8KernelsEmitter
                 using (w.Block($"if ({Avx2}.IsSupported)"))
                 {
                     w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+                    EmitScaleReferences(w, layer);
                     w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
                     w.Line("int j = 0;");
                     using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
@@ -311,6 +316,14 @@ internal static class Int8KernelsEmitter
             }
             w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(q.Slice(s * {layer.K}, {layer.K}), negative, z.Slice(s * {layer.Out}, {layer.Out}));");
         }
+    }
+
+    /// <summary>References to the layer's first multiplier and bias, for the four-row vector loads.</summary>
+    private static void EmitScaleReferences(CodeWriter w, LayerPlan layer)
+    {
+        w.Line($"ref float multipliers = ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Multipliers), biases = ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Biases);");
+        w.Line($"multipliers = ref {Vocabulary.Unsafe}.Add(ref multipliers, M{layer.Index});");
+        w.Line($"biases = ref {Vocabulary.Unsafe}.Add(ref biases, M{layer.Index});");
     }
 
     private static string Vector256 => Vocabulary.Vector(SimdWidth.Vector256);
@@ -374,6 +387,17 @@ internal static class Int8KernelsEmitter
         {
             string at = s == 0 ? first : $"{first} + {(s == 1 ? nOut : $"{s} * {nOut}")}";
             at = at == "0" ? "" : at + " + ";
+            if (rows == 4)
+            {
+                // The four rows' sums at once: three horizontal adds leave each row's total of a 128-bit half in one lane, the
+                // halves are added, and z = float(sum)·m + b for the four rows in one vector: the same IEEE operations, lane by lane.
+                string v128 = Vocabulary.Vector(SimdWidth.Vector128), suffix = samples > 1 ? s.ToString() : "";
+                w.Line($"{V256("int")} pairs{suffix} = {Avx2}.HorizontalAdd({Avx2}.HorizontalAdd({Acc(0, s)}, {Acc(1, s)}), {Avx2}.HorizontalAdd({Acc(2, s)}, {Acc(3, s)}));");
+                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {Vector256}.GetLower(pairs{suffix}) + {Vector256}.GetUpper(pairs{suffix});");
+                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "float")} products{suffix} = {v128}.ConvertToSingle(sums{suffix}) * {v128}.LoadUnsafe(ref multipliers, (nuint){j});");
+                w.Line($"{v128}.StoreUnsafe(products{suffix} + {v128}.LoadUnsafe(ref biases, (nuint){j}), ref {Vocabulary.Reference(z)}, (nuint)({at}{j}));");
+                continue;
+            }
             for (int r = 0; r < rows; r++)
             {
                 string jr = r == 0 ? j : $"{j} + {r}";

@@ -410,18 +410,22 @@ public class BakedWeightsTests
     }
 
     [Fact]
-    public void MLPG012_AnInt8File_IsOfAnotherElementType()
+    public void MLPG012_AnInt8File_OnADoubleNetwork_SaysTheInt8NetworkComputesInFloat()
     {
-        // int8 networks (quantize) are not baked yet: their file is refused as one of another element type, on the attribute.
+        // An int8 network (quantize) takes and gives float32 values: its file bakes into a float declaration only.
         var weights = new Persistence.NetworkWeights([2, 2, 1], [ActivationFunction.Sigmoid, ActivationFunction.Sigmoid], CostFunction.Quadratic,
             Persistence.WeightsElement.Float32, [.. Nine.Select(v => (double)v)]);
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"int8-{System.Guid.NewGuid():N}.mlpw");
         try
         {
             Persistence.WeightsFile.Write(path, Quantization.Quantizer.Quantize(weights, [1f, 0.5f]));
-            string message = SingleDiagnostic("MLPG012", Declaration, new InMemoryAdditionalText("/src/net.mlpw", System.IO.File.ReadAllText(path))).GetMessage();
-            Assert.Contains("holds a 2-2-1 network in int8, but", message);
-            Assert.EndsWith("an int8 (quantized) network cannot be baked yet: bake the float file it was quantized from (docs/quantization.md)", message);
+            string text = System.IO.File.ReadAllText(path);
+            string message = SingleDiagnostic("MLPG012", Declaration.Replace("Weights =", "ElementType = typeof(double), Weights ="), new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+            Assert.Contains("holds a 2-2-1 network in int8, but 'Net' is 2-2-1 in float64", message);
+            Assert.EndsWith("an int8 (quantized) network takes and gives float32 values: declare the network with ElementType = typeof(float), the default (docs/quantization.md)", message);
+            // Of another topology, it says so, as for any file.
+            message = SingleDiagnostic("MLPG012", Declaration.Replace("2, 2, 1", "2, 3, 1"), new InMemoryAdditionalText("/src/net.mlpw", text)).GetMessage();
+            Assert.EndsWith("save the weights of a network with this topology and element type, or correct the attribute", message);
         }
         finally
         {

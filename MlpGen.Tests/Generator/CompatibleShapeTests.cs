@@ -264,6 +264,64 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private delegate ReadOnlySpan<T> ReadOnlySpanGetter<T>();
 
+    private delegate void PredictFn(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>
+    /// An int8 (quantized) file baked into networks on every host, as a resource and as literals: the kernels compile without
+    /// a warning (.NET Standard's scalar ones with Math.Round, .NET 8's with their own exponential for the softmax), and a
+    /// ReLU/identity network with signed inputs predicts the integer reference's bits, one at a time and in a batch.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HostNames))]
+    public void Int8Networks_CompileOnEveryHost_AndPredictTheIntegerReferencesBits(string hostName)
+    {
+        Host host = HostNamed(hostName);
+        var random = new Random(3);
+        float[] Uniform(int count, float low) => Enumerable.Range(0, count).Select(_ => low + (float)random.NextDouble() * (1 - low)).ToArray();
+        var weights = new Persistence.NetworkWeights([45, 33, 7], [ActivationFunction.ReLU, ActivationFunction.Identity], CostFunction.Quadratic,
+            Persistence.WeightsElement.Float32, [.. Uniform((int)ParameterLayout.CountOf([45, 33, 7]), -1).Select(v => (double)v / 3)]);
+        float[] inputs = Uniform(45 * 41, -1);
+        Quantization.QuantizedNetwork reference = Quantization.Quantizer.Quantize(weights, inputs);
+        var tanh = new Persistence.NetworkWeights([20, 9, 4], [ActivationFunction.Tanh, ActivationFunction.Softmax], CostFunction.LogLikelihood,
+            Persistence.WeightsElement.Float32, [.. Uniform((int)ParameterLayout.CountOf([20, 9, 4]), -1).Select(v => (double)v)]);
+        using var directory = new TemporaryDirectory();
+        Persistence.WeightsFile.Write(directory.File("q.mlpw"), reference);
+        Persistence.WeightsFile.Write(directory.File("t.mlpw"), Quantization.Quantizer.Quantize(tanh, Uniform(20 * 10, -1)));
+        var files = new[] { new InMemoryAdditionalText("/src/q.mlpw", File.ReadAllText(directory.File("q.mlpw"))), new InMemoryAdditionalText("/src/t.mlpw", File.ReadAllText(directory.File("t.mlpw"))) };
+        const string source = "namespace Hosts { [MlpGen.Network(45, 33, 7, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, Weights = \"q.mlpw\")] public partial class Q { }\n"
+            + "[MlpGen.Network(20, 9, 4, Hidden = MlpGen.NetworkActivation.Tanh, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.LogLikelihood, Weights = \"t.mlpw\")] public partial class T { } }";
+        foreach (bool resource in new[] { true, false })
+        {
+            var names = resource ? files.ToDictionary(f => f.Path, f => "MlpGen.Weights/" + Path.GetFileName(f.Path)) : new Dictionary<string, string>();
+            CSharpCompilation compilation = GeneratorHarness.Compile(new[] { source }, withRuntime: false, languageVersion: host.Language, framework: host.References());
+            (GeneratorRunResult result, Compilation compiled) = GeneratorHarness.Run(compilation, new AdditionalFileMetadata(names), files);
+            Assert.Null(result.Exception);
+            Assert.All(result.Diagnostics, d => Assert.True(d.Severity == DiagnosticSeverity.Info, d.ToString()));
+            Assert.Empty(GeneratorHarness.Problems(compiled));
+            var resources = resource ? files.ToDictionary(f => "MlpGen.Weights/" + Path.GetFileName(f.Path), f => DataBytes(f.Text)) : null;
+            Assembly assembly = GeneratorHarness.Load(compiled, resources);
+            object network = Activator.CreateInstance(assembly.GetType("Hosts.Q")!)!;
+            PredictFn predict = network.GetType().GetMethod("Predict")!.CreateDelegate<PredictFn>(network);
+            PredictFn batch = network.GetType().GetMethods().Single(m => m.Name == "PredictBatch" && m.GetParameters().Length == 2).CreateDelegate<PredictFn>(network);
+            float[] expected = new float[41 * 7], single = new float[41 * 7], batched = new float[41 * 7];
+            for (int s = 0; s < 41; s++)
+            {
+                reference.Predict(inputs.AsSpan(s * 45, 45), expected.AsSpan(s * 7, 7));
+                predict(inputs.AsSpan(s * 45, 45), single.AsSpan(s * 7, 7));
+            }
+            batch(inputs, batched);
+            Assert.Equal(Bits(expected), Bits(single));
+            Assert.Equal(Bits(expected), Bits(batched));
+        }
+    }
+
+    /// <summary>The data bytes of a weights text (its base64 lines), as the build targets embed them.</summary>
+    private static byte[] DataBytes(string text)
+    {
+        string[] lines = text.Split('\n');
+        return Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));
+    }
+
     // ---- .NET 8's own vector exponential -------------------------------------------------------------------------
 
     /// <summary>

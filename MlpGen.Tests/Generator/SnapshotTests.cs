@@ -175,6 +175,26 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Int8_40_6_3()
+    {
+        // A quantized ReLU/softmax network, baked as literals: the int8 kernels (AVX2, Vector128, scalar), the fused ReLU coding, the byte data.
+        var random = new Random(20);
+        double[] parameters = Enumerable.Range(0, 40 * 6 + 6 + 6 * 3 + 3).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var weights = new MlpGen.Persistence.NetworkWeights([40, 6, 3], [MlpGen.ActivationFunction.ReLU, MlpGen.ActivationFunction.Softmax], MlpGen.CostFunction.LogLikelihood,
+            MlpGen.Persistence.WeightsElement.Float32, parameters);
+        float[] calibration = Enumerable.Range(0, 40 * 8).Select(_ => (float)random.NextDouble()).ToArray();
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("q.mlpw");
+        MlpGen.Persistence.WeightsFile.Write(path, MlpGen.Quantization.Quantizer.Quantize(weights, calibration));
+        Verify(nameof(Int8_40_6_3), """
+            namespace Demo;
+
+            [MlpGen.Network(40, 6, 3, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax, Cost = MlpGen.NetworkCost.LogLikelihood, Weights = "q.mlpw")]
+            public partial class Tiny8 { }
+            """, expectNetwork: true, new InMemoryAdditionalText("/src/app/q.mlpw", System.IO.File.ReadAllText(path)));
+    }
+
+    [Fact]
     public void Diagnostics_NotPartial() => Verify(nameof(Diagnostics_NotPartial), """
         [MlpGen.Network(2, 1)]
         public class NotPartial { }

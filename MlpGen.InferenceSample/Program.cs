@@ -5,24 +5,28 @@ using System.Security.Cryptography;
 using MlpGen.InferenceSample;
 
 // Classifies handwritten digits with a network whose trained weights are compiled into the app.
-//   MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>]
+//   MlpGen.InferenceSample [--int8] <images.idx[.gz]> [<labels.idx[.gz]>]
 //       prints the accuracy when labels are given, and SHA-256 digests of all predicted classes and
 //       of all output activations, so that two builds of the app (JIT and NativeAOT, say) can be
 //       compared exactly;
 //   MlpGen.InferenceSample --first <images.idx[.gz]>
 //       prints the class of the first image and exits: timing this run measures the time from
 //       process start to the first prediction.
+// --int8 runs the int8 network (DigitNetInt8, the same network quantized) instead of the float one.
 
+bool int8 = args.Length > 0 && args[0] == "--int8";
+if (int8) args = args[1..];
 bool firstOnly = args.Length == 2 && args[0] == "--first";
 if (args.Length is < 1 or > 2)
 {
-    Console.Error.WriteLine("usage: MlpGen.InferenceSample <images.idx[.gz]> [<labels.idx[.gz]>] | --first <images.idx[.gz]>");
+    Console.Error.WriteLine("usage: MlpGen.InferenceSample [--int8] <images.idx[.gz]> [<labels.idx[.gz]>] | [--int8] --first <images.idx[.gz]>");
     return 2;
 }
 
 try
 {
     var network = new DigitNet();   // the baked parameters: nothing to load
+    var network8 = new DigitNetInt8();   // the int8 network: nothing to load either
     (byte[] pixels, int count) = Idx.ReadImages(firstOnly ? args[1] : args[0], DigitNet.InputSize, firstOnly ? 1 : int.MaxValue);
     var inputs = new float[count * DigitNet.InputSize];
     for (int p = 0; p < inputs.Length; p++) inputs[p] = pixels[p] / 255f;
@@ -30,13 +34,14 @@ try
     if (firstOnly)
     {
         if (count == 0) throw new InvalidDataException($"{args[1]}: expected at least one image, found none");
-        Console.WriteLine($"first image: {network.Classify(inputs)}");
+        Console.WriteLine($"first image: {(int8 ? network8.Classify(inputs) : network.Classify(inputs))}");
         return 0;
     }
     // Every sample's outputs, at once on every core (bit for bit the serial PredictBatch's); and each sample's class
     // from them, the index of its largest output (ClassOf).
     var outputs = new float[count * DigitNet.OutputSize];
-    network.PredictBatch(inputs, outputs, Environment.ProcessorCount);
+    if (int8) network8.PredictBatch(inputs, outputs, Environment.ProcessorCount);
+    else network.PredictBatch(inputs, outputs, Environment.ProcessorCount);
     var classes = new byte[count];
     for (int i = 0; i < count; i++) classes[i] = (byte)DigitNet.ClassOf(outputs.AsSpan(i * DigitNet.OutputSize, DigitNet.OutputSize));
 

@@ -48,6 +48,21 @@ public class InferenceSampleTests
             $"outputs sha256 {Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(outputs.AsSpan())))}");
     }
 
+    /// <summary>The accuracy and classes lines the app prints with --int8, computed here with the plain integer reference reading digits-int8.mlpw.</summary>
+    private static (string Accuracy, string Classes) ExpectedInt8()
+    {
+        Quantization.QuantizedNetwork network = WeightsFile.ReadQuantized(Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits-int8.mlpw"));
+        Dataset<float> test = TestData.Test;
+        var classes = new byte[test.Count];
+        int correct = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            classes[i] = (byte)network.Classify(test.Input(i));
+            if (classes[i] == test.Label(i)) correct++;
+        }
+        return ($"accuracy {correct} / {test.Count}", $"classes sha256 {Convert.ToHexStringLower(SHA256.HashData(classes))}");
+    }
+
     private static string[] Lines(DotNetCli.Result result) => result.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static string[] MlpGenAssemblies(string directory) =>
@@ -62,7 +77,7 @@ public class InferenceSampleTests
         string bin = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "bin", "Release", "net10.0");
         Assert.Empty(MlpGenAssemblies(bin));
         // The weights are data in the assembly (the generator's build targets, imported by Directory.Build.targets), not C# literals.
-        Assert.Equal(new[] { "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(bin, "MlpGen.InferenceSample.dll")));
+        Assert.Equal(new[] { "MlpGen.Weights/digits-int8.mlpw", "MlpGen.Weights/digits.mlpw" }, AssemblyResources.Names(Path.Combine(bin, "MlpGen.InferenceSample.dll")).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("MlpGen.Generator", File.ReadAllText(Path.Combine(bin, "MlpGen.InferenceSample.deps.json")));
         Assert.DoesNotContain("MlpGen.Runtime", File.ReadAllText(Path.Combine(bin, "MlpGen.InferenceSample.deps.json")));
 
@@ -75,6 +90,12 @@ public class InferenceSampleTests
         Assert.Contains(accuracy, lines);
         Assert.Contains(classes, lines);
         Assert.Contains(outputs, lines);
+
+        // The int8 network (digits-int8.mlpw baked into DigitNetInt8) classifies as the integer reference does.
+        string[] int8Lines = Lines(DotNetCli.Dotnet(published.Path, null, new[] { published.File("MlpGen.InferenceSample.dll"), "--int8" }.Concat(AppArguments).ToArray()).Succeeded("the app (--int8)"));
+        var (int8Accuracy, int8Classes) = ExpectedInt8();
+        Assert.Contains(int8Accuracy, int8Lines);
+        Assert.Contains(int8Classes, int8Lines);
     }
 
     [Fact]
@@ -102,6 +123,13 @@ public class InferenceSampleTests
         foreach (string prefix in new[] { "accuracy ", "classes sha256 " })
         {
             Assert.Equal(jitLines.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)), aotLines.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)));
+        }
+        // The int8 network, on the JIT's AVX2 kernels and on NativeAOT's default target (SSE: the Vector128 kernels), alike.
+        string[] jitInt8 = Lines(DotNetCli.Dotnet(jit.Path, null, new[] { jit.File("MlpGen.InferenceSample.dll"), "--int8" }.Concat(AppArguments).ToArray()).Succeeded("the JIT app (--int8)"));
+        string[] aotInt8 = Lines(DotNetCli.Run(executable, aot.Path, null, new[] { "--int8" }.Concat(AppArguments).ToArray()).Succeeded("the NativeAOT app (--int8)"));
+        foreach (string prefix in new[] { "accuracy ", "classes sha256 " })
+        {
+            Assert.Equal(jitInt8.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)), aotInt8.Single(l => l.StartsWith(prefix, StringComparison.Ordinal)));
         }
     }
 }

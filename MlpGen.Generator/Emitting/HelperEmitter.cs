@@ -387,6 +387,12 @@ internal static class HelperEmitter
                 Scalar();
                 return;
             }
+            if (plan.Int8)
+            {
+                w.Line("// An int8 network sums in one order on every kernel path (its outputs are the same bits everywhere): scalar loops.");
+                Scalar();
+                return;
+            }
             int narrowest = plan.Widths.Min(width => plan.LanesOf(width));
             if (n < narrowest)
             {

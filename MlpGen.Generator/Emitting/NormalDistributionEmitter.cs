@@ -69,7 +69,7 @@ internal static class NormalDistributionEmitter
         public string Constant(string value) => width is null ? value : $"{Vocabulary.Vector(width)}.Create({value})";
 
         public string Call(string method, params string[] arguments) =>
-            (width is null ? $"{Vocabulary.Math}.{method}" : method == "Exp" ? Vocabulary.VectorExp(plan, width) : $"{Vocabulary.Vector(width)}.{method}")
+            (width is null ? (method == "Exp" && plan.Int8 ? "Exp" : $"{Vocabulary.Math}.{method}") : method == "Exp" ? Vocabulary.VectorExp(plan, width) : $"{Vocabulary.Vector(width)}.{method}")
             + $"({string.Join(", ", arguments)})";
 
         public string One => width is null ? "1.0" : $"{Type}.One";

@@ -31,7 +31,7 @@ internal static class VectorMathEmitter
 
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
-        if (!plan.Target.OwnVectorMath) return;
+        if (!plan.OwnExp) return;
         string t = plan.T;
         var exponentials = new List<string>();
         if (plan.ActivationKernels.Concat(plan.DerivativeKernels).Any(a => Exponential.Contains(a))) exponentials.Add(t);
@@ -40,29 +40,49 @@ internal static class VectorMathEmitter
         bool layers = plan.Layers.Any(layer => layer.Kernel == LayerKernel.Simd);
         foreach (SimdWidth width in plan.Widths)
         {
-            foreach (string element in exponentials) EmitExp(w, width, element);
+            foreach (string element in exponentials) EmitExp(w, width, element, plan.Int8);
+            if (plan.Int8) continue;   // an int8 network has no descent step and no float layer sums
             EmitFusedMultiplyAdd(w, width, t);
             if (layers) EmitMultiplyAddEstimate(w, width, t);
         }
+        // An int8 network's scalar loops (and the SIMD kernels' scalar tails) take the same exponential, written for one value.
+        if (plan.Int8) foreach (string element in exponentials) EmitExp(w, null, element, int8: true);
     }
 
     private const string Inline = "[CompilerServices::MethodImpl(CompilerServices::MethodImplOptions.AggressiveInlining)]";
 
-    private static void EmitExp(CodeWriter w, SimdWidth width, string t)
+    /// <summary>The exponential for vectors of <paramref name="width"/>, or for one value (<paramref name="width"/> null): the same operations either way.</summary>
+    private static void EmitExp(CodeWriter w, SimdWidth? width, string t, bool int8)
     {
         bool single = t == "float";
-        string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t), bits = single ? "int" : "long";
-        string Create(string value) => $"{vector}.Create({value}{(single ? "f" : "")})";
-        int lanes = width.Lanes(single ? 4 : 8);
+        string suffix = single ? "f" : "";
+        string vector = width is null ? "" : Vocabulary.Vector(width), v = width is null ? t : Vocabulary.VectorOf(width, t), bits = single ? "int" : "long";
+        string vb = width is null ? bits : Vocabulary.VectorOf(width, bits);
+        string Create(string value) => width is null ? value + suffix : $"{vector}.Create({value}{suffix})";
+        string One = width is null ? (single ? "1f" : "1.0") : $"{v}.One";
+        string Math(string function, string a, string b) => width is null ? $"{Vocabulary.Math}.{function}({a}, {b})" : $"{vector}.{function}({a}, {b})";
+        // Reinterpreting bits: the vector classes' As methods, or Unsafe.As on a local for one value (netstandard2.0 has no BitConverter for floats).
+        string ToBits(string local) => width is null ? $"{Vocabulary.Unsafe}.As<{t}, {bits}>(ref {local})" : $"{vector}.As{(single ? "Int32" : "Int64")}({local})";
         w.Line();
-        w.Summary($"e^x for {lanes} {t}s at a time ({width.Name}.Exp came with .NET 9): x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ½ ln 2, "
-            + $"e^r by Cephes' {(single ? "expf polynomial" : "exp Padé form")}, times 2^n made from exponent bits; x clamped to "
-            + $"[{(single ? "−104, 89" : "−746, 710")}] first, beyond which e^x is 0 or ∞ in {t}; NaN gives NaN.");
+        if (width is null)
+        {
+            w.Summary($"e^x for one {t}, by exactly the operations of the vector overloads above (no fused multiply-add anywhere), so that every "
+                + $"path of an int8 network, and each SIMD kernel's scalar tail, gives the same bits: x = n·ln 2 + r with n = round(x·log₂e) and "
+                + $"|r| ≤ ½ ln 2, e^r by Cephes' {(single ? "expf polynomial" : "exp Padé form")}, times 2^n made from exponent bits; NaN gives NaN.");
+        }
+        else
+        {
+            int lanes = width.Lanes(single ? 4 : 8);
+            string why = int8 ? "an int8 network takes this one on every framework, for the same bits on every path" : $"{width.Name}.Exp came with .NET 9";
+            w.Summary($"e^x for {lanes} {t}s at a time ({why}): x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ½ ln 2, "
+                + $"e^r by Cephes' {(single ? "expf polynomial" : "exp Padé form")}, times 2^n made from exponent bits; x clamped to "
+                + $"[{(single ? "−104, 89" : "−746, 710")}] first, beyond which e^x is 0 or ∞ in {t}; NaN gives NaN.");
+        }
         w.Line(Inline);
         using (w.Method($"private static {v} Exp", $"{v} x"))
         {
-            w.Line($"{v} c = {vector}.Max(x, {Create(single ? "-104" : "-746.0")});");
-            w.Line($"c = {vector}.Min(c, {Create(single ? "89" : "710.0")});");
+            w.Line($"{v} c = {Math("Max", "x", Create(single ? "-104" : "-746.0"))};");
+            w.Line($"c = {Math("Min", "c", Create(single ? "89" : "710.0"))};");
             w.Line($"// n = round(c·log₂e): adding 1.5·2^{(single ? 23 : 52)} rounds the sum to an integer, held in its low bits.");
             w.Line($"{v} magic = {Create(single ? "12582912" : "6755399441055744.0")};");
             w.Line($"{v} shifted = c * {Create(single ? "1.44269504" : "1.4426950408889634")} + magic;");
@@ -78,26 +98,37 @@ internal static class VectorMathEmitter
                 {
                     w.Line($"p = p * r + {Create(coefficient)};");
                 }
-                w.Line($"p = p * (r * r) + r + {v}.One;");
+                w.Line($"p = p * (r * r) + r + {One};");
             }
             else
             {
                 w.Line("// e^r = 1 + 2·r·P(r²) / (Q(r²) − r·P(r²)).");
                 w.Line($"{v} r2 = r * r;");
-                w.Line($"{v} rp = r * (({Create("1.2617719307481059e-4")} * r2 + {Create("3.0299440770744196e-2")}) * r2 + {v}.One);");
+                w.Line($"{v} rp = r * (({Create("1.2617719307481059e-4")} * r2 + {Create("3.0299440770744196e-2")}) * r2 + {One});");
                 w.Line($"{v} q = (({Create("3.0019850513866446e-6")} * r2 + {Create("2.5244834034968410e-3")}) * r2 + {Create("2.2726554820815503e-1")}) * r2 + {Create("2.0")};");
-                w.Line($"{v} p = {v}.One + {Create("2.0")} * rp / (q - rp);");
+                w.Line($"{v} p = {One} + {Create("2.0")} * rp / (q - rp);");
             }
             string exponentBias = single ? "127" : "1023L";
             int mantissa = single ? 23 : 52;
             w.Line("// 2^n = 2^h·2^(n − h), h = ⌊n/2⌋: both halves are normal numbers, so a subnormal e^x is rounded once and a large one overflows to ∞.");
-            w.Line($"{Vocabulary.VectorOf(width, bits)} k = {vector}.As{(single ? "Int32" : "Int64")}(shifted) - {vector}.As{(single ? "Int32" : "Int64")}(magic);");
-            w.Line($"{Vocabulary.VectorOf(width, bits)} h = {vector}.ShiftRightArithmetic(k, 1);");
-            string As = single ? "AsSingle" : "AsDouble";
-            w.Line($"{Vocabulary.VectorOf(width, bits)} bias = {vector}.Create({exponentBias});");
-            w.Line($"{v} e = p * {vector}.{As}({vector}.ShiftLeft(h + bias, {mantissa}));");
-            w.Line($"e *= {vector}.{As}({vector}.ShiftLeft(k - h + bias, {mantissa}));");
-            w.Line($"return {vector}.ConditionalSelect({vector}.Equals(x, x), e, x);");
+            w.Line($"{vb} k = {ToBits("shifted")} - {ToBits("magic")};");
+            if (width is null)
+            {
+                w.Line($"{bits} h = k >> 1;");
+                w.Line($"{bits} low = (h + {exponentBias}) << {mantissa}, high = (k - h + {exponentBias}) << {mantissa};");
+                w.Line($"{t} e = p * {Vocabulary.Unsafe}.As<{bits}, {t}>(ref low);");
+                w.Line($"e *= {Vocabulary.Unsafe}.As<{bits}, {t}>(ref high);");
+                w.Line($"return {t}.IsNaN(x) ? x : e;");
+            }
+            else
+            {
+                w.Line($"{vb} h = {vector}.ShiftRightArithmetic(k, 1);");
+                string As = single ? "AsSingle" : "AsDouble";
+                w.Line($"{vb} bias = {vector}.Create({exponentBias});");
+                w.Line($"{v} e = p * {vector}.{As}({vector}.ShiftLeft(h + bias, {mantissa}));");
+                w.Line($"e *= {vector}.{As}({vector}.ShiftLeft(k - h + bias, {mantissa}));");
+                w.Line($"return {vector}.ConditionalSelect({vector}.Equals(x, x), e, x);");
+            }
         }
     }
 

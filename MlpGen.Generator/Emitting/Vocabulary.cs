@@ -152,6 +152,8 @@ internal static class Vocabulary
     /// </summary>
     public static string MathFunction(NetworkPlan plan, string function)
     {
+        // An int8 network's exponential is the kernels' own on every path (VectorMathEmitter), one value at a time here.
+        if (function == "Exp" && plan.Int8) return "Exp";
         if (plan.Model.Element == ElementKind.Double) return $"{Math}.{function}";
         if (plan.Target.ModernBcl) return $"{MathF}.{function}";
         return function is "Abs" or "Max" or "Min" ? $"{Math}.{function}" : $"(float){Math}.{function}";
@@ -169,7 +171,7 @@ internal static class Vocabulary
     }
 
     /// <summary>e^x on vectors of <paramref name="width"/>, to be called with x: the framework's (.NET 9), or the kernels' own (<see cref="VectorMathEmitter"/>).</summary>
-    public static string VectorExp(NetworkPlan plan, SimdWidth width) => plan.Target.OwnVectorMath ? "Exp" : $"{Vector(width)}.Exp";
+    public static string VectorExp(NetworkPlan plan, SimdWidth width) => plan.OwnExp ? "Exp" : $"{Vector(width)}.Exp";
 
     /// <summary>a·b + c on vectors of <paramref name="width"/>, each element rounded once, to be called with a, b, c: the framework's (.NET 9), or the kernels' own.</summary>
     public static string VectorFusedMultiplyAdd(NetworkPlan plan, SimdWidth width) => plan.Target.OwnVectorMath ? "FusedMultiplyAdd" : $"{Vector(width)}.FusedMultiplyAdd";

@@ -187,6 +187,13 @@ internal sealed class NetworkPlan
     /// <summary>Whether the network is int8 (a baked quantized file, <see cref="NetworkModel.Int8"/>): integer kernels, inference only.</summary>
     public bool Int8 => Model.Int8;
 
+    /// <summary>
+    /// Whether the kernels declare their own exponential (<c>VectorMathEmitter</c>) instead of calling .NET 9's vector
+    /// <c>Exp</c>: on .NET 8, which has none, and in every int8 network, whose scalar loops then take the same exponential
+    /// (no <c>MathF.Exp</c>), so that all its paths give the same bits.
+    /// </summary>
+    public bool OwnExp => Target.OwnVectorMath || Int8;
+
     /// <summary>Samples the grouped kernels of PredictBatch compute at once: <see cref="Group"/>, or <see cref="Int8Group"/> for an int8 network.</summary>
     public int BatchGroup => Int8 ? Int8Group : Group;
 

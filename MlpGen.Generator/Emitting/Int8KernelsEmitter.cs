@@ -11,10 +11,11 @@ namespace MlpGen.Generator.Emitting;
 /// <item><c>Layer{l}(q, negative, z)</c>: z = float(Q·q) ⊙ m + b for one sample's codes q;</item>
 /// <item><c>Layer{l}Group(q, negative, z, groups)</c>: the same for groups × <see cref="NetworkPlan.Int8Group"/> samples;</item>
 /// </list>
-/// and the coders <c>Code</c> (float values to int8 codes) and <c>CodeReLU</c> (ReLU and coding in one pass). Three paths:
-/// AVX2 (<c>vpmaddubsw</c> multiplies unsigned by signed bytes and adds pairs into 16 bits, <c>vpmaddwd</c> by ones adds those
-/// pairs into 32 bits), Vector128 (widening signed multiplies: SSE, NEON, WebAssembly) and scalar. The integer sums are exact,
-/// whatever their order, and each float step is one IEEE operation in a fixed order, so every path gives the same bits.
+/// and the coders <c>Code</c> (float values to int8 codes) and <c>CodeReLU</c> (ReLU and coding in one pass). Four paths:
+/// AVX2 and SSSE3 (<c>pmaddubsw</c> multiplies unsigned by signed bytes and adds pairs into 16 bits, <c>pmaddwd</c> by ones adds
+/// those pairs into 32 bits; 256 and 128 bits wide), Vector128 without SSSE3 (widening signed multiplies: NEON, WebAssembly)
+/// and scalar. The integer sums are exact, whatever their order, and each float step is one IEEE operation in a fixed order,
+/// so every path gives the same bits.
 /// </summary>
 internal static class Int8KernelsEmitter
 {
@@ -23,6 +24,28 @@ internal static class Int8KernelsEmitter
 
     private const string Avx = "X86::Avx";
     private const string Avx2 = "X86::Avx2";
+
+    /// <summary>
+    /// An x86 instruction set with the byte multiply-add (<c>pmaddubsw</c>): AVX2 on 256-bit vectors, or SSSE3 on 128-bit ones (x64
+    /// without AVX2, e.g. NativeAOT's default target), whose kernels are the same but for the width. <paramref name="Multiply"/>
+    /// names the class of <c>pmaddubsw</c>, <c>psignb</c>, <c>pabsb</c> and <c>phaddd</c>; <paramref name="Widen"/> that of
+    /// <c>pmaddwd</c>.
+    /// </summary>
+    private sealed record ByteInstructions(SimdWidth Width, string Name, string Multiply, string Widen)
+    {
+        public static readonly ByteInstructions Avx2Set = new(SimdWidth.Vector256, "AVX2", Avx2, Avx2);
+        public static readonly ByteInstructions Ssse3Set = new(SimdWidth.Vector128, "SSSE3", "X86::Ssse3", "X86::Sse2");
+
+        /// <summary>Bytes of one vector: the step of the loops over a row.</summary>
+        public int Bytes => Width.Bits / 8;
+
+        public string Vector => Vocabulary.Vector(Width);
+
+        public string Of(string element) => Vocabulary.VectorOf(Width, element);
+    }
+
+    /// <summary>The instruction sets of the byte kernels, widest first, each tried with its <c>IsSupported</c>.</summary>
+    private static readonly ByteInstructions[] ByteSets = { ByteInstructions.Avx2Set, ByteInstructions.Ssse3Set };
 
     public static void Emit(CodeWriter w, NetworkPlan plan)
     {
@@ -245,23 +268,27 @@ internal static class Int8KernelsEmitter
         {
             if (plan.Target.HasVectors)
             {
-                using (w.Block($"if ({Avx2}.IsSupported)   // constants to the JIT: only one of the paths is compiled"))
+                foreach (ByteInstructions set in ByteSets)
                 {
-                    w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
-                    w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
-                    EmitScaleReferences(w, layer);
-                    w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
-                    w.Line("int j = 0;");
-                    using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                    string condition = $"{(set == ByteSets[0] ? "if" : "else if")} ({set.Multiply}.IsSupported)";
+                    using (w.Block(condition + (set == ByteSets[0] ? "   // constants to the JIT: only one of the paths is compiled" : "")))
                     {
-                        Avx2Rows(w, layer, NetworkPlan.Int8Rows, samples: 1, "j", "codes", "z", "0");
-                    }
-                    using (w.Block($"for (; j < {layer.Out}; j++)"))
-                    {
-                        Avx2Rows(w, layer, 1, samples: 1, "j", "codes", "z", "0");
+                        w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+                        w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
+                        EmitScaleReferences(w, layer);
+                        w.Line($"{set.Of("short")} ones = {set.Vector}.Create((short)1);");
+                        w.Line("int j = 0;");
+                        using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                        {
+                            ByteRows(w, set, layer, NetworkPlan.Int8Rows, samples: 1, "j", "codes", "z", "0");
+                        }
+                        using (w.Block($"for (; j < {layer.Out}; j++)"))
+                        {
+                            ByteRows(w, set, layer, 1, samples: 1, "j", "codes", "z", "0");
+                        }
                     }
                 }
-                using (w.Block($"else if ({Vocabulary.Vector(SimdWidth.Vector128)}.IsHardwareAccelerated)"))
+                using (w.Block($"else if ({Vocabulary.Vector(SimdWidth.Vector128)}.IsHardwareAccelerated)   // Arm64's NEON, WebAssembly's SIMD128"))
                 {
                     EmitVector128Rows(w, layer);
                 }
@@ -280,38 +307,41 @@ internal static class Int8KernelsEmitter
         int l = layer.Index, g = NetworkPlan.Int8Group;
         w.Line();
         w.Summary($"Layer{l} for groups × {g} samples: q holds each sample's {layer.K} codes, z receives each sample's {layer.Out} values, one after another. "
-            + $"On AVX2, {NetworkPlan.Int8Rows} rows at a time for every group, so that each block of rows is loaded from the cache once per "
+            + $"On AVX2 and SSSE3, {NetworkPlan.Int8Rows} rows at a time for every group, so that each block of rows is loaded from the cache once per "
             + $"group and each load serves the group's {g} samples; on the other paths, Layer{l} sample by sample.");
         Vocabulary.WriteHot(w, plan, layer: true);
         using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf("sbyte")} q", "bool negative", $"{Vocabulary.SpanOf("float")} z", "int groups"))
         {
             if (plan.Target.HasVectors)
             {
-                using (w.Block($"if ({Avx2}.IsSupported)"))
+                foreach (ByteInstructions set in ByteSets)
                 {
-                    w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
-                    EmitScaleReferences(w, layer);
-                    w.Line($"{V256("short")} ones = {Vector256}.Create((short)1);");
-                    w.Line("int j = 0;");
-                    using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                    using (w.Block($"{(set == ByteSets[0] ? "if" : "else if")} ({set.Multiply}.IsSupported)"))
                     {
-                        using (w.Block("for (int group = 0; group < groups; group++)"))
+                        w.Line($"ref sbyte weights = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.MemoryMarshal}.GetArrayDataReference(Weights), Start + Q{l});");
+                        EmitScaleReferences(w, layer);
+                        w.Line($"{set.Of("short")} ones = {set.Vector}.Create((short)1);");
+                        w.Line("int j = 0;");
+                        using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
                         {
-                            w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
-                            w.Line($"int first = group * Group * {layer.Out};   // where the group's first sample's z starts");
-                            Avx2Rows(w, layer, NetworkPlan.Int8Rows, samples: g, "j", "codes", "z", "first");
+                            using (w.Block("for (int group = 0; group < groups; group++)"))
+                            {
+                                w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
+                                w.Line($"int first = group * Group * {layer.Out};   // where the group's first sample's z starts");
+                                ByteRows(w, set, layer, NetworkPlan.Int8Rows, samples: g, "j", "codes", "z", "first");
+                            }
                         }
-                    }
-                    using (w.Block($"for (; j < {layer.Out}; j++)"))
-                    {
-                        using (w.Block("for (int group = 0; group < groups; group++)"))
+                        using (w.Block($"for (; j < {layer.Out}; j++)"))
                         {
-                            w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
-                            w.Line($"int first = group * Group * {layer.Out};");
-                            Avx2Rows(w, layer, 1, samples: g, "j", "codes", "z", "first");
+                            using (w.Block("for (int group = 0; group < groups; group++)"))
+                            {
+                                w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
+                                w.Line($"int first = group * Group * {layer.Out};");
+                                ByteRows(w, set, layer, 1, samples: g, "j", "codes", "z", "first");
+                            }
                         }
+                        w.Line("return;");
                     }
-                    w.Line("return;");
                 }
             }
             w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(q.Slice(s * {layer.K}, {layer.K}), negative, z.Slice(s * {layer.Out}, {layer.Out}));");
@@ -331,19 +361,20 @@ internal static class Int8KernelsEmitter
     private static string V256(string element) => Vocabulary.VectorOf(SimdWidth.Vector256, element);
 
     /// <summary>
-    /// The AVX2 sums of <paramref name="rows"/> rows from row <paramref name="j"/> against <paramref name="samples"/> samples'
-    /// codes (K apart from <paramref name="codes"/>), then each z = float(sum)·m + b, sample s's at <paramref name="first"/> + s·n_out.
-    /// Two loops: one for codes that are all non-negative, the unsigned operand of <c>vpmaddubsw</c> as they are, and one for
-    /// signed codes, where |q| is the unsigned operand and each weight takes q's sign (<c>vpsignb</c>): Q·q = (sign(q)·Q)·|q|.
-    /// Either way no 16-bit pair sum can saturate: |q|, |Q| ≤ 127, so a pair is at most 2·127² = 32,258.
+    /// The sums of <paramref name="rows"/> rows from row <paramref name="j"/> against <paramref name="samples"/> samples' codes (K
+    /// apart from <paramref name="codes"/>), with <paramref name="set"/>'s byte multiply-adds, then each z = float(sum)·m + b, sample
+    /// s's at <paramref name="first"/> + s·n_out. Two loops: one for codes that are all non-negative, the unsigned operand of
+    /// <c>pmaddubsw</c> as they are, and one for signed codes, where |q| is the unsigned operand and each weight takes q's sign
+    /// (<c>psignb</c>): Q·q = (sign(q)·Q)·|q|. Either way no 16-bit pair sum can saturate: |q|, |Q| ≤ 127, so a pair is at most
+    /// 2·127² = 32,258.
     /// </summary>
-    private static void Avx2Rows(CodeWriter w, LayerPlan layer, int rows, int samples, string j, string codes, string z, string first)
+    private static void ByteRows(CodeWriter w, ByteInstructions set, LayerPlan layer, int rows, int samples, string j, string codes, string z, string first)
     {
-        string k = layer.K, nOut = layer.Out;
+        string k = layer.K, nOut = layer.Out, vector = set.Vector, multiply = set.Multiply;
         string Acc(int r, int s) => $"sum{r}{(samples > 1 ? s.ToString() : "")}";
         w.Line($"ref sbyte row = ref {Vocabulary.Unsafe}.Add(ref weights, {j} * {k});");
         var accumulators = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, samples).Select(s => $"{Acc(r, s)} = default")).ToList();
-        w.Line($"{V256("int")} {string.Join(", ", accumulators)};");
+        w.Line($"{set.Of("int")} {string.Join(", ", accumulators)};");
         string Row(int r) => r == 0 ? "row" : $"{Vocabulary.Unsafe}.Add(ref row, {(r == 1 ? k : $"{r} * {k}")})";
         string Codes(int s) => s == 0 ? codes : $"{Vocabulary.Unsafe}.Add(ref {codes}, {(s == 1 ? k : $"{s} * {k}")})";
         foreach (bool signed in new[] { true, false })
@@ -353,47 +384,56 @@ internal static class Int8KernelsEmitter
                 w.Line(signed
                     ? "// Some codes are negative: |q| is the unsigned operand, and each weight takes the sign of its code."
                     : "// No code is negative: the codes are the unsigned operand as they are.");
-                using (w.Block($"for (int k = 0; k < {k}; k += 32)"))
+                using (w.Block($"for (int k = 0; k < {k}; k += {set.Bytes})"))
                 {
                     for (int s = 0; s < samples; s++)
                     {
                         string c = samples > 1 ? $"c{s}" : "c";
-                        string load = $"{Vector256}.LoadUnsafe(ref {Codes(s)}, (nuint)k)";
+                        string load = $"{vector}.LoadUnsafe(ref {Codes(s)}, (nuint)k)";
                         if (signed)
                         {
-                            w.Line($"{V256("sbyte")} {c} = {load};");
-                            w.Line($"{V256("byte")} {Magnitude(c)} = {Avx2}.Abs({c});");
+                            w.Line($"{set.Of("sbyte")} {c} = {load};");
+                            w.Line($"{set.Of("byte")} {Magnitude(c)} = {multiply}.Abs({c});");
                         }
                         else
                         {
-                            w.Line($"{V256("byte")} {Magnitude(c)} = {Vector256}.AsByte({load});");
+                            w.Line($"{set.Of("byte")} {Magnitude(c)} = {vector}.AsByte({load});");
                         }
                     }
                     for (int r = 0; r < rows; r++)
                     {
                         string weight = $"w{r}";
-                        w.Line($"{V256("sbyte")} {weight} = {Vector256}.LoadUnsafe(ref {Row(r)}, (nuint)k);");
+                        w.Line($"{set.Of("sbyte")} {weight} = {vector}.LoadUnsafe(ref {Row(r)}, (nuint)k);");
                         for (int s = 0; s < samples; s++)
                         {
                             string c = samples > 1 ? $"c{s}" : "c";
-                            string operand = signed ? $"{Avx2}.Sign({weight}, {c})" : weight;
-                            w.Line($"{Acc(r, s)} += {Avx2}.MultiplyAddAdjacent({Avx2}.MultiplyAddAdjacent({Magnitude(c)}, {operand}), ones);");
+                            string operand = signed ? $"{multiply}.Sign({weight}, {c})" : weight;
+                            w.Line($"{Acc(r, s)} += {set.Widen}.MultiplyAddAdjacent({multiply}.MultiplyAddAdjacent({Magnitude(c)}, {operand}), ones);");
                         }
                     }
                 }
             }
         }
+        string v128 = Vocabulary.Vector(SimdWidth.Vector128);
         for (int s = 0; s < samples; s++)
         {
             string at = s == 0 ? first : $"{first} + {(s == 1 ? nOut : $"{s} * {nOut}")}";
             at = at == "0" ? "" : at + " + ";
             if (rows == 4)
             {
-                // The four rows' sums at once: three horizontal adds leave each row's total of a 128-bit half in one lane, the
-                // halves are added, and z = float(sum)·m + b for the four rows in one vector: the same IEEE operations, lane by lane.
-                string v128 = Vocabulary.Vector(SimdWidth.Vector128), suffix = samples > 1 ? s.ToString() : "";
-                w.Line($"{V256("int")} pairs{suffix} = {Avx2}.HorizontalAdd({Avx2}.HorizontalAdd({Acc(0, s)}, {Acc(1, s)}), {Avx2}.HorizontalAdd({Acc(2, s)}, {Acc(3, s)}));");
-                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {Vector256}.GetLower(pairs{suffix}) + {Vector256}.GetUpper(pairs{suffix});");
+                // The four rows' sums at once: horizontal adds leave each row's total (of each 128-bit half, on AVX2) in one lane,
+                // and z = float(sum)·m + b for the four rows in one vector: the same IEEE operations, lane by lane.
+                string suffix = samples > 1 ? s.ToString() : "";
+                string pairs = $"{multiply}.HorizontalAdd({multiply}.HorizontalAdd({Acc(0, s)}, {Acc(1, s)}), {multiply}.HorizontalAdd({Acc(2, s)}, {Acc(3, s)}))";
+                if (set.Width == SimdWidth.Vector256)
+                {
+                    w.Line($"{set.Of("int")} pairs{suffix} = {pairs};");
+                    w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {vector}.GetLower(pairs{suffix}) + {vector}.GetUpper(pairs{suffix});");
+                }
+                else
+                {
+                    w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {pairs};");
+                }
                 w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "float")} products{suffix} = {v128}.ConvertToSingle(sums{suffix}) * {v128}.LoadUnsafe(ref multipliers, (nuint){j});");
                 w.Line($"{v128}.StoreUnsafe(products{suffix} + {v128}.LoadUnsafe(ref biases, (nuint){j}), ref {Vocabulary.Reference(z)}, (nuint)({at}{j}));");
                 continue;
@@ -401,7 +441,7 @@ internal static class Int8KernelsEmitter
             for (int r = 0; r < rows; r++)
             {
                 string jr = r == 0 ? j : $"{j} + {r}";
-                w.Line($"{z}[{at}{jr}] = {Vector256}.Sum({Acc(r, s)}) * Multipliers[M{layer.Index} + {jr}] + Biases[M{layer.Index} + {jr}];");
+                w.Line($"{z}[{at}{jr}] = {vector}.Sum({Acc(r, s)}) * Multipliers[M{layer.Index} + {jr}] + Biases[M{layer.Index} + {jr}];");
             }
         }
     }

@@ -94,8 +94,9 @@ internal static class UserTypeEmitter
             w.Line($"/// a{l} = {Vocabulary.Apply(layer.Activation, $"z{l}")}    Q{l}: {layer.OutputSize}×{layer.InputSize} int8, s_w{l}, b{l}: {layer.OutputSize} float32");
         }
         w.Line("/// </code>");
-        w.Comment("/// ", "<para>The sums are exact and every other step is one IEEE operation in a fixed order, so every kernel path (AVX2, "
-            + "Vector128, scalar) gives the same bits on every machine, and the codes and sums are those of MlpGen.Quantization.QuantizedNetwork. "
+        w.Comment("/// ", "<para>The sums are exact and every other step is one IEEE operation in a fixed order (the exponentials are the kernels' "
+            + "own, on every path), so every kernel path (AVX2, SSSE3, Vector128, scalar) gives the same bits on every machine, and the codes and "
+            + "sums are those of MlpGen.Quantization.QuantizedNetwork. "
             + "The data is unpacked once per process, at the first use of the class, and shared by every instance. An int8 network has no "
             + "parameters to train and does not implement MlpGen.INetwork: train the float network, then quantize it again "
             + "(the Sample's <c>quantize</c> command).</para>");

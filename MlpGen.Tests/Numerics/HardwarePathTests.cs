@@ -10,7 +10,8 @@ namespace MlpGen.Tests.Numerics;
 /// accelerated, else Vector128 code where Vector128 is, else plain scalar loops. .ci/run runs the tests three
 /// times and names the path each run must take in MLPGEN_EXPECT_PATH: <c>vector256</c> (the default run on an AVX2
 /// machine), <c>vector128</c> (DOTNET_EnableAVX=0: no AVX, so no AVX2 and no Vector256, but SSE's Vector128) and
-/// <c>scalar</c> (DOTNET_EnableHWIntrinsic=0: no SIMD at all). This test makes sure each run really took its path,
+/// <c>scalar</c> (DOTNET_EnableHWIntrinsic=0: no SIMD at all); a fourth run, of the int8 tests only, <c>vector128-sse2</c>
+/// (DOTNET_EnableSSE42=0: SSE2's Vector128 without SSSE3). This test makes sure each run really took its path,
 /// so that the other tests of that run test that path's kernels.
 /// </summary>
 public class HardwarePathTests(ITestOutputHelper output)
@@ -26,8 +27,12 @@ public class HardwarePathTests(ITestOutputHelper output)
         output.WriteLine($"Vector256 accelerated: {Vector256.IsHardwareAccelerated}, Vector128 accelerated: {Vector128.IsHardwareAccelerated}: the {RunningPath} path; MLPGEN_EXPECT_PATH={expected ?? "(not set)"}");
         if (!string.IsNullOrEmpty(expected))
         {
-            Assert.True(expected is "vector256" or "vector128" or "scalar", $"MLPGEN_EXPECT_PATH must be vector256, vector128 or scalar, but is '{expected}'");
-            Assert.Equal(expected, RunningPath);
+            Assert.True(expected is "vector256" or "vector128" or "vector128-sse2" or "scalar",
+                $"MLPGEN_EXPECT_PATH must be vector256, vector128, vector128-sse2 or scalar, but is '{expected}'");
+            // vector128-sse2 (DOTNET_EnableSSE42=0): Vector128 without SSSE3, so that the int8 kernels take their portable Vector128
+            // form (Arm64's and WebAssembly's) instead of SSSE3's byte multiply-adds.
+            Assert.Equal(expected == "vector128-sse2" ? "vector128" : expected, RunningPath);
+            if (expected == "vector128-sse2") Assert.False(System.Runtime.Intrinsics.X86.Ssse3.IsSupported, "SSSE3 is supported: the int8 kernels take its form");
         }
 
         // Whichever path it is, the network computes: a forward pass (37 inputs: whole vectors and a scalar tail

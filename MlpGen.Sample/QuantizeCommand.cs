@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using MlpGen.Data;
 using MlpGen.Persistence;
 using MlpGen.Quantization;
@@ -74,7 +76,25 @@ internal static class QuantizeCommand
         }
         WeightsFile.Write(outputPath, quantized);
         Console.WriteLine($"Wrote {Path.GetFullPath(outputPath)} (int8, format version {WeightsFile.QuantizedFormatVersion}, {new FileInfo(outputPath).Length:N0} bytes; the float file has {new FileInfo(inputPath).Length:N0}).");
+        Console.WriteLine($"Bake it into a class (docs/quantization.md): {BakingAttribute(quantized, Path.GetFileName(outputPath))}");
         return 0;
+    }
+
+    /// <summary>The attribute that bakes an int8 file into a class of its topology and activations (and the cost it was trained on, when known).</summary>
+    internal static string BakingAttribute(QuantizedNetwork network, string fileName)
+    {
+        var arguments = new List<string> { string.Join(", ", network.LayerSizes) };
+        ActivationFunction[] hidden = network.Activations.Take(network.Activations.Count - 1).ToArray();
+        if (hidden.Length > 0)
+        {
+            arguments.Add(hidden.All(a => a == hidden[0])
+                ? $"Hidden = NetworkActivation.{hidden[0]}"
+                : $"HiddenLayers = new[] {{ {string.Join(", ", Array.ConvertAll(hidden, a => $"NetworkActivation.{a}"))} }}");
+        }
+        arguments.Add($"Output = NetworkOutput.{network.Activations[^1]}");
+        if (network.Cost is { } cost) arguments.Add($"Cost = NetworkCost.{cost}");
+        arguments.Add($"Weights = \"{fileName}\"");
+        return $"[Network({string.Join(", ", arguments)})]";
     }
 
     private static bool IsWeightsFile(string path) => string.Equals(Path.GetExtension(path), ".mlpw", StringComparison.OrdinalIgnoreCase);

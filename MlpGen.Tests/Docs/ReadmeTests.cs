@@ -125,7 +125,10 @@ public class ReadmeTests(ITestOutputHelper output)
         string text = File.ReadAllText(DigitsWeights);
         var weights = new InMemoryAdditionalText(DigitsWeights, text);
         var unityWeights = new InMemoryAdditionalText("/project/Assets/Models/digits.MlpGen.Generator.additionalfile", text);
-        GeneratorHarness.Driver(parseOptions, weights, unityWeights)
+        // And their int8 form, for the blocks that bake an int8 network (docs/quantization.md).
+        string int8Path = Path.Combine(Repository.Root, "MlpGen.InferenceSample", "digits-int8.mlpw");
+        var int8Weights = new InMemoryAdditionalText(int8Path, File.ReadAllText(int8Path));
+        GeneratorHarness.Driver(parseOptions, weights, unityWeights, int8Weights)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out ImmutableArray<Diagnostic> generatorDiagnostics);
         return generatorDiagnostics.Concat(generated.GetDiagnostics())
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)

@@ -70,6 +70,14 @@ public sealed class QuantizeCommandTests : IDisposable
         Assert.True(report.Drop <= 1, result.Output);
         Assert.StartsWith("MLPW 3\n", File.ReadAllText(output));
         Assert.Contains($"Wrote {output} (int8, format version 3, ", result.Output);
+
+        // The attribute it prints bakes the file into a class that compiles, with no diagnostic.
+        const string attribute = "[Network(784, 30, 10, Hidden = NetworkActivation.ReLU, Output = NetworkOutput.Softmax, Cost = NetworkCost.LogLikelihood, Weights = \"int8.mlpw\")]";
+        Assert.Contains($"Bake it into a class (docs/quantization.md): {attribute}", result.Output);
+        (Microsoft.CodeAnalysis.GeneratorRunResult run, Microsoft.CodeAnalysis.Compilation compiled) = GeneratorHarness.Run(
+            GeneratorHarness.Compile($"using MlpGen; {attribute} public partial class Q {{ }}"), new InMemoryAdditionalText(output, File.ReadAllText(output)));
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(compiled));
     }
 
     [Fact]

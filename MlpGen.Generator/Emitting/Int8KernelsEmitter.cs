@@ -1,6 +1,5 @@
 using System.Linq;
 using MlpGen.Generator.Model;
-using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Emitting;
 
@@ -79,9 +78,7 @@ internal static class Int8KernelsEmitter
 
     private static void EmitConstants(CodeWriter w, NetworkPlan plan)
     {
-        NetworkModel m = plan.Model;
-        w.Line("// Layer sizes, input first.");
-        w.Line($"private const int {string.Join(", ", m.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");
+        KernelsEmitter.EmitLayerSizes(w, plan);
         w.Line();
         w.Line($"// K_l: layer l's rows of int8 weights, and each sample's codes of its inputs, padded with zeros to a multiple of {NetworkPlan.Int8RowBytes} bytes,");
         w.Line("// so that the SIMD loops load whole vectors; the zeros add nothing to the sums.");
@@ -102,12 +99,7 @@ internal static class Int8KernelsEmitter
         w.Line();
         w.Line("// PredictBatch takes this many samples (whole groups) layer by layer, their codes and activations on the stack.");
         w.Line($"private const int Tile = {plan.Tile};");
-        if (plan.UsesLeakyReLU)
-        {
-            w.Line();
-            w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
-            w.Line($"private const float LeakyReLUSlope = {m.Literal(NetworkRules.LeakyReLUSlope.ToString("R", System.Globalization.CultureInfo.InvariantCulture))};");
-        }
+        KernelsEmitter.EmitLeakyReLUSlope(w, plan);
     }
 
     /// <summary>The unpacked data, and the static constructor that unpacks it from the baked bytes.</summary>

@@ -28,8 +28,7 @@ internal static class KernelsEmitter
         }
         using (Vocabulary.HelperClass(w, plan, plan.KernelsClass))
         {
-            w.Line("// Layer sizes, input first.");
-            w.Line($"private const int {string.Join(", ", m.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");
+            EmitLayerSizes(w, plan);
             w.Line();
             w.Line("// Where each layer's weights W and biases b start in the parameter vector.");
             foreach (LayerPlan layer in plan.Layers) w.Line($"private const int {layer.W} = {layer.WeightOffset}, {layer.B} = {layer.BiasOffset};");
@@ -42,12 +41,7 @@ internal static class KernelsEmitter
             w.Line();
             w.Line("// PredictBatch takes this many samples (whole groups) layer by layer, their activations on the stack.");
             w.Line($"private const int Tile = {plan.Tile};");
-            if (plan.UsesLeakyReLU)
-            {
-                w.Line();
-                w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
-                w.Line($"private const {plan.T} LeakyReLUSlope = {m.Literal(NetworkRules.LeakyReLUSlope.ToString("R", System.Globalization.CultureInfo.InvariantCulture))};");
-            }
+            EmitLeakyReLUSlope(w, plan);
 
             EmitPredict(w, plan);
             EmitPredictBatch(w, plan);
@@ -62,6 +56,22 @@ internal static class KernelsEmitter
             }
             HelperEmitter.Emit(w, plan);
         }
+    }
+
+    /// <summary>The constants N0..NL, the layer sizes: the kernels of float and int8 networks name sizes by them.</summary>
+    internal static void EmitLayerSizes(CodeWriter w, NetworkPlan plan)
+    {
+        w.Line("// Layer sizes, input first.");
+        w.Line($"private const int {string.Join(", ", plan.Model.LayerSizes.Select((size, l) => $"N{l} = {size}"))};");
+    }
+
+    /// <summary>The constant LeakyReLUSlope, where a layer is leaky ReLU (its activation kernel reads it).</summary>
+    internal static void EmitLeakyReLUSlope(CodeWriter w, NetworkPlan plan)
+    {
+        if (!plan.UsesLeakyReLU) return;
+        w.Line();
+        w.Line("// Leaky ReLU's slope for z ≤ 0: LeakyReLU(z) = z for z > 0, else LeakyReLUSlope·z (PyTorch's default).");
+        w.Line($"private const {plan.T} LeakyReLUSlope = {plan.Model.Literal(NetworkRules.LeakyReLUSlope.ToString("R", System.Globalization.CultureInfo.InvariantCulture))};");
     }
 
     private static void EmitPredict(CodeWriter w, NetworkPlan plan)

@@ -95,8 +95,8 @@ internal static class UserTypeEmitter
         }
         w.Line("/// </code>");
         w.Comment("/// ", "<para>The sums are exact and every other step is one IEEE operation in a fixed order (the exponentials are the kernels' "
-            + "own, on every path), so every kernel path (AVX2, SSSE3, Vector128, scalar) gives the same bits on every machine, and the codes and "
-            + "sums are those of MlpGen.Quantization.QuantizedNetwork. "
+            + "own, on every path), so every kernel path (AVX2, SSSE3, Vector128, scalar) gives the same bits; where no exponential follows the "
+            + "sums (ReLU, leaky ReLU, identity), they are MlpGen.Quantization.QuantizedNetwork's. "
             + "The data is unpacked once per process, at the first use of the class, and shared by every instance. An int8 network has no "
             + "parameters to train and does not implement MlpGen.INetwork: train the float network, then quantize it again "
             + "(the Sample's <c>quantize</c> command).</para>");
@@ -116,7 +116,7 @@ internal static class UserTypeEmitter
         w.Line();
         w.Summary($"The int8 data baked in from <c>{file}</c>, in the layout of the weights file: for each layer s_in, s_w[m] and b[m] "
             + "(little-endian float32), then Q[m×n] (int8, row-major).");
-        w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf("byte"))} BakedData => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
+        w.Line($"public static {Vocabulary.Global(Vocabulary.ReadOnlySpanOf("byte"))} BakedParameters => global::MlpGen.Generated.{plan.WeightsClass}.Parameters;");
         w.Line();
     }
 

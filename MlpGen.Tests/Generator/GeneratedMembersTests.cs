@@ -43,6 +43,38 @@ public class GeneratedMembersTests
         Assert.Equal(listed, declared);
     }
 
+    /// <summary>
+    /// An int8 network (a baked int8 file) declares fewer members than a float one (no training, no parameter storage), and
+    /// each of them is in the list the parser reserves for a baked network (its name and signature), so that no user member
+    /// can clash with one: the parser cannot know the file's element type, and reserves the float network's members.
+    /// </summary>
+    [Fact]
+    public void AnInt8Network_DeclaresOnlyMembersOfTheBakedList()
+    {
+        var weights = new MlpGen.Persistence.NetworkWeights([3, 4, 2], [MlpGen.ActivationFunction.ReLU, MlpGen.ActivationFunction.Softmax], MlpGen.CostFunction.LogLikelihood,
+            MlpGen.Persistence.WeightsElement.Float32, [.. Enumerable.Range(0, 26).Select(i => (i % 7 - 3) / 4.0)]);
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("q.mlpw");
+        MlpGen.Persistence.WeightsFile.Write(path, MlpGen.Quantization.Quantizer.Quantize(weights, [0.1f, 0.5f, 0.9f]));
+        string source = "namespace Demo; [MlpGen.Network(3, 4, 2, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax, "
+            + "Cost = MlpGen.NetworkCost.LogLikelihood, Weights = \"q.mlpw\")] public partial class Net { }";
+        (var result, var output) = GeneratorHarness.Run(GeneratorHarness.Compile(source), new InMemoryAdditionalText("/src/q.mlpw", System.IO.File.ReadAllText(path)));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.Problems(output));
+        INamedTypeSymbol type = output.GetTypeByMetadataName("Demo.Net")!;
+        string[] declared = type.GetMembers()
+            .Where(m => !m.IsImplicitlyDeclared && m.Locations.Any(l => l.SourceTree?.FilePath.EndsWith(".g.cs") == true))
+            .Where(m => m is not IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet })
+            .Select(m => m is IPropertySymbol or IFieldSymbol ? $"{m.Name}" : Describe(m))
+            .ToArray();
+        string[] listed = GeneratedMembers.For(3, baked: true, "Net")
+            .SelectMany(g => new[] { g.Name, $"{g.Kind} {g.Name}({string.Join(", ", g.Parameters("float"))})" })
+            .ToArray();
+        Assert.Contains("BakedParameters", declared);
+        Assert.All(declared, member => Assert.Contains(member, listed));
+        Assert.DoesNotContain("Method TrainMiniBatch(global::System.ReadOnlySpan<float>, global::System.ReadOnlySpan<float>, float)", declared);
+    }
+
     private static string Describe(ISymbol member)
     {
         GeneratedMemberKind kind = member switch

@@ -19,7 +19,7 @@ namespace MlpGen.Tests.Generator;
 /// <summary>
 /// int8 networks (issue 20): baking a quantized weights file makes the generator write integer kernels behind Predict,
 /// PredictBatch and Classify. Their codes and int32 sums are exact, so on every kernel path (CI runs these tests on the
-/// AVX2, Vector128 and scalar paths) the outputs equal the plain integer reference, <see cref="QuantizedNetwork"/>, bit for
+/// AVX2, SSSE3, portable Vector128 and scalar paths) the outputs equal the plain integer reference, <see cref="QuantizedNetwork"/>, bit for
 /// bit wherever no transcendental function follows the sums (ReLU, leaky ReLU, identity); a softmax output differs from
 /// the reference's MathF-based softmax only in the exponential's last bits, and never in the class.
 /// </summary>

@@ -24,20 +24,6 @@ public sealed class Int8EdgeCaseTests : IDisposable
 
     private static uint[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, uint>(values).ToArray();
 
-    private static NetworkWeights RandomWeights(int[] sizes, ActivationFunction[] activations, int seed)
-    {
-        var random = new Random(seed);
-        double[] parameters = new double[ParameterLayout.CountOf(sizes)];
-        var layout = new ParameterLayout(sizes);
-        for (int l = 1; l < sizes.Length; l++)
-        {
-            double scale = Math.Sqrt(2.0 / sizes[l - 1]);
-            for (long i = layout.WeightOffset(l); i < layout.BiasOffset(l); i++) parameters[i] = (random.NextDouble() * 2 - 1) * scale * 1.7;
-            for (long i = layout.BiasOffset(l); i < layout.BiasOffset(l) + sizes[l]; i++) parameters[i] = (random.NextDouble() - 0.5) * 0.2;
-        }
-        return new NetworkWeights(sizes, activations, CostFunction.Quadratic, WeightsElement.Float32, parameters);
-    }
-
     private (GeneratorRunResult Result, Compilation Output, string Text) Generate(QuantizedNetwork quantized, string declaration)
     {
         string path = _temporary.File($"q-{Guid.NewGuid():N}.mlpw");
@@ -67,7 +53,7 @@ public sealed class Int8EdgeCaseTests : IDisposable
         var random = new Random(7);
         int count = 37;
         float[] inputs = Enumerable.Range(0, n0 * count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        QuantizedNetwork reference = Quantizer.Quantize(RandomWeights(sizes, activations, 3), inputs.AsSpan(0, n0 * Math.Min(count, 10)));
+        QuantizedNetwork reference = Quantizer.Quantize(Int8NetworkTests.RandomWeights(sizes, activations, 3), inputs.AsSpan(0, n0 * Math.Min(count, 10)));
         // Non-finite and out-of-range inputs: NaN (floor, −127), ±∞ (±127), huge.
         for (int s = 0; s < count; s++)
         {

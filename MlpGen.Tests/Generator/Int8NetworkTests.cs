@@ -31,8 +31,8 @@ public sealed class Int8NetworkTests : IDisposable
 
     private static uint[] Bits(ReadOnlySpan<float> values) => MemoryMarshal.Cast<float, uint>(values).ToArray();
 
-    /// <summary>Seeded N(0, 1/n_in)-ish parameters for a network of these sizes, as a weights file has them.</summary>
-    private static NetworkWeights RandomWeights(int[] sizes, ActivationFunction[] activations, int seed)
+    /// <summary>Seeded uniform parameters for a network of these sizes (weights up to 1.7·√(2/n_in), biases up to ±0.1), as a weights file has them.</summary>
+    internal static NetworkWeights RandomWeights(int[] sizes, ActivationFunction[] activations, int seed)
     {
         var random = new Random(seed);
         double[] parameters = new double[ParameterLayout.CountOf(sizes)];

@@ -62,8 +62,8 @@ public class BakedWeightsTests
         return (GeneratorHarness.Load(output, resources), weights);
     }
 
-    /// <summary>The parameter bytes of a weights text: its base64 lines between 'data' and 'end', decoded.</summary>
-    private static byte[] ParameterBytes(string text)
+    /// <summary>The parameter bytes of a weights text (its base64 lines between 'data' and 'end', decoded): what the build targets embed as its resource.</summary>
+    internal static byte[] ParameterBytes(string text)
     {
         string[] lines = text.Split('\n');
         return Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));

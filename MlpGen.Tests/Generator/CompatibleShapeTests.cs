@@ -298,7 +298,7 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Null(result.Exception);
             Assert.All(result.Diagnostics, d => Assert.True(d.Severity == DiagnosticSeverity.Info, d.ToString()));
             Assert.Empty(GeneratorHarness.Problems(compiled));
-            var resources = resource ? files.ToDictionary(f => "MlpGen.Weights/" + Path.GetFileName(f.Path), f => DataBytes(f.Text)) : null;
+            var resources = resource ? files.ToDictionary(f => "MlpGen.Weights/" + Path.GetFileName(f.Path), f => BakedWeightsTests.ParameterBytes(f.Text)) : null;
             Assembly assembly = GeneratorHarness.Load(compiled, resources);
             object network = Activator.CreateInstance(assembly.GetType("Hosts.Q")!)!;
             PredictFn predict = network.GetType().GetMethod("Predict")!.CreateDelegate<PredictFn>(network);
@@ -315,12 +315,6 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
-    /// <summary>The data bytes of a weights text (its base64 lines), as the build targets embed them.</summary>
-    private static byte[] DataBytes(string text)
-    {
-        string[] lines = text.Split('\n');
-        return Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));
-    }
 
     // ---- .NET 8's own vector exponential -------------------------------------------------------------------------
 

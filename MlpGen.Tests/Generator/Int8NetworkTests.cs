@@ -65,11 +65,7 @@ public sealed class Int8NetworkTests : IDisposable
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
         Dictionary<string, byte[]> resources = new();
-        if (asResource)
-        {
-            string[] lines = text.Split('\n');
-            resources["MlpGen.Weights/q.mlpw"] = Convert.FromBase64String(string.Concat(lines[(Array.IndexOf(lines, "data") + 1)..Array.IndexOf(lines, "end")]));
-        }
+        if (asResource) resources["MlpGen.Weights/q.mlpw"] = BakedWeightsTests.ParameterBytes(text);
         Assembly assembly = GeneratorHarness.Load(output, resources);
         return Activator.CreateInstance(assembly.GetType("App.Q")!)!;
     }
@@ -125,6 +121,44 @@ public sealed class Int8NetworkTests : IDisposable
         object network = Bake(reference, "[MlpGen.Network(45, 37, 13, 6, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, "
             + "Weights = \"q.mlpw\")] public partial class Q { }", asResource);
         AssertEqualsReference(network, reference, inputs);
+    }
+
+    /// <summary>
+    /// Edge shapes (no hidden layer, one to three outputs, fewer than 4 rows, inputs not a multiple of 16 or 32, a 5,000-input
+    /// layer) with non-finite and out-of-range inputs (NaN codes as −127, ±∞ and 1e30 as ±127).
+    /// </summary>
+    [Theory]
+    [InlineData("40,3", "Identity")]
+    [InlineData("1,2", "Identity")]
+    [InlineData("33,1", "Identity")]
+    [InlineData("200,5,2", "ReLU,Identity")]
+    [InlineData("17,3,3", "LeakyReLU,Identity")]
+    [InlineData("64,4,1", "ReLU,Identity")]
+    [InlineData("5000,7,3", "ReLU,Identity")]
+    [InlineData("100,3,2,1", "ReLU,LeakyReLU,Identity")]
+    public void EdgeShapes_AndNonFiniteInputs_EqualTheReference_BitForBit(string sizesText, string activationsText)
+    {
+        int[] sizes = sizesText.Split(',').Select(int.Parse).ToArray();
+        ActivationFunction[] activations = activationsText.Split(',').Select(Enum.Parse<ActivationFunction>).ToArray();
+        int n0 = sizes[0];
+        var random = new Random(7);
+        int count = 37;
+        float[] inputs = Enumerable.Range(0, n0 * count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        QuantizedNetwork reference = Quantizer.Quantize(RandomWeights(sizes, activations, 3), inputs.AsSpan(0, n0 * Math.Min(count, 10)));
+        // Non-finite and out-of-range inputs: NaN (floor, −127), ±∞ (±127), huge.
+        for (int s = 0; s < count; s++)
+        {
+            int i = random.Next(n0);
+            inputs[s * n0 + i] = (s % 4) switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, _ => 1e30f };
+        }
+        // A sample entirely NaN, one entirely +∞ (vector blocks included).
+        Array.Fill(inputs, float.NaN, 0, n0);
+        Array.Fill(inputs, float.PositiveInfinity, n0, n0);
+        string hidden = sizes.Length > 2
+            ? $"HiddenLayers = new[] {{ {string.Join(", ", activations.Take(activations.Length - 1).Select(a => "MlpGen.NetworkActivation." + a))} }}, "
+            : "";
+        string declaration = $"[MlpGen.Network({sizesText.Replace(",", ", ")}, {hidden}Output = MlpGen.NetworkOutput.Identity, Weights = \"q.mlpw\")] public partial class Q {{ }}";
+        AssertEqualsReference(Bake(reference, declaration, asResource: false), reference, inputs);
     }
 
     [Fact]

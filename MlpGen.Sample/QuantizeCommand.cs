@@ -29,19 +29,23 @@ internal static class QuantizeCommand
             "Training images the input scales are calibrated on (the first ones; at most all of them).", defaultValue: 2000, minimum: 1);
         Option<double?> maxDrop = NumericOption.NonNegativeReal("--max-drop",
             "The most accuracy, in percentage points on the test images, the int8 network may lose; beyond it nothing is written (default: 1).");
+        var fullRange = new Option<bool>("--full-range")
+        {
+            Description = "Code every row of weights on the whole −127…127, even where the x64 kernels then cannot pair their sums (slower batches; docs/quantization.md).",
+        };
         var command = new Command("quantize", "Quantizes a network to 8-bit integers, compares it with the float one on the test images, and writes it if it kept its accuracy.")
         {
-            input, output, data.Data, data.NoDownload, calibration, maxDrop,
+            input, output, data.Data, data.NoDownload, calibration, fullRange, maxDrop,
         };
         command.SetAction(parse => SampleError.Run(() => Run(parse.GetValue(input)!, parse.GetValue(output)!, data.Directory(parse), parse.GetValue(data.NoDownload),
-            parse.GetValue(calibration), parse.GetValue(maxDrop) ?? DefaultMaxDrop)));
+            parse.GetValue(calibration), parse.GetValue(fullRange), parse.GetValue(maxDrop) ?? DefaultMaxDrop)));
         return command;
     }
 
     /// <summary>The most accuracy the int8 network may lose by default: one percentage point.</summary>
     private const double DefaultMaxDrop = 1;
 
-    private static int Run(string inputPath, string outputPath, string dataDirectory, bool noDownload, int calibrationCount, double maxDrop)
+    private static int Run(string inputPath, string outputPath, string dataDirectory, bool noDownload, int calibrationCount, bool fullRange, double maxDrop)
     {
         if (!IsWeightsFile(inputPath)) throw SampleError.Usage($"IN: {inputPath} has the extension '{Path.GetExtension(inputPath)}'; expected a .mlpw weights file (convert makes one from .onnx or .json).");
         if (!IsWeightsFile(outputPath)) throw SampleError.Usage($"OUT: {outputPath} has the extension '{Path.GetExtension(outputPath)}'; expected .mlpw.");
@@ -61,7 +65,7 @@ internal static class QuantizeCommand
         int calibrationImages = Math.Min(calibrationCount, train.Count);
         Console.WriteLine($"Read {inputPath}: {network}.");
         Console.WriteLine($"Calibrating the int8 scales on the first {calibrationImages:N0} training images, comparing on the {test.Count:N0} test images.");
-        QuantizedNetwork quantized = Quantizer.Quantize(network, train.Inputs[..(calibrationImages * train.InputSize)]);
+        QuantizedNetwork quantized = Quantizer.Quantize(network, train.Inputs[..(calibrationImages * train.InputSize)], fullRange);
         QuantizationReport report = Quantizer.Compare(network, quantized, test);
 
         long floatBytes = network.ParameterCount * (network.Element == WeightsElement.Float32 ? sizeof(float) : sizeof(double));

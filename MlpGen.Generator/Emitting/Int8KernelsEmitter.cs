@@ -1,5 +1,6 @@
 using System.Linq;
 using MlpGen.Generator.Model;
+using MlpGen.Generator.Rules;
 
 namespace MlpGen.Generator.Emitting;
 
@@ -8,7 +9,7 @@ namespace MlpGen.Generator.Emitting;
 /// from the baked bytes, Predict and PredictBatch, and per layer l
 /// <list type="bullet">
 /// <item><c>Layer{l}(q, negative, z)</c>: z = float(Q·q) ⊙ m + b for one sample's codes q;</item>
-/// <item><c>Layer{l}Group(q, negative, z, groups)</c>: the same for groups × <see cref="NetworkPlan.Int8Group"/> samples;</item>
+/// <item><c>Layer{l}Tile(q, negative, z, n)</c>: the same for the n samples of a tile, each block of rows serving every sample while it is in the cache;</item>
 /// </list>
 /// and the coders <c>Code</c> (float values to int8 codes) and <c>CodeReLU</c> (ReLU and coding in one pass). Four paths:
 /// AVX2 and SSSE3 (<c>pmaddubsw</c> multiplies unsigned by signed bytes and adds pairs into 16 bits, <c>pmaddwd</c> by ones adds
@@ -65,7 +66,7 @@ internal static class Int8KernelsEmitter
             foreach (LayerPlan layer in plan.Layers)
             {
                 EmitLayer(w, plan, layer);
-                EmitLayerGroup(w, plan, layer);
+                EmitLayerTile(w, plan, layer);
             }
             if (plan.Layers.Any(layer => !FusedCoding(plan, layer))) EmitCode(w, plan, relu: false);
             if (plan.Layers.Any(layer => FusedCoding(plan, layer))) EmitCode(w, plan, relu: true);
@@ -94,10 +95,10 @@ internal static class Int8KernelsEmitter
         }
         w.Line($"private const int WeightBytes = {q}, OutputCount = {offset};");
         w.Line();
-        w.Line($"// The grouped kernels compute this many samples at once: each load of {NetworkPlan.Int8Rows} weight rows serves them all.");
-        w.Line($"private const int Group = {NetworkPlan.Int8Group};");
+        w.Line("// The parallel PredictBatch cuts its shares at whole groups of this many samples: the int8 kernels take any number.");
+        w.Line("private const int Group = 1;");
         w.Line();
-        w.Line("// PredictBatch takes this many samples (whole groups) layer by layer, their codes and activations on the stack.");
+        w.Line("// PredictBatch takes this many samples layer by layer, their codes and activations on the stack.");
         w.Line($"private const int Tile = {plan.Tile};");
         KernelsEmitter.EmitLeakyReLUSlope(w, plan);
     }
@@ -212,9 +213,9 @@ internal static class Int8KernelsEmitter
         int L = plan.L;
         string output = plan.Output.Out;
         w.Line();
-        w.Summary($"Feedforward of many samples: tiles of up to Tile ({plan.Tile}) samples, layer by layer through the grouped kernels "
-            + $"({NetworkPlan.Int8Group} samples share each load of weight rows, and every group of the tile shares each block of rows while it is in the cache), "
-            + $"the last count % {NetworkPlan.Int8Group} samples one by one. Every sample's outputs equal Predict's bit for bit: the sums are exact.");
+        w.Summary($"Feedforward of many samples: tiles of up to Tile ({plan.Tile}) samples, layer by layer through the tile kernels "
+            + $"(each block of {NetworkPlan.Int8Rows} weight rows serves every sample of the tile while it is in the cache). "
+            + "Every sample's outputs equal Predict's bit for bit: the sums are exact.");
         Vocabulary.WriteHot(w, plan);
         using (w.Method("public static void PredictBatch", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
@@ -224,10 +225,9 @@ internal static class Int8KernelsEmitter
                 w.Line($"{codes} q{layer.Index - 1} = stackalloc sbyte[Tile * {layer.K}];");
                 if (layer.Index < L) w.Line($"{span} z{layer.Index} = stackalloc float[Tile * {layer.Out}];");
             }
-            w.Line("int whole = count - count % Group;");
-            using (w.Block("for (int s = 0; s < whole; s += Tile)"))
+            using (w.Block("for (int s = 0; s < count; s += Tile)"))
             {
-                w.Line($"int n = {Vocabulary.Math}.Min(Tile, whole - s), groups = n / Group;");
+                w.Line($"int n = {Vocabulary.Math}.Min(Tile, count - s);");
                 w.Line($"{span} z{L} = outputs.Slice(s * {output}, n * {output});");
                 w.Line("bool negative;");
                 foreach (LayerPlan layer in plan.Layers)
@@ -240,12 +240,11 @@ internal static class Int8KernelsEmitter
                     {
                         EmitCoding(w, plan, layer, source, $"q{l - 1}.Slice(i * {layer.K}, {layer.K})", "negative", accumulate: true);
                     }
-                    w.Line($"Layer{l}Group(q{l - 1}, {(fused ? "false" : "negative")}, z{l}, groups);".Padded() + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l} for the n samples");
+                    w.Line($"Layer{l}Tile(q{l - 1}, {(fused ? "false" : "negative")}, z{l}, n);".Padded() + $"// z{l} = float(Q{l}·q{l - 1}) ⊙ m{l} + b{l} for the n samples");
                 }
                 if (Vocabulary.Kernel(plan.Output.Activation) is { } kernel) w.Line($"for (int i = 0; i < n; i++) {kernel}(z{L}.Slice(i * {output}, {output}));");
                 else w.Line($"// a{L} = z{L}: the identity, nothing to apply.");
             }
-            w.Line($"for (int s = whole; s < count; s++) Predict(inputs.Slice(s * N0, N0), outputs.Slice(s * {output}, {output}));");
         }
     }
 
@@ -272,11 +271,11 @@ internal static class Int8KernelsEmitter
                         w.Line("int j = 0;");
                         using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
                         {
-                            ByteRows(w, set, layer, NetworkPlan.Int8Rows, samples: 1, "j", "codes", "z", "0");
+                            ByteRows(w, plan, set, layer, NetworkPlan.Int8Rows, "j", "codes", "z", "0");
                         }
                         using (w.Block($"for (; j < {layer.Out}; j++)"))
                         {
-                            ByteRows(w, set, layer, 1, samples: 1, "j", "codes", "z", "0");
+                            ByteRows(w, plan, set, layer, 1, "j", "codes", "z", "0");
                         }
                     }
                 }
@@ -293,16 +292,16 @@ internal static class Int8KernelsEmitter
         }
     }
 
-    /// <summary>The grouped layer kernel: on AVX2 each load of rows serves the group's samples; elsewhere the one-sample kernel per sample.</summary>
-    private static void EmitLayerGroup(CodeWriter w, NetworkPlan plan, LayerPlan layer)
+    /// <summary>The tile's layer kernel: on AVX2 and SSSE3 each block of rows serves every sample of the tile; elsewhere the one-sample kernel per sample.</summary>
+    private static void EmitLayerTile(CodeWriter w, NetworkPlan plan, LayerPlan layer)
     {
-        int l = layer.Index, g = NetworkPlan.Int8Group;
+        int l = layer.Index;
         w.Line();
-        w.Summary($"Layer{l} for groups × {g} samples: q holds each sample's {layer.K} codes, z receives each sample's {layer.Out} values, one after another. "
-            + $"On AVX2 and SSSE3, {NetworkPlan.Int8Rows} rows at a time for every group, so that each block of rows is loaded from the cache once per "
-            + $"group and each load serves the group's {g} samples; on the other paths, Layer{l} sample by sample.");
+        w.Summary($"Layer{l} for the n samples of a tile: q holds each sample's {layer.K} codes, z receives each sample's {layer.Out} values, one after another. "
+            + $"On AVX2 and SSSE3, {NetworkPlan.Int8Rows} rows at a time for every sample, so that each block of rows is read from memory once "
+            + $"and from the cache by the other samples; on the other paths, Layer{l} sample by sample.");
         Vocabulary.WriteHot(w, plan, layer: true);
-        using (w.Method($"private static void Layer{l}Group", $"{Vocabulary.ReadOnlySpanOf("sbyte")} q", "bool negative", $"{Vocabulary.SpanOf("float")} z", "int groups"))
+        using (w.Method($"private static void Layer{l}Tile", $"{Vocabulary.ReadOnlySpanOf("sbyte")} q", "bool negative", $"{Vocabulary.SpanOf("float")} z", "int n"))
         {
             if (plan.Target.HasVectors)
             {
@@ -314,29 +313,22 @@ internal static class Int8KernelsEmitter
                         EmitScaleReferences(w, layer);
                         w.Line($"{set.Of("short")} ones = {set.Vector}.Create((short)1);");
                         w.Line("int j = 0;");
-                        using (w.Block($"for (; j <= {layer.Out} - {NetworkPlan.Int8Rows}; j += {NetworkPlan.Int8Rows})"))
+                        foreach (int rows in new[] { NetworkPlan.Int8Rows, 1 })
                         {
-                            using (w.Block("for (int group = 0; group < groups; group++)"))
+                            using (w.Block(rows > 1 ? $"for (; j <= {layer.Out} - {rows}; j += {rows})" : $"for (; j < {layer.Out}; j++)"))
                             {
-                                w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
-                                w.Line($"int first = group * Group * {layer.Out};   // where the group's first sample's z starts");
-                                ByteRows(w, set, layer, NetworkPlan.Int8Rows, samples: g, "j", "codes", "z", "first");
-                            }
-                        }
-                        using (w.Block($"for (; j < {layer.Out}; j++)"))
-                        {
-                            using (w.Block("for (int group = 0; group < groups; group++)"))
-                            {
-                                w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, group * Group * {layer.K});");
-                                w.Line($"int first = group * Group * {layer.Out};");
-                                ByteRows(w, set, layer, 1, samples: g, "j", "codes", "z", "first");
+                                using (w.Block("for (int s = 0; s < n; s++)"))
+                                {
+                                    w.Line($"ref sbyte codes = ref {Vocabulary.Unsafe}.Add(ref {Vocabulary.Reference("q")}, s * {layer.K});");
+                                    ByteRows(w, plan, set, layer, rows, "j", "codes", "z", $"s * {layer.Out}");
+                                }
                             }
                         }
                         w.Line("return;");
                     }
                 }
             }
-            w.Line($"for (int s = 0; s < groups * Group; s++) Layer{l}(q.Slice(s * {layer.K}, {layer.K}), negative, z.Slice(s * {layer.Out}, {layer.Out}));");
+            w.Line($"for (int s = 0; s < n; s++) Layer{l}(q.Slice(s * {layer.K}, {layer.K}), negative, z.Slice(s * {layer.Out}, {layer.Out}));");
         }
     }
 
@@ -353,22 +345,19 @@ internal static class Int8KernelsEmitter
     private static string V256(string element) => Vocabulary.VectorOf(SimdWidth.Vector256, element);
 
     /// <summary>
-    /// The sums of <paramref name="rows"/> rows from row <paramref name="j"/> against <paramref name="samples"/> samples' codes (K
-    /// apart from <paramref name="codes"/>), with <paramref name="set"/>'s byte multiply-adds, then each z = float(sum)·m + b, sample
-    /// s's at <paramref name="first"/> + s·n_out. Two loops: one for codes that are all non-negative, the unsigned operand of
+    /// The sums of <paramref name="rows"/> rows from row <paramref name="j"/> against one sample's codes (from
+    /// <paramref name="codes"/>), with <paramref name="set"/>'s byte multiply-adds, then each z = float(sum)·m + b, the sample's
+    /// from <paramref name="first"/>. Two loops: one for codes that are all non-negative, the unsigned operand of
     /// <c>pmaddubsw</c> as they are, and one for signed codes, where |q| is the unsigned operand and each weight takes q's sign
     /// (<c>psignb</c>): Q·q = (sign(q)·Q)·|q|. Either way no 16-bit pair sum can saturate: |q|, |Q| ≤ 127, so a pair is at most
-    /// 2·127² = 32,258.
+    /// 2·127² = 32,258. Where the baked weights allow it for the loop's codes (<see cref="NetworkPlan.Paired"/>), the loop
+    /// adds the pair sums of two 32-byte blocks in 16 bits before widening them (<see cref="PairedSums"/>).
     /// </summary>
-    private static void ByteRows(CodeWriter w, ByteInstructions set, LayerPlan layer, int rows, int samples, string j, string codes, string z, string first)
+    private static void ByteRows(CodeWriter w, NetworkPlan plan, ByteInstructions set, LayerPlan layer, int rows, string j, string codes, string z, string first)
     {
-        string k = layer.K, nOut = layer.Out, vector = set.Vector, multiply = set.Multiply;
-        string Acc(int r, int s) => $"sum{r}{(samples > 1 ? s.ToString() : "")}";
+        string k = layer.K, vector = set.Vector, multiply = set.Multiply;
         w.Line($"ref sbyte row = ref {Vocabulary.Unsafe}.Add(ref weights, {j} * {k});");
-        var accumulators = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, samples).Select(s => $"{Acc(r, s)} = default")).ToList();
-        w.Line($"{set.Of("int")} {string.Join(", ", accumulators)};");
-        string Row(int r) => r == 0 ? "row" : $"{Vocabulary.Unsafe}.Add(ref row, {(r == 1 ? k : $"{r} * {k}")})";
-        string Codes(int s) => s == 0 ? codes : $"{Vocabulary.Unsafe}.Add(ref {codes}, {(s == 1 ? k : $"{s} * {k}")})";
+        w.Line($"{set.Of("int")} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"sum{r} = default"))};");
         foreach (bool signed in new[] { true, false })
         {
             using (w.Block(signed ? "if (negative)" : "else"))
@@ -376,69 +365,121 @@ internal static class Int8KernelsEmitter
                 w.Line(signed
                     ? "// Some codes are negative: |q| is the unsigned operand, and each weight takes the sign of its code."
                     : "// No code is negative: the codes are the unsigned operand as they are.");
-                using (w.Block($"for (int k = 0; k < {k}; k += {set.Bytes})"))
+                bool paired = plan.Paired(layer, signed ? PairedSums.CodeSign.Any : PairedSums.CodeSign.NonNegative);
+                int block = 2 * NetworkPlan.Int8RowBytes;
+                if (paired)
                 {
-                    for (int s = 0; s < samples; s++)
+                    w.Line($"// Paired: every 16-bit lane of two blocks' pair sums added stays within ±32,767 for these weights (checked when they were baked),");
+                    w.Line($"// so one pmaddwd widens the products of {block} bytes.");
+                    bool tail = layer.PaddedInputs % block != 0;
+                    if (tail) w.Line("int k = 0;");
+                    using (w.Block(tail ? $"for (; k < {k} - {NetworkPlan.Int8RowBytes}; k += {block})" : $"for (int k = 0; k < {k}; k += {block})"))
                     {
-                        string c = samples > 1 ? $"c{s}" : "c";
-                        string load = $"{vector}.LoadUnsafe(ref {Codes(s)}, (nuint)k)";
-                        if (signed)
-                        {
-                            w.Line($"{set.Of("sbyte")} {c} = {load};");
-                            w.Line($"{set.Of("byte")} {Magnitude(c)} = {multiply}.Abs({c});");
-                        }
-                        else
-                        {
-                            w.Line($"{set.Of("byte")} {Magnitude(c)} = {vector}.AsByte({load});");
-                        }
+                        PairedSteps(paired: true);
                     }
-                    for (int r = 0; r < rows; r++)
+                    if (tail)
                     {
-                        string weight = $"w{r}";
-                        w.Line($"{set.Of("sbyte")} {weight} = {vector}.LoadUnsafe(ref {Row(r)}, (nuint)k);");
-                        for (int s = 0; s < samples; s++)
+                        w.Line($"// The last {NetworkPlan.Int8RowBytes} bytes (k = {k} − {NetworkPlan.Int8RowBytes}) have no partner: widened alone.");
+                        PairedSteps(paired: false);
+                    }
+                }
+                else
+                {
+                    using (w.Block($"for (int k = 0; k < {k}; k += {set.Bytes})"))
+                    {
+                        ByteProducts(w, set, k, rows, signed, codes, Offset(0), null);
+                    }
+                }
+
+                // The 32 bytes from k (with their partners 32 bytes on, when paired) in vectors of the set's width: one step on
+                // AVX2, two on SSSE3. Each step is a block of its own, but the one step of the paired loop's body, so that the
+                // names of one step's locals can be used again.
+                void PairedSteps(bool paired)
+                {
+                    int steps = NetworkPlan.Int8RowBytes / set.Bytes;
+                    for (int u = 0; u < NetworkPlan.Int8RowBytes; u += set.Bytes)
+                    {
+                        string? partner = paired ? Offset(u + NetworkPlan.Int8RowBytes) : null;
+                        if (steps == 1 && paired)
                         {
-                            string c = samples > 1 ? $"c{s}" : "c";
-                            string operand = signed ? $"{multiply}.Sign({weight}, {c})" : weight;
-                            w.Line($"{Acc(r, s)} += {set.Widen}.MultiplyAddAdjacent({multiply}.MultiplyAddAdjacent({Magnitude(c)}, {operand}), ones);");
+                            ByteProducts(w, set, k, rows, signed, codes, Offset(u), partner);
+                            continue;
                         }
+                        if (steps > 1) w.Line($"// Bytes k + {u} … k + {u + set.Bytes - 1}" + (paired ? $", with k + {u + NetworkPlan.Int8RowBytes} … k + {u + NetworkPlan.Int8RowBytes + set.Bytes - 1}." : "."));
+                        using (w.Block("")) ByteProducts(w, set, k, rows, signed, codes, Offset(u), partner);
                     }
                 }
             }
         }
         string v128 = Vocabulary.Vector(SimdWidth.Vector128);
-        for (int s = 0; s < samples; s++)
+        string at = first == "0" ? "" : first + " + ";
+        if (rows == 4)
         {
-            string at = s == 0 ? first : $"{first} + {(s == 1 ? nOut : $"{s} * {nOut}")}";
-            at = at == "0" ? "" : at + " + ";
-            if (rows == 4)
+            // The four rows' sums at once: horizontal adds leave each row's total (of each 128-bit half, on AVX2) in one lane,
+            // and z = float(sum)·m + b for the four rows in one vector: the same IEEE operations, lane by lane.
+            string pairs = $"{multiply}.HorizontalAdd({multiply}.HorizontalAdd(sum0, sum1), {multiply}.HorizontalAdd(sum2, sum3))";
+            if (set.Width == SimdWidth.Vector256)
             {
-                // The four rows' sums at once: horizontal adds leave each row's total (of each 128-bit half, on AVX2) in one lane,
-                // and z = float(sum)·m + b for the four rows in one vector: the same IEEE operations, lane by lane.
-                string suffix = samples > 1 ? s.ToString() : "";
-                string pairs = $"{multiply}.HorizontalAdd({multiply}.HorizontalAdd({Acc(0, s)}, {Acc(1, s)}), {multiply}.HorizontalAdd({Acc(2, s)}, {Acc(3, s)}))";
-                if (set.Width == SimdWidth.Vector256)
-                {
-                    w.Line($"{set.Of("int")} pairs{suffix} = {pairs};");
-                    w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {vector}.GetLower(pairs{suffix}) + {vector}.GetUpper(pairs{suffix});");
-                }
-                else
-                {
-                    w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums{suffix} = {pairs};");
-                }
-                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "float")} products{suffix} = {v128}.ConvertToSingle(sums{suffix}) * {v128}.LoadUnsafe(ref multipliers, (nuint){j});");
-                w.Line($"{v128}.StoreUnsafe(products{suffix} + {v128}.LoadUnsafe(ref biases, (nuint){j}), ref {Vocabulary.Reference(z)}, (nuint)({at}{j}));");
-                continue;
+                w.Line($"{set.Of("int")} pairs = {pairs};");
+                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums = {vector}.GetLower(pairs) + {vector}.GetUpper(pairs);");
             }
-            for (int r = 0; r < rows; r++)
+            else
             {
-                string jr = r == 0 ? j : $"{j} + {r}";
-                w.Line($"{z}[{at}{jr}] = {vector}.Sum({Acc(r, s)}) * Multipliers[M{layer.Index} + {jr}] + Biases[M{layer.Index} + {jr}];");
+                w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "int")} sums = {pairs};");
             }
+            w.Line($"{Vocabulary.VectorOf(SimdWidth.Vector128, "float")} products = {v128}.ConvertToSingle(sums) * {v128}.LoadUnsafe(ref multipliers, (nuint){j});");
+            w.Line($"{v128}.StoreUnsafe(products + {v128}.LoadUnsafe(ref biases, (nuint){j}), ref {Vocabulary.Reference(z)}, (nuint)({at}{j}));");
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            string jr = r == 0 ? j : $"{j} + {r}";
+            w.Line($"{z}[{at}{jr}] = {vector}.Sum(sum{r}) * Multipliers[M{layer.Index} + {jr}] + Biases[M{layer.Index} + {jr}];");
         }
     }
 
-    private static string Magnitude(string code) => code == "c" ? "a" : "a" + code.Substring(1);
+    /// <summary>The index <paramref name="u"/> bytes after k, as a LoadUnsafe argument.</summary>
+    private static string Offset(int u) => u == 0 ? "(nuint)k" : $"(nuint)(k + {u})";
+
+    /// <summary>
+    /// One step of <see cref="ByteRows"/>: the sample's codes at <paramref name="at"/> (and, paired, at <paramref name="next"/>),
+    /// and for each row its weights there, multiplied, the pair sums (of both blocks, paired) widened into the row's sum.
+    /// </summary>
+    private static void ByteProducts(CodeWriter w, ByteInstructions set, string k, int rows, bool signed, string codes, string at, string? next)
+    {
+        string vector = set.Vector, multiply = set.Multiply;
+        string Row(int r) => r == 0 ? "row" : $"{Vocabulary.Unsafe}.Add(ref row, {(r == 1 ? k : $"{r} * {k}")})";
+        var halves = next is null ? new[] { (Offset: at, Suffix: "") } : new[] { (Offset: at, Suffix: ""), (Offset: next, Suffix: "Next") };
+        foreach ((string offset, string suffix) in halves)
+        {
+            string load = $"{vector}.LoadUnsafe(ref {codes}, {offset})";
+            if (signed)
+            {
+                w.Line($"{set.Of("sbyte")} c{suffix} = {load};");
+                w.Line($"{set.Of("byte")} a{suffix} = {multiply}.Abs(c{suffix});");
+            }
+            else
+            {
+                w.Line($"{set.Of("byte")} a{suffix} = {vector}.AsByte({load});");
+            }
+        }
+        // Signed codes: each weight vector is loaded into a register for psignb. Non-negative codes: each pmaddubsw reads its
+        // weights from memory itself (the JIT folds the load), which leaves the vector registers to the sums.
+        for (int r = 0; r < rows; r++)
+        {
+            string Product((string Offset, string Suffix) half)
+            {
+                string weight = signed ? $"{multiply}.Sign(w{r}{half.Suffix}, c{half.Suffix})" : $"{vector}.LoadUnsafe(ref {Row(r)}, {half.Offset})";
+                return $"{multiply}.MultiplyAddAdjacent(a{half.Suffix}, {weight})";
+            }
+            if (signed)
+            {
+                foreach ((string offset, string suffix) in halves) w.Line($"{set.Of("sbyte")} w{r}{suffix} = {vector}.LoadUnsafe(ref {Row(r)}, {offset});");
+            }
+            string pairs = string.Join(" + ", halves.Select(Product));
+            w.Line($"sum{r} += {set.Widen}.MultiplyAddAdjacent({pairs}, ones);");
+        }
+    }
 
     /// <summary>
     /// The Vector128 rows, one at a time: 16 codes and 16 weights widened to 16 bits and multiplied (each product at most 127²),

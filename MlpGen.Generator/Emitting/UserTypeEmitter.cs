@@ -390,7 +390,7 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "
-            + $"Fewer are used when there are fewer than {plan.BatchGroup} samples per thread.</param>");
+            + (plan.BatchGroup > 1 ? $"Fewer are used when there are fewer than {plan.BatchGroup} samples per thread.</param>" : "Fewer are used when there are fewer samples than threads.</param>"));
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentOutOfRangeException)}\"><paramref name=\"degreeOfParallelism\"/> is less than 1.</exception>");
         w.Comment("/// ", "<remarks>It allocates per call (the work items of the thread pool), never per sample. The threads only read this network, so other "

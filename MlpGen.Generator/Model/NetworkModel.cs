@@ -108,7 +108,8 @@ internal sealed record NetworkModel(
 /// <param name="ByteCount">Bytes of the parameters: parameters × the element's size, or an int8 file's data (<c>WeightsFormat.Int8DataBytes</c>).</param>
 /// <param name="ResourceName">The embedded resource holding the parameters' bytes (MlpGen.Generator's build targets add it), or null: baked as literals.</param>
 /// <param name="Int8">Whether the file holds an int8 (quantized) network (format version 3): the class is then the int8 network, which predicts with integer kernels and does not train.</param>
-internal sealed record BakedWeights(string FileName, string Path, uint Crc32, long ByteCount, string? ResourceName, bool Int8 = false)
+/// <param name="Pairing">An int8 file's layers (index l − 1): the codes whose pair sums each layer's weights let the x64 kernels add two at a time in 16 bits (<see cref="PairedSums"/>), null where they do not; empty for a float file.</param>
+internal sealed record BakedWeights(string FileName, string Path, uint Crc32, long ByteCount, string? ResourceName, bool Int8 = false, EquatableArray<PairedSums.CodeSign?> Pairing = default)
 {
     /// <summary>Whether the parameters are written into the generated source as literals: the build embeds no resource for them.</summary>
     public bool AsLiterals => ResourceName is null;
@@ -131,6 +132,7 @@ internal sealed record ModelResult(NetworkModel? Model, EquatableArray<Diagnosti
 /// <param name="Crc32">The CRC-32 of the parameter bytes, checked against the data: with the path and the size, the file's fingerprint.</param>
 /// <param name="ByteCount">Bytes of the parameters; 0 when the file has a problem. The bytes themselves are not kept.</param>
 /// <param name="ResourceName">The file's <c>MlpGenWeightsResource</c> metadata: the resource the build embeds its parameters as; null when the build embeds none.</param>
+/// <param name="Pairing">An int8 file's <see cref="BakedWeights.Pairing"/>, read from its weights; empty for a float file and when the file has a problem.</param>
 /// <param name="Problem">What kind of defect the file has, if any.</param>
 /// <param name="Line">The 1-based line of the defect.</param>
 /// <param name="Message">What was expected and what was found.</param>
@@ -142,6 +144,7 @@ internal sealed record WeightsFileModel(
     uint Crc32,
     long ByteCount,
     string? ResourceName,
+    EquatableArray<PairedSums.CodeSign?> Pairing,
     MlpGen.Persistence.WeightsFormat.Problem Problem,
     int Line,
     string Message);

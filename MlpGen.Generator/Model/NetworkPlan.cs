@@ -166,10 +166,8 @@ internal sealed class NetworkPlan
     /// The bytes an int8 network pads each row of weights (and each sample's input codes) to: one <c>Vector256</c> of bytes,
     /// so that every SIMD path loads whole vectors.
     /// </summary>
-    public const int Int8RowBytes = 32;
+    public const int Int8RowBytes = PairedSums.RowBytes;
 
-    /// <summary>Samples an int8 network's grouped kernels (<c>Layer{l}Group</c>) compute together: each load of 4 rows serves 2 samples (8 int32 accumulators).</summary>
-    public const int Int8Group = 2;
 
     /// <summary>Rows of int8 weights the AVX2 kernels sum at once, sharing each load of a sample's codes.</summary>
     public const int Int8Rows = 4;
@@ -194,8 +192,8 @@ internal sealed class NetworkPlan
     /// </summary>
     public bool OwnExp => Target.OwnVectorMath || Int8;
 
-    /// <summary>Samples the grouped kernels of PredictBatch compute at once: <see cref="Group"/>, or <see cref="Int8Group"/> for an int8 network.</summary>
-    public int BatchGroup => Int8 ? Int8Group : Group;
+    /// <summary>Samples the grouped kernels of PredictBatch compute at once: <see cref="Group"/>, or 1 for an int8 network, whose tile kernels take one sample at a time.</summary>
+    public int BatchGroup => Int8 ? 1 : Group;
 
     /// <summary>The weight layers 1..L, in order (<c>Layers[0]</c> is layer 1).</summary>
     public IReadOnlyList<LayerPlan> Layers { get; }
@@ -276,6 +274,15 @@ internal sealed class NetworkPlan
     /// </summary>
     public bool CodesReLU(LayerPlan layer) => Int8 && layer.Index > 1 && Layers[layer.Index - 2].Activation == ActivationFunction.ReLU;
 
+    /// <summary>
+    /// Whether the x64 kernels of an int8 network's <paramref name="layer"/> take the paired form for codes of
+    /// <paramref name="codes"/>' sign: add the 16-bit pair sums of two 32-byte blocks before widening them, which the
+    /// baked weights allow when every lane stays within 16 bits (<see cref="PairedSums"/>, checked on the file's weights:
+    /// <see cref="BakedWeights.Pairing"/>). A layer that allows it for any codes allows it for non-negative ones.
+    /// </summary>
+    public bool Paired(LayerPlan layer, PairedSums.CodeSign codes) =>
+        Int8 && Model.Weights is { Pairing: { Count: > 0 } pairing } && pairing[layer.Index - 1] is { } fits && fits >= codes;
+
     /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
     public IReadOnlyList<ActivationFunction> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();
 
@@ -308,7 +315,7 @@ internal sealed class NetworkPlan
         // A tile keeps its hidden activations on the stack; an int8 tile also every layer's input codes (K_l bytes a sample).
         long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize
             + (m.Int8 ? layers.Sum(layer => (long)layer.PaddedInputs) : 0));
-        int group = m.Int8 ? Int8Group : Group;
+        int group = m.Int8 ? 1 : Group;
         int tile = (int)Math.Max(group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / group * group));
         return new NetworkPlan(m, layers, chunk, tile);
     }

@@ -44,8 +44,32 @@ internal static class WeightsResolver
         return result.Value is { } contents
             ? new WeightsFileModel(file.Path, new EquatableArray<int>(contents.LayerSizes), contents.Element,
                 contents.Activations is { } activations ? new EquatableArray<string>(activations) : EquatableArray<string>.Empty, contents.Crc32,
-                contents.Parameters.Length, resource, WeightsFormat.Problem.None, 0, "")
-            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, 0, resource, result.Problem, result.Line, result.Message);
+                contents.Parameters.Length, resource, Pairing(contents), WeightsFormat.Problem.None, 0, "")
+            : new WeightsFileModel(file.Path, EquatableArray<int>.Empty, "", EquatableArray<string>.Empty, 0, 0, resource, EquatableArray<PairedSums.CodeSign?>.Empty,
+                result.Problem, result.Line, result.Message);
+    }
+
+    /// <summary>
+    /// For each layer of an int8 file, the widest sign of codes whose paired 16-bit sums its weights fit (<see cref="PairedSums"/>:
+    /// any codes, only non-negative ones, or none: null); empty for a float file.
+    /// </summary>
+    private static EquatableArray<PairedSums.CodeSign?> Pairing(WeightsFormat.Contents contents)
+    {
+        if (contents.Element != WeightsFormat.Int8) return EquatableArray<PairedSums.CodeSign?>.Empty;
+        int[] sizes = contents.LayerSizes;
+        var pairing = new PairedSums.CodeSign?[sizes.Length - 1];
+        long offset = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            int n = sizes[l - 1], m = sizes[l];
+            var codes = new sbyte[(long)m * n];
+            Buffer.BlockCopy(contents.Parameters, (int)(offset + 4 + 8L * m), codes, 0, codes.Length);   // the layer's Q[m×n], after s_in, s_w and b
+            pairing[l - 1] = PairedSums.LayerFits(codes, 0, n, m, PairedSums.CodeSign.Any) ? PairedSums.CodeSign.Any
+                : PairedSums.LayerFits(codes, 0, n, m, PairedSums.CodeSign.NonNegative) ? PairedSums.CodeSign.NonNegative
+                : null;
+            offset += WeightsFormat.Int8LayerBytes(n, m);
+        }
+        return new EquatableArray<PairedSums.CodeSign?>(pairing);
     }
 
     /// <summary>The parameters of a weights file whose fingerprint the pipeline holds, read again to be written as literals; null if the file no longer matches it.</summary>
@@ -90,7 +114,7 @@ internal static class WeightsResolver
             WeightsFormat.Problem.UnsupportedVersion => Diagnostic(DiagnosticDescriptors.WeightsUnsupportedVersion, request, name, file.Path, file.Message),
             _ => Diagnostic(DiagnosticDescriptors.WeightsCorrupt, request, name, file.Path, file.Line, file.Message),
         };
-        return problem is null ? (new BakedWeights(request.FileName, file.Path, file.Crc32, file.ByteCount, file.ResourceName, int8), null) : (null, problem);
+        return problem is null ? (new BakedWeights(request.FileName, file.Path, file.Crc32, file.ByteCount, file.ResourceName, int8, file.Pairing), null) : (null, problem);
     }
 
     /// <summary>A diagnostic on the Weights argument; its first two message arguments are the file's name and the network's.</summary>

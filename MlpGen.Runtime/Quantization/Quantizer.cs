@@ -10,8 +10,11 @@ namespace MlpGen.Quantization;
 /// Post-training quantization of a float network to int8 (<see cref="QuantizedNetwork"/>), and the comparison that
 /// tells whether it kept its accuracy:
 /// <list type="bullet">
-/// <item>weights per output channel, symmetrically: row j's scale s_w[j] = max_i |W[j, i]| / 127, its codes
-/// Q[j, i] = round(W[j, i] / s_w[j]) (in double, half to even), so every row uses the whole −127…127;</item>
+/// <item>weights per output channel, symmetrically: row j's scale s_w[j] = max_i |W[j, i]| / c_j, its codes
+/// Q[j, i] = round(W[j, i] / s_w[j]) (in double, half to even), so every row uses the whole −c_j…c_j, where c_j is the
+/// largest code from 127 down to 64 whose row fits the x64 kernels' paired 16-bit sums (<see cref="PairedSums"/>) for
+/// the signs the layer's calibration inputs take; most rows keep 127, and a row with a few large weights gives up
+/// less than one bit. With <c>fullRange</c>, every c_j is 127;</item>
 /// <item>each layer's inputs with one scale, calibrated: s_in = max |a| / 127 over every input value the layer sees
 /// when the float network runs the calibration samples (the training images, or a sample of them), so that no
 /// calibration activation is clipped;</item>
@@ -30,10 +33,11 @@ public static class Quantizer
 
     /// <summary>
     /// Quantizes <paramref name="network"/>, its input scales calibrated on <paramref name="calibrationInputs"/> (samples
-    /// one after another, each of the input layer's size).
+    /// one after another, each of the input layer's size); with <paramref name="fullRange"/>, every row's weights take the
+    /// whole −127…127, whether or not the x64 kernels can then pair their sums.
     /// </summary>
     /// <exception cref="ArgumentException">The network's activations are not known (version 1 weights), or the calibration inputs are empty or not whole samples.</exception>
-    public static QuantizedNetwork Quantize(NetworkWeights network, ReadOnlySpan<float> calibrationInputs)
+    public static QuantizedNetwork Quantize(NetworkWeights network, ReadOnlySpan<float> calibrationInputs, bool fullRange = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (network.Activations is not { } activations)
@@ -49,14 +53,19 @@ public static class Quantizer
         }
         var reference = new FloatReference(network);
         int layers = reference.Layers;
-        // The largest |a| each layer takes, over every calibration sample.
+        // The largest |a| each layer takes, over every calibration sample, and whether any a is negative.
         var largest = new float[layers];
+        var signed = new bool[layers];
         Span<float> output = new float[network.LayerSizes[^1]];
         for (int s = 0; s < calibrationInputs.Length / inputs; s++)
         {
             reference.Predict(calibrationInputs.Slice(s * inputs, inputs), output, (layer, a) =>
             {
-                foreach (float value in a) largest[layer] = MathF.Max(largest[layer], MathF.Abs(value));
+                foreach (float value in a)
+                {
+                    largest[layer] = MathF.Max(largest[layer], MathF.Abs(value));
+                    signed[layer] |= value < 0;
+                }
             });
         }
 
@@ -68,16 +77,22 @@ public static class Quantizer
             ReadOnlySpan<double> b = network.Parameters.AsSpan((int)network.Layout.BiasOffset(l + 1), m);
             var scales = new float[m];
             var codes = new sbyte[m * n];
+            PairedSums.CodeSign sign = signed[l] ? PairedSums.CodeSign.Any : PairedSums.CodeSign.NonNegative;
             for (int j = 0; j < m; j++)
             {
                 ReadOnlySpan<double> row = w.Slice(j * n, n);
                 double max = 0;
                 foreach (double value in row) max = Math.Max(max, Math.Abs(value));
-                scales[j] = ScaleOf(max);
-                for (int i = 0; i < n; i++) codes[j * n + i] = (sbyte)Math.Clamp(Math.Round(row[i] / scales[j], MidpointRounding.ToEven), -MaxCode, MaxCode);
+                // The widest range from 127 down whose codes fit the paired sums; ±64 always does.
+                for (int code = MaxCode; ; code--)
+                {
+                    scales[j] = ScaleOf(max, code);
+                    for (int i = 0; i < n; i++) codes[j * n + i] = (sbyte)Math.Clamp(Math.Round(row[i] / scales[j], MidpointRounding.ToEven), -code, code);
+                    if (fullRange || code == PairedSums.NarrowestCode || PairedSums.RowFits(codes, j * n, n, sign)) break;
+                }
             }
             float[] biases = b.ToArray().Select(value => (float)value).ToArray();
-            quantized[l] = new QuantizedLayer(n, m, ScaleOf(largest[l]), scales, biases, codes);
+            quantized[l] = new QuantizedLayer(n, m, ScaleOf(largest[l], MaxCode), scales, biases, codes);
             // What the reader requires of every layer: finite biases, and each row's s_w·s_in finite (a file must read back).
             if (biases.Any(bias => !float.IsFinite(bias)) || quantized[l].Multipliers.ToArray().Any(multiplier => !float.IsFinite(multiplier)))
                 throw new ArgumentException($"Layer {l + 1}'s biases or scales do not fit in float32: the network cannot be quantized.", nameof(network));
@@ -86,15 +101,15 @@ public static class Quantizer
     }
 
     /// <summary>
-    /// The scale that codes values up to <paramref name="largest"/> in magnitude as −127…127: largest / 127 in float32 (at
-    /// least the smallest positive float32), or 1 when all are 0 (any scale codes zeros).
+    /// The scale that codes values up to <paramref name="largest"/> in magnitude as −code…code: largest / code in float32
+    /// (at least the smallest positive float32), or 1 when all are 0 (any scale codes zeros).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="largest"/> is infinite or NaN: the float network itself overflows.</exception>
-    private static float ScaleOf(double largest)
+    private static float ScaleOf(double largest, int code)
     {
         if (!double.IsFinite(largest)) throw new ArgumentException($"A weight or activation of the float network is {largest}: it cannot be quantized.");
         if (largest == 0) return 1f;
-        float scale = MathF.Max((float)(largest / MaxCode), float.Epsilon);
+        float scale = MathF.Max((float)(largest / code), float.Epsilon);
         return float.IsFinite(scale) ? scale : throw new ArgumentException($"A weight or activation of the float network is {largest}: beyond what an int8 scale in float32 can code.");
     }
 

@@ -53,7 +53,10 @@ public sealed class Int8NetworkTests : IDisposable
     }
 
     /// <summary>Writes the quantized network to a file, bakes it into <paramref name="declaration"/> (class App.Q) as literals or as a resource, and loads it.</summary>
-    private object Bake(QuantizedNetwork quantized, string declaration, bool asResource)
+    private object Bake(QuantizedNetwork quantized, string declaration, bool asResource) => Bake(quantized, declaration, asResource, out _);
+
+    /// <summary><see cref="Bake(QuantizedNetwork, string, bool)"/>, and the generated source of the class.</summary>
+    private object Bake(QuantizedNetwork quantized, string declaration, bool asResource, out string source)
     {
         string path = _temporary.File($"q-{Guid.NewGuid():N}.mlpw");
         WeightsFile.Write(path, quantized);
@@ -64,6 +67,7 @@ public sealed class Int8NetworkTests : IDisposable
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.Problems(output));
+        source = string.Concat(result.GeneratedSources.Select(generated => generated.SourceText.ToString()));
         Dictionary<string, byte[]> resources = new();
         if (asResource) resources["MlpGen.Weights/q.mlpw"] = BakedWeightsTests.ParameterBytes(text);
         Assembly assembly = GeneratorHarness.Load(output, resources);
@@ -109,17 +113,92 @@ public sealed class Int8NetworkTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ReLUAndIdentity_OnEveryPath_EqualTheIntegerReference_BitForBit(bool asResource)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void ReLUAndIdentity_OnEveryPath_EqualTheIntegerReference_BitForBit(bool asResource, bool fullRange)
     {
-        // Odd sizes: inputs fewer than a vector of bytes, rows not a multiple of 4, padding in every layer.
+        // Odd sizes: inputs fewer than a vector of bytes, rows not a multiple of 4, padding in every layer. Quantized for the
+        // paired sums (the default) or on the full range, whose layers the kernels sum unpaired.
         int[] sizes = [45, 37, 13, 6];
         NetworkWeights weights = RandomWeights(sizes, [ActivationFunction.ReLU, ActivationFunction.ReLU, ActivationFunction.Identity], seed: 11);
         float[] inputs = Uniform(45 * 203, seed: 2, low: 0f, high: 1f);   // pixels: codes never negative
-        QuantizedNetwork reference = Quantizer.Quantize(weights, inputs.AsSpan(0, 45 * 100));
+        QuantizedNetwork reference = Quantizer.Quantize(weights, inputs.AsSpan(0, 45 * 100), fullRange);
         object network = Bake(reference, "[MlpGen.Network(45, 37, 13, 6, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Identity, "
             + "Weights = \"q.mlpw\")] public partial class Q { }", asResource);
+        AssertEqualsReference(network, reference, inputs);
+    }
+
+    /// <summary>
+    /// The paired sums at their bound and one past it. Every input codes as 127 (or −127), the largest magnitude, and the
+    /// weights of each 16-bit lane of the paired kernels (bytes 2t, 2t+1, 2t+32, 2t+33 of each 64-byte block) add up to:
+    /// <list type="bullet">
+    /// <item>258 positive: the layer fits for any codes (127·258 = 32,766), and its kernels pair both loops;</item>
+    /// <item>200 positive and 100 negative: it fits only non-negative codes (127·200), and the signed loop stays unpaired
+    /// (127·300 = 38,100 would wrap);</item>
+    /// <item>259 positive in one lane of one row: it fits nothing (127·259 = 32,893 would wrap), and both loops stay unpaired.</item>
+    /// </list>
+    /// Each network's outputs equal the integer reference bit for bit, for non-negative and for signed codes, which a wrong
+    /// choice of form would break by 65,536·m in the wrapped lane's sum.
+    /// </summary>
+    [Theory]
+    [InlineData("any")]
+    [InlineData("non-negative")]
+    [InlineData("none")]
+    public void PairedSums_AtTheirBound_AndOnePastIt_AreChosenFromTheWeights_AndEqualTheReference(string fits)
+    {
+        const int n = 200, m = 6;   // K = 224: three paired 64-byte blocks and a last 32 bytes alone
+        var codes = new sbyte[m * n];
+        for (int j = 0; j < m; j++)
+        {
+            for (int block = 0; block + 64 <= n; block += 64)
+            {
+                for (int t = 0; t < 32; t += 2)
+                {
+                    int[] lane = [block + t, block + t + 1, block + t + 32, block + t + 33];
+                    (int, int, int, int) weights = fits switch
+                    {
+                        "any" => (127, 127, 4, 0),
+                        "non-negative" => (127, 73, -100, 0),
+                        _ => j == 3 && t == 10 ? (127, 127, 5, 0) : (127, 127, 4, 0),
+                    };
+                    // Alternate the lane's order so that both blocks and both bytes of a pair carry the large weights.
+                    int[] values = (t / 2 % 2 == 0) ? [weights.Item1, weights.Item2, weights.Item3, weights.Item4] : [weights.Item3, weights.Item4, weights.Item1, weights.Item2];
+                    for (int v = 0; v < 4; v++) codes[j * n + lane[v]] = (sbyte)values[v];
+                }
+            }
+            for (int i = n - n % 64; i < n; i++) codes[j * n + i] = (sbyte)(i % 2 == 0 ? 127 : -127);   // the unpaired tail: full range
+        }
+        float[] scales = Enumerable.Range(0, m).Select(j => 1f / 4096 * (j + 1)).ToArray();
+        float[] biases = Enumerable.Range(0, m).Select(j => 0.25f * j - 0.5f).ToArray();
+        var layer = new QuantizedLayer(n, m, inputScale: 1f / 127, scales, biases, codes);
+        var reference = new QuantizedNetwork([n, m], [ActivationFunction.Identity], CostFunction.Quadratic, [layer]);
+        object network = Bake(reference, $"[MlpGen.Network({n}, {m}, Output = MlpGen.NetworkOutput.Identity, Weights = \"q.mlpw\")] public partial class Q {{ }}",
+            asResource: false, out string source);
+
+        // The form each loop takes, decided from the weights.
+        int paired = source.Split("// Paired:").Length - 1;
+        // Per loop (non-negative, signed codes): the one-sample and grouped kernels, each with a four-row and a one-row loop, on AVX2 and SSSE3.
+        Assert.Equal(fits switch { "any" => 16, "non-negative" => 8, _ => 0 }, paired);
+
+        // Every code ±127 or 0: all 127 (the largest positive lane sums), codes with the sign of row 0's weights (the largest
+        // lane sums of signed codes: every product positive), all −127, alternating signs, zeros, and mixtures.
+        float[] inputs = new float[n * 9];
+        for (int s = 0; s < 9; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                inputs[s * n + i] = s switch
+                {
+                    0 or 1 => 1f,
+                    2 => codes[i] < 0 ? -1f : 1f,
+                    3 => -1f,
+                    4 => i % 2 == 0 ? 1f : -1f,
+                    5 => 0f,
+                    _ => (i * 7 + s) % 3 - 1,
+                };
+            }
+        }
         AssertEqualsReference(network, reference, inputs);
     }
 
@@ -224,12 +303,15 @@ public sealed class Int8NetworkTests : IDisposable
     [InlineData("MlpGen.Tests/Fixtures/int8-gelu-silu-tanh.mlpw", "[MlpGen.Network(30, 24, 16, 12, 5, HiddenLayers = new[] { MlpGen.NetworkActivation.GELU, "
         + "MlpGen.NetworkActivation.SiLU, MlpGen.NetworkActivation.Tanh }, Output = MlpGen.NetworkOutput.LogSoftmax, Cost = MlpGen.NetworkCost.LogLikelihood, "
         + "Weights = \"q.mlpw\")] public partial class Q { }", "9efd26b2f8adc010aedde4343eb74102b09dcb2e995ac7d79e389eb4ee51406e")]
+    // 12 softmax outputs: e^z on one Vector256 and 4 scalars (AVX2), three Vector128s, or 12 scalars, the same bits each way.
+    [InlineData("MlpGen.Tests/Fixtures/int8-relu-softmax.mlpw", "[MlpGen.Network(30, 20, 12, Hidden = MlpGen.NetworkActivation.ReLU, Output = MlpGen.NetworkOutput.Softmax, "
+        + "Cost = MlpGen.NetworkCost.LogLikelihood, Weights = \"q.mlpw\")] public partial class Q { }", "b2d49af84f628eadea605e309c26b576b994fba2b9e0dd13a46449efdd8de640")]
     public void SigmoidGeluSiluTanhAndSoftmaxes_GiveTheSameBitsOnEveryPath(string file, string declaration, string digest)
     {
         QuantizedNetwork reference = WeightsFile.ReadQuantized(Path.Combine(Repository.Root, file));
         object network = Bake(reference, declaration, asResource: true);
         int n0 = reference.LayerSizes[0], outputs = reference.LayerSizes[^1];
-        // The test digits for the digits network; seeded values of both signs, some beyond the calibrated range, for the other.
+        // The test digits for the digits network; seeded values of both signs, some beyond the calibrated range, for the others.
         var random = new Random(1);
         float[] inputs = n0 == 784 ? TestData.Test.Inputs.ToArray() : Enumerable.Range(0, n0 * 300).Select(_ => (float)(random.NextDouble() * 5 - 2.5)).ToArray();
         int count = inputs.Length / n0;

@@ -48,7 +48,7 @@ public sealed class QuantizationTests : IDisposable
     public void EachRowUsesTheWholeCodeRange_AndItsCodesDequantizeWithinHalfAStep()
     {
         NetworkWeights weights = WeightsOf(new Net37x19x5ReLUSoftmax(seed: 5));
-        QuantizedNetwork quantized = Quantizer.Quantize(weights, Uniform(37 * 50, seed: 1));
+        QuantizedNetwork quantized = Quantizer.Quantize(weights, Uniform(37 * 50, seed: 1), fullRange: true);
         for (int l = 1; l < weights.LayerSizes.Count; l++)
         {
             QuantizedLayer layer = quantized.Layers[l - 1];
@@ -65,6 +65,69 @@ public sealed class QuantizationTests : IDisposable
                 Assert.Equal((float)weights.Parameters[weights.Layout.BiasOffset(l) + j], layer.Biases[j]);   // biases stay float32
             }
         }
+    }
+
+    /// <summary>
+    /// By default each row keeps the widest range, from ±127 down to ±64, whose codes fit the x64 kernels' paired 16-bit sums
+    /// (<see cref="PairedSums"/>) for the signs of the layer's calibration inputs: a row that fits on the full range keeps
+    /// the full-range codes, and a row with large weights close together (every 64th weight large here) gives up the least
+    /// range that makes it fit. Its codes still dequantize within half a step of its own scale.
+    /// </summary>
+    [Theory]
+    [InlineData(0f)]     // non-negative inputs: positive and negative weights of a lane are bounded apart
+    [InlineData(-1f)]    // signed inputs: their magnitudes add
+    public void EachRow_KeepsTheWidestRangeThatFitsThePairedSums(float low)
+    {
+        int[] sizes = [300, 12, 3];
+        NetworkWeights weights = Generator.Int8NetworkTests.RandomWeights(sizes, [ActivationFunction.ReLU, ActivationFunction.Identity], seed: 9);
+        // Rows 0-3 of layer 1: a few large weights in one 16-bit lane of the paired kernels (bytes 0, 1, 32, 33 of a block).
+        for (int j = 0; j < 4; j++)
+        {
+            long row = weights.Layout.WeightOffset(1) + j * 300;
+            double sign = j % 2 == 0 ? 1 : -1;   // all four of one sign: too much for either bound on ±127
+            weights.Parameters[row + 64] = 0.9 * sign;
+            weights.Parameters[row + 65] = 0.8 * sign;
+            weights.Parameters[row + 96] = 0.7 * sign;
+            weights.Parameters[row + 97] = (0.6 - 0.05 * j) * sign;
+        }
+        var random = new Random(4);
+        float[] calibration = Enumerable.Range(0, 300 * 20).Select(_ => (float)(low + random.NextDouble() * (1 - low))).ToArray();
+        QuantizedNetwork paired = Quantizer.Quantize(weights, calibration);
+        QuantizedNetwork full = Quantizer.Quantize(weights, calibration, fullRange: true);
+        PairedSums.CodeSign first = low < 0 ? PairedSums.CodeSign.Any : PairedSums.CodeSign.NonNegative;
+        int narrowed = 0;
+        for (int l = 0; l < 2; l++)
+        {
+            PairedSums.CodeSign sign = l == 0 ? first : PairedSums.CodeSign.NonNegative;   // layer 2 takes ReLU's values
+            QuantizedLayer layer = paired.Layers[l], wide = full.Layers[l];
+            sbyte[] codes = layer.Weights.ToArray(), wideCodes = wide.Weights.ToArray();
+            int n = layer.Inputs;
+            for (int j = 0; j < layer.Outputs; j++)
+            {
+                int largest = codes.Skip(j * n).Take(n).Max(c => Math.Abs((int)c));
+                Assert.True(PairedSums.RowFits(codes, j * n, n, sign), $"layer {l + 1} row {j} does not fit the paired sums");
+                Assert.InRange(largest, PairedSums.NarrowestCode, Quantizer.MaxCode);
+                if (PairedSums.RowFits(wideCodes, j * n, n, sign))
+                {
+                    Assert.Equal(wideCodes.Skip(j * n).Take(n), codes.Skip(j * n).Take(n));   // fits as it is: the full range kept
+                    Assert.Equal(wide.WeightScales[j], layer.WeightScales[j]);
+                    continue;
+                }
+                narrowed++;
+                // The widest that fits: one code more would not.
+                double max = Enumerable.Range(0, n).Max(i => Math.Abs(weights.Parameters[weights.Layout.WeightOffset(l + 1) + j * n + i]));
+                float wider = (float)(max / (largest + 1));
+                sbyte[] widerCodes = Enumerable.Range(0, n).Select(i => (sbyte)Math.Clamp(Math.Round(weights.Parameters[weights.Layout.WeightOffset(l + 1) + j * n + i] / wider, MidpointRounding.ToEven), -(largest + 1), largest + 1)).ToArray();
+                Assert.False(PairedSums.RowFits(widerCodes, 0, n, sign), $"layer {l + 1} row {j} would fit on ±{largest + 1}");
+                for (int i = 0; i < n; i++)
+                {
+                    double w = weights.Parameters[weights.Layout.WeightOffset(l + 1) + j * n + i];
+                    Assert.True(Math.Abs(w - layer.WeightScales[j] * codes[j * n + i]) <= layer.WeightScales[j] * 0.5000001, $"layer {l + 1} W[{j},{i}] = {w}");
+                }
+            }
+        }
+        Assert.True(narrowed >= 4, $"{narrowed} rows narrowed");   // the four rows made not to fit, and any whose random weights did not
+        for (int j = 0; j < 4; j++) Assert.True(paired.Layers[0].WeightScales[j] > full.Layers[0].WeightScales[j], $"row {j} kept the full range");
     }
 
     [Fact]
@@ -120,7 +183,7 @@ public sealed class QuantizationTests : IDisposable
         // Every code ±127 over 784 inputs: |acc| = 127²·784 = 12,645,136, exact in int32 (and in float32, below 2^24).
         var weights = new NetworkWeights([784, 2], [ActivationFunction.Identity], null, WeightsElement.Float32,
             [.. Enumerable.Repeat(1.0, 784), .. Enumerable.Repeat(-1.0, 784), 0, 0]);
-        QuantizedNetwork quantized = Quantizer.Quantize(weights, Enumerable.Repeat(1f, 784).ToArray());
+        QuantizedNetwork quantized = Quantizer.Quantize(weights, Enumerable.Repeat(1f, 784).ToArray(), fullRange: true);
         var output = new float[2];
         quantized.Predict(Enumerable.Repeat(1f, 784).ToArray(), output);
         float unit = quantized.Layers[0].Multipliers[0];

@@ -111,6 +111,33 @@ public sealed class QuantizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void FullRange_CodesEveryRowOnTheWholeRange_WhereTheDefaultFitsThePairedSums()
+    {
+        string input = TrainedFile(), paired = _temporary.File("paired.mlpw"), full = _temporary.File("full.mlpw");
+        Quantize(input, paired, "--data", TestData.MnistDirectory).Succeeded("quantize");
+        Quantize(input, full, "--data", TestData.MnistDirectory, "--full-range").Succeeded("quantize --full-range");
+        // The files are the API's on the same calibration images (the first 2,000 training images, the default).
+        NetworkWeights weights = WeightsFile.Read(input);
+        float[] calibration = TestData.Train.Inputs[..(2000 * 784)].ToArray();
+        Assert.Equal(Codes(Quantizer.Quantize(weights, calibration)), Codes(WeightsFile.ReadQuantized(paired)));
+        Assert.Equal(Codes(Quantizer.Quantize(weights, calibration, fullRange: true)), Codes(WeightsFile.ReadQuantized(full)));
+        foreach (QuantizedLayer layer in WeightsFile.ReadQuantized(full).Layers)
+        {
+            for (int j = 0; j < layer.Outputs; j++)
+            {
+                Assert.Equal(Quantizer.MaxCode, layer.Weights.Slice(j * layer.Inputs, layer.Inputs).ToArray().Max(c => Math.Abs((int)c)));
+            }
+        }
+        foreach (QuantizedLayer layer in WeightsFile.ReadQuantized(paired).Layers)
+        {
+            // Images and ReLU values: codes never negative.
+            Assert.True(PairedSums.LayerFits(layer.Weights.ToArray(), 0, layer.Inputs, layer.Outputs, PairedSums.CodeSign.NonNegative));
+        }
+
+        static sbyte[] Codes(QuantizedNetwork network) => network.Layers.SelectMany(layer => layer.Weights.ToArray()).ToArray();
+    }
+
+    [Fact]
     public void MaxDrop_SetsTheGate()
     {
         string input = TrainedFile(), output = _temporary.File("int8.mlpw");

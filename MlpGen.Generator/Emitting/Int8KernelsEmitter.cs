@@ -544,23 +544,26 @@ internal static class Int8KernelsEmitter
                 {
                     w.Line($"ref float values = ref {Vocabulary.Reference("a")};");
                     w.Line($"ref sbyte codes = ref {Vocabulary.Reference("q")};");
-                    w.Line($"{V256("float")} scale = {Vector256}.Create(inverse), floor = {Vector256}.Create({floor}), ceiling = {Vector256}.Create(127f);");
-                    if (!relu) w.Line($"{V256("int")} least = default;");
+                    w.Line($"{V256("float")} scale = {Vector256}.Create(inverse), ceiling = {Vector256}.Create(127f);");
+                    w.Line($"{V256("sbyte")} floor = {Vector256}.Create((sbyte){floor.TrimEnd('f')});");
+                    if (!relu) w.Line($"{V256("sbyte")} least = default;");
                     using (w.Block("for (; i <= a.Length - 32; i += 32)"))
                     {
-                        w.Line("// vmaxps gives its second operand where the first is NaN: the floor. vcvtps2dq rounds half to even.");
+                        w.Line("// min(127, a·(1/s)): vminps gives its second operand where either is NaN, so a NaN goes on. vcvtps2dq rounds half");
+                        w.Line("// to even, and makes a NaN or a value below int32's range int.MinValue.");
                         for (int v = 0; v < 4; v++)
                         {
                             string offset = v == 0 ? "(nuint)i" : $"(nuint)(i + {8 * v})";
-                            w.Line($"{V256("int")} c{v} = {Avx}.ConvertToVector256Int32({Avx}.Min({Avx}.Max({Vector256}.LoadUnsafe(ref values, {offset}) * scale, floor), ceiling));");
+                            w.Line($"{V256("int")} c{v} = {Avx}.ConvertToVector256Int32({Avx}.Min(ceiling, {Vector256}.LoadUnsafe(ref values, {offset}) * scale));");
                         }
-                        if (!relu) w.Line($"least = {Avx2}.Min(least, {Avx2}.Min({Avx2}.Min(c0, c1), {Avx2}.Min(c2, c3)));");
+                        w.Line($"// The saturating packs take everything below −128 to −128 (a NaN too), and vpmaxsb lifts it to the floor, {floor.TrimEnd('f').Replace("-", "−")}.");
+                        w.Line($"{V256("sbyte")} packed = {Avx2}.Max({Avx2}.PackSignedSaturate({Avx2}.PackSignedSaturate(c0, c1), {Avx2}.PackSignedSaturate(c2, c3)), floor);");
+                        if (!relu) w.Line("least = Avx2.Min(least, packed);".Replace("Avx2", Avx2));
                         w.Line("// The packs work within 128-bit lanes: one permute of 32-bit elements puts the 32 codes back in order.");
-                        w.Line($"{V256("sbyte")} packed = {Avx2}.PackSignedSaturate({Avx2}.PackSignedSaturate(c0, c1), {Avx2}.PackSignedSaturate(c2, c3));");
                         w.Line($"{V256("int")} ordered = {Avx2}.PermuteVar8x32({Vector256}.AsInt32(packed), {Vector256}.Create(0, 4, 1, 5, 2, 6, 3, 7));");
                         w.Line($"{Vector256}.StoreUnsafe({Vector256}.AsSByte(ordered), ref codes, (nuint)i);");
                     }
-                    if (!relu) w.Line($"negative = {Vector256}.LessThanAny(least, {V256("int")}.Zero);");
+                    if (!relu) w.Line($"negative = {Vector256}.LessThanAny(least, {V256("sbyte")}.Zero);");
                 }
                 string vector = Vocabulary.Vector(SimdWidth.Vector128), floats = Vocabulary.VectorOf(SimdWidth.Vector128, "float"), ints = Vocabulary.VectorOf(SimdWidth.Vector128, "int");
                 using (w.Block($"else if ({vector}.IsHardwareAccelerated)"))

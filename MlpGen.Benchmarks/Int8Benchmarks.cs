@@ -11,7 +11,7 @@ namespace MlpGen.Benchmarks;
 /// The int8 network against its float original (issue 20), both generated, on Fashion-MNIST test images: one sample at
 /// a time (<c>Predict</c>) and a batch on one thread (<c>PredictBatch</c>). <see cref="FashionInt8"/> bakes
 /// <c>fashion-int8.mlpw</c>, which <c>quantize</c> made from the Sample's 784-100-10 ReLU/softmax network trained on
-/// Fashion-MNIST (Adam, mini-batch 32, 10 epochs, seed 1: 87.74 % float, 87.62 % int8; docs/quantization.md). The float
+/// Fashion-MNIST (Adam, mini-batch 32, 10 epochs, seed 1: 87.74 % float, 87.61 % int8; docs/quantization.md). The float
 /// network is the same topology and code, trained for one epoch in the setup: its kernels' speed does not depend on the
 /// values of its weights. The setup checks the int8 network against the plain integer reference
 /// (<see cref="QuantizedNetwork"/>) bit for bit on 1,000 test images.

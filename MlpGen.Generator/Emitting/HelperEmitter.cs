@@ -387,56 +387,19 @@ internal static class HelperEmitter
                 Scalar();
                 return;
             }
-            int narrowest = plan.Widths.Min(width => plan.LanesOf(width));
-            if (plan.Int8 && (log || n < narrowest))
+            if (plan.Int8 && log)
             {
                 w.Line("// An int8 network sums in one order on every kernel path (its outputs are the same bits everywhere): scalar loops.");
                 Scalar();
                 return;
             }
-            if (plan.Int8)
-            {
-                Vocabulary.SimdOrScalar(w, plan, Scalar, width => Int8Softmax(width));
-                return;
-            }
+            int narrowest = plan.Widths.Min(width => plan.LanesOf(width));
             if (n < narrowest)
             {
                 w.Line($"// Narrower than one vector ({n} < {narrowest} lanes): scalar loops on every kernel path.");
                 Scalar();
                 return;
             }
-            // An int8 network's softmax: each e^(z − max) and each quotient lane by lane over the whole vectors (the same IEEE
-            // operations as the scalar forms, so the same bits), but max and the sum in one order, as the scalar loops take them.
-            void Int8Softmax(SimdWidth width)
-            {
-                string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
-                int lanes = plan.LanesOf(width);
-                if (n < lanes)
-                {
-                    w.Line($"// Narrower than one {width.Name} ({n} < {lanes} lanes): the scalar loops.");
-                    Scalar();
-                    return;
-                }
-                Bound whole = Bound.WholeSteps(n, plan.Output.Out, lanes);
-                string Load(LoopIndex i) => i.Offset() == "0" ? $"{vector}.LoadUnsafe(ref r)" : $"{vector}.LoadUnsafe(ref r, {i.Offset()})";
-                string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
-                w.Line("// An int8 network's outputs are the same bits on every kernel path: max and the sum in one order (scalar loops),");
-                w.Line("// each e^(z − max) and each quotient lane by lane (the same operations as the scalar forms).");
-                w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
-                w.Line($"{t} max = z[0];");
-                w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {Fn("Max")}(max, z[{i}]);");
-                w.Line("// e^(z − max) in place.");
-                w.Assign($"{v} shift", $"{vector}.Create(max)");
-                w.For("i", Bound.Zero, whole, lanes, "vector", i => w.Line(Store($"{Vocabulary.VectorExp(plan, width)}({Load(i)} - shift)", i)));
-                w.ForLine("i", whole, size, 1, i => $"z[{i}] = {Fn("Exp")}(z[{i}] - max);");
-                w.Line($"{t} sum = 0;");
-                w.ForLine("i", Bound.Zero, size, 1, i => $"sum += z[{i}];");
-                w.Line("// Divide by the sum.");
-                w.Line($"{v} total = {vector}.Create(sum);");
-                w.For("i", Bound.Zero, whole, lanes, "vector", i => w.Line(Store($"{Load(i)} / total", i)));
-                Finish(whole);
-            }
-
             Vocabulary.SimdOrScalar(w, plan, Scalar, width =>
             {
                 string vector = Vocabulary.Vector(width), v = Vocabulary.VectorOf(width, t);
@@ -448,13 +411,32 @@ internal static class HelperEmitter
                     return;
                 }
                 Bound whole = Bound.WholeSteps(n, plan.Output.Out, lanes);
+                string Load(LoopIndex i) => i.Offset() == "0" ? $"{vector}.LoadUnsafe(ref r)" : $"{vector}.LoadUnsafe(ref r, {i.Offset()})";
+                string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
+                if (plan.Int8)
+                {
+                    w.Line("// An int8 network's outputs are the same bits on every kernel path: max and the sum in one order (scalar loops),");
+                    w.Line("// each e^(z − max) and each quotient lane by lane (the same operations as the scalar forms).");
+                    w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
+                    w.Line($"{t} max = z[0];");
+                    w.ForLine("i", Bound.Number(1), size, 1, i => $"max = {Fn("Max")}(max, z[{i}]);");
+                    w.Line("// e^(z − max) in place.");
+                    w.Assign($"{v} shift", $"{vector}.Create(max)");
+                    w.For("i", Bound.Zero, whole, lanes, "vector", i => w.Line(Store($"{Vocabulary.VectorExp(plan, width)}({Load(i)} - shift)", i)));
+                    w.ForLine("i", whole, size, 1, i => $"z[{i}] = {Fn("Exp")}(z[{i}] - max);");
+                    w.Line($"{t} sum = 0;");
+                    w.ForLine("i", Bound.Zero, size, 1, i => $"sum += z[{i}];");
+                    w.Line("// Divide by the sum.");
+                    w.Line($"{v} total = {vector}.Create(sum);");
+                    w.For("i", Bound.Zero, whole, lanes, "vector", i => w.Line(Store($"{Load(i)} / total", i)));
+                    Finish(whole);
+                    return;
+                }
                 w.Line($"ref {t} r = ref {Vocabulary.Reference("z")};");
                 w.Line(whole.Value == n
                     ? "// max z: lane by lane over the whole vectors, then across the lanes."
                     : "// max z: lane by lane over the whole vectors, then across the lanes and the scalar tail.");
                 w.Line($"{v} lanesMax = {vector}.LoadUnsafe(ref r);");
-                string Load(LoopIndex i) => i.Offset() == "0" ? $"{vector}.LoadUnsafe(ref r)" : $"{vector}.LoadUnsafe(ref r, {i.Offset()})";
-                string Store(string value, LoopIndex i) => i.Offset() == "0" ? $"{vector}.StoreUnsafe({value}, ref r);" : $"{vector}.StoreUnsafe({value}, ref r, {i.Offset()});";
                 w.ForLine("i", Bound.Number(lanes), whole, lanes, i => $"lanesMax = {vector}.Max(lanesMax, {Load(i)});");
                 w.Line($"{t} max = {vector}.GetElement(lanesMax, 0);");
                 w.ForLine("k", Bound.Number(1), Bound.Size(lanes, $"{v}.Count"), 1, k => $"max = {Fn("Max")}(max, {vector}.GetElement(lanesMax, {k}));");

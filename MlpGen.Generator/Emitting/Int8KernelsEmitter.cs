@@ -375,12 +375,12 @@ internal static class Int8KernelsEmitter
                     if (tail) w.Line("int k = 0;");
                     using (w.Block(tail ? $"for (; k < {k} - {NetworkPlan.Int8RowBytes}; k += {block})" : $"for (int k = 0; k < {k}; k += {block})"))
                     {
-                        PairedSteps(paired: true);
+                        BlockSteps(withPartners: true);
                     }
                     if (tail)
                     {
                         w.Line($"// The last {NetworkPlan.Int8RowBytes} bytes (k = {k} − {NetworkPlan.Int8RowBytes}) have no partner: widened alone.");
-                        PairedSteps(paired: false);
+                        BlockSteps(withPartners: false);
                     }
                 }
                 else
@@ -394,18 +394,18 @@ internal static class Int8KernelsEmitter
                 // The 32 bytes from k (with their partners 32 bytes on, when paired) in vectors of the set's width: one step on
                 // AVX2, two on SSSE3. Each step is a block of its own, but the one step of the paired loop's body, so that the
                 // names of one step's locals can be used again.
-                void PairedSteps(bool paired)
+                void BlockSteps(bool withPartners)
                 {
                     int steps = NetworkPlan.Int8RowBytes / set.Bytes;
                     for (int u = 0; u < NetworkPlan.Int8RowBytes; u += set.Bytes)
                     {
-                        string? partner = paired ? Offset(u + NetworkPlan.Int8RowBytes) : null;
-                        if (steps == 1 && paired)
+                        string? partner = withPartners ? Offset(u + NetworkPlan.Int8RowBytes) : null;
+                        if (steps == 1 && withPartners)
                         {
                             ByteProducts(w, set, k, rows, signed, codes, Offset(u), partner);
                             continue;
                         }
-                        if (steps > 1) w.Line($"// Bytes k + {u} … k + {u + set.Bytes - 1}" + (paired ? $", with k + {u + NetworkPlan.Int8RowBytes} … k + {u + NetworkPlan.Int8RowBytes + set.Bytes - 1}." : "."));
+                        if (steps > 1) w.Line($"// Bytes k + {u} … k + {u + set.Bytes - 1}" + (withPartners ? $", with k + {u + NetworkPlan.Int8RowBytes} … k + {u + NetworkPlan.Int8RowBytes + set.Bytes - 1}." : "."));
                         using (w.Block("")) ByteProducts(w, set, k, rows, signed, codes, Offset(u), partner);
                     }
                 }

@@ -32,7 +32,10 @@ internal static class PairedSums
     /// <summary>The largest code of the narrowest range the quantizer gives a row: weights within ±64 fit, for any codes (4·64 = 256 ≤ <see cref="Bound"/>).</summary>
     public const int NarrowestCode = Bound / 4;
 
-    /// <summary>The signs the codes of a layer's inputs can take, which decide the bound a row must keep.</summary>
+    /// <summary>
+    /// The signs the codes of a layer's inputs can take, which decide the bound a row must keep. A row that fits
+    /// <see cref="Any"/> fits <see cref="NonNegative"/>.
+    /// </summary>
     public enum CodeSign
     {
         /// <summary>Codes 0…127 (ReLU's codes, images): the positive and the negative weights of a lane are bounded apart.</summary>
@@ -48,6 +51,37 @@ internal static class PairedSums
     /// </summary>
     public static bool RowFits(sbyte[] codes, int start, int inputs, CodeSign sign)
     {
+        LaneSums(codes, start, inputs, out int any, out int nonNegative);
+        return (sign == CodeSign.Any ? any : nonNegative) <= Bound;
+    }
+
+    /// <summary>
+    /// The widest sign of codes whose paired sums a layer's weights fit (<see cref="CodeSign.Any"/>, which implies
+    /// <see cref="CodeSign.NonNegative"/>), or null when some row fits neither; also null for a layer of at most
+    /// <see cref="RowBytes"/> inputs, whose rows have no pair of blocks to add. The layer's <paramref name="outputs"/> rows of
+    /// <paramref name="inputs"/> weights lie one after another from <paramref name="start"/>.
+    /// </summary>
+    public static CodeSign? LayerSign(sbyte[] codes, int start, int inputs, int outputs)
+    {
+        if (inputs <= RowBytes) return null;
+        int any = 0, nonNegative = 0;
+        for (int j = 0; j < outputs; j++)
+        {
+            LaneSums(codes, start + j * inputs, inputs, out int rowAny, out int rowNonNegative);
+            any = System.Math.Max(any, rowAny);
+            nonNegative = System.Math.Max(nonNegative, rowNonNegative);
+        }
+        return any <= Bound ? CodeSign.Any : nonNegative <= Bound ? CodeSign.NonNegative : null;
+    }
+
+    /// <summary>
+    /// A row's largest lane sum for codes of any sign (the four weights' magnitudes) and for non-negative codes (the larger of
+    /// their positive parts and their negative parts), over its 64-byte blocks; 0 when it has none.
+    /// </summary>
+    private static void LaneSums(sbyte[] codes, int start, int inputs, out int any, out int nonNegative)
+    {
+        any = 0;
+        nonNegative = 0;
         int padded = (inputs + RowBytes - 1) / RowBytes * RowBytes;
         for (int block = 0; block + 2 * RowBytes <= padded; block += 2 * RowBytes)
         {
@@ -58,7 +92,8 @@ internal static class PairedSums
                 Add(block + t + 1);
                 Add(block + RowBytes + t);
                 Add(block + RowBytes + t + 1);
-                if ((sign == CodeSign.Any ? positive + negative : System.Math.Max(positive, negative)) > Bound) return false;
+                any = System.Math.Max(any, positive + negative);
+                nonNegative = System.Math.Max(nonNegative, System.Math.Max(positive, negative));
 
                 void Add(int i)
                 {
@@ -69,16 +104,5 @@ internal static class PairedSums
                 }
             }
         }
-        return true;
-    }
-
-    /// <summary>Whether every row of a layer of <paramref name="inputs"/> × <paramref name="outputs"/> weights (rows one after another from <paramref name="start"/>) fits.</summary>
-    public static bool LayerFits(sbyte[] codes, int start, int inputs, int outputs, CodeSign sign)
-    {
-        for (int j = 0; j < outputs; j++)
-        {
-            if (!RowFits(codes, start + j * inputs, inputs, sign)) return false;
-        }
-        return true;
     }
 }

@@ -558,7 +558,7 @@ internal static class Int8KernelsEmitter
                         }
                         w.Line($"// The saturating packs take everything below −128 to −128 (a NaN too), and vpmaxsb lifts it to the floor, {floor.TrimEnd('f').Replace("-", "−")}.");
                         w.Line($"{V256("sbyte")} packed = {Avx2}.Max({Avx2}.PackSignedSaturate({Avx2}.PackSignedSaturate(c0, c1), {Avx2}.PackSignedSaturate(c2, c3)), floor);");
-                        if (!relu) w.Line("least = Avx2.Min(least, packed);".Replace("Avx2", Avx2));
+                        if (!relu) w.Line($"least = {Avx2}.Min(least, packed);");
                         w.Line("// The packs work within 128-bit lanes: one permute of 32-bit elements puts the 32 codes back in order.");
                         w.Line($"{V256("int")} ordered = {Avx2}.PermuteVar8x32({Vector256}.AsInt32(packed), {Vector256}.Create(0, 4, 1, 5, 2, 6, 3, 7));");
                         w.Line($"{Vector256}.StoreUnsafe({Vector256}.AsSByte(ordered), ref codes, (nuint)i);");

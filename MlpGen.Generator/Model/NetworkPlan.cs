@@ -281,7 +281,8 @@ internal sealed class NetworkPlan
     /// <see cref="BakedWeights.Pairing"/>). A layer that allows it for any codes allows it for non-negative ones.
     /// </summary>
     public bool Paired(LayerPlan layer, PairedSums.CodeSign codes) =>
-        Int8 && Model.Weights is { Pairing: { Count: > 0 } pairing } && pairing[layer.Index - 1] is { } fits && fits >= codes;
+        Int8 && Model.Weights is { Pairing: { Count: > 0 } pairing } && pairing[layer.Index - 1] is { } fits
+            && (fits == PairedSums.CodeSign.Any || codes == PairedSums.CodeSign.NonNegative);
 
     /// <summary>The derivative kernels backpropagation calls: those of the hidden layers' activations, each once, in enum order.</summary>
     public IReadOnlyList<ActivationFunction> DerivativeKernels => Hidden.Select(l => l.Activation).Distinct().OrderBy(a => a).ToList();

@@ -64,9 +64,7 @@ internal static class WeightsResolver
             int n = sizes[l - 1], m = sizes[l];
             var codes = new sbyte[(long)m * n];
             Buffer.BlockCopy(contents.Parameters, (int)(offset + 4 + 8L * m), codes, 0, codes.Length);   // the layer's Q[m×n], after s_in, s_w and b
-            pairing[l - 1] = PairedSums.LayerFits(codes, 0, n, m, PairedSums.CodeSign.Any) ? PairedSums.CodeSign.Any
-                : PairedSums.LayerFits(codes, 0, n, m, PairedSums.CodeSign.NonNegative) ? PairedSums.CodeSign.NonNegative
-                : null;
+            pairing[l - 1] = PairedSums.LayerSign(codes, 0, n, m);
             offset += WeightsFormat.Int8LayerBytes(n, m);
         }
         return new EquatableArray<PairedSums.CodeSign?>(pairing);

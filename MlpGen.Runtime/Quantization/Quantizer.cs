@@ -12,7 +12,7 @@ namespace MlpGen.Quantization;
 /// <list type="bullet">
 /// <item>weights per output channel, symmetrically: row j's scale s_w[j] = max_i |W[j, i]| / c_j, its codes
 /// Q[j, i] = round(W[j, i] / s_w[j]) (in double, half to even), so every row uses the whole −c_j…c_j, where c_j is the
-/// largest code from 127 down to 64 whose row fits the x64 kernels' paired 16-bit sums (<see cref="PairedSums"/>) for
+/// largest code from 127 down to 64 whose row fits the x64 kernels' paired 16-bit sums (docs/quantization.md, the arithmetic) for
 /// the signs the layer's calibration inputs take; most rows keep 127, and a row with a few large weights gives up
 /// less than one bit. With <c>fullRange</c>, every c_j is 127;</item>
 /// <item>each layer's inputs with one scale, calibrated: s_in = max |a| / 127 over every input value the layer sees

@@ -130,22 +130,28 @@ public sealed class Int8NetworkTests : IDisposable
     }
 
     /// <summary>
-    /// The paired sums at their bound and one past it. Every input codes as 127 (or −127), the largest magnitude, and the
-    /// weights of each 16-bit lane of the paired kernels (bytes 2t, 2t+1, 2t+32, 2t+33 of each 64-byte block) add up to:
+    /// The paired sums at their bound and one past it. Every input codes as 127, −127 or 0, and the four weights of each
+    /// 16-bit lane of the paired kernels (bytes 2t, 2t+1, 2t+32, 2t+33 of each 64-byte block) are, in every lane:
     /// <list type="bullet">
-    /// <item>258 positive: the layer fits for any codes (127·258 = 32,766), and its kernels pair both loops;</item>
-    /// <item>200 positive and 100 negative: it fits only non-negative codes (127·200), and the signed loop stays unpaired
-    /// (127·300 = 38,100 would wrap);</item>
-    /// <item>259 positive in one lane of one row: it fits nothing (127·259 = 32,893 would wrap), and both loops stay unpaired.</item>
+    /// <item>127, 127, 4, 0 (or their negations): magnitudes adding up to 258, the layer fits any codes (127·258 = 32,766), and
+    /// both loops are paired;</item>
+    /// <item>127, 73, −100, 0: positive 200, negative 100, it fits non-negative codes only (the signed loop would reach
+    /// 127·300 = 38,100);</item>
+    /// <item>127, 127, −5, 0: positive 254, magnitudes 259, the same, one past the bound for signed codes;</item>
+    /// <item>127, 127, 4, 0 but 127, 127, 5, 0 in one lane of one row: it fits nothing (127·259 = 32,893), and neither loop is
+    /// paired.</item>
     /// </list>
-    /// Each network's outputs equal the integer reference bit for bit, for non-negative and for signed codes, which a wrong
-    /// choice of form would break by 65,536·m in the wrapped lane's sum.
+    /// The inputs drive each loop at its largest lane sums (all codes 127, or codes with the signs of the weights: every product
+    /// positive), the non-negative ones also in a batch of their own (a tile with a negative code takes the signed loop).
+    /// Every output equals the integer reference bit for bit; a wrong choice of form would wrap a lane by 65,536.
     /// </summary>
     [Theory]
-    [InlineData("any")]
-    [InlineData("non-negative")]
-    [InlineData("none")]
-    public void PairedSums_AtTheirBound_AndOnePastIt_AreChosenFromTheWeights_AndEqualTheReference(string fits)
+    [InlineData("127,127,4,0", 16)]
+    [InlineData("-127,-127,-4,0", 16)]
+    [InlineData("127,73,-100,0", 8)]
+    [InlineData("127,127,-5,0", 8)]
+    [InlineData("none", 0)]
+    public void PairedSums_AtTheirBound_AndOnePastIt_AreChosenFromTheWeights_AndEqualTheReference(string lane, int pairedLoops)
     {
         const int n = 200, m = 6;   // K = 224: three paired 64-byte blocks and a last 32 bytes alone
         var codes = new sbyte[m * n];
@@ -155,16 +161,10 @@ public sealed class Int8NetworkTests : IDisposable
             {
                 for (int t = 0; t < 32; t += 2)
                 {
-                    int[] lane = [block + t, block + t + 1, block + t + 32, block + t + 33];
-                    (int, int, int, int) weights = fits switch
-                    {
-                        "any" => (127, 127, 4, 0),
-                        "non-negative" => (127, 73, -100, 0),
-                        _ => j == 3 && t == 10 ? (127, 127, 5, 0) : (127, 127, 4, 0),
-                    };
+                    int[] weights = lane == "none" ? (j == 3 && t == 10 ? [127, 127, 5, 0] : [127, 127, 4, 0]) : lane.Split(',').Select(int.Parse).ToArray();
                     // Alternate the lane's order so that both blocks and both bytes of a pair carry the large weights.
-                    int[] values = (t / 2 % 2 == 0) ? [weights.Item1, weights.Item2, weights.Item3, weights.Item4] : [weights.Item3, weights.Item4, weights.Item1, weights.Item2];
-                    for (int v = 0; v < 4; v++) codes[j * n + lane[v]] = (sbyte)values[v];
+                    int[] at = t / 2 % 2 == 0 ? [block + t, block + t + 1, block + t + 32, block + t + 33] : [block + t + 32, block + t + 33, block + t, block + t + 1];
+                    for (int v = 0; v < 4; v++) codes[j * n + at[v]] = (sbyte)weights[v];
                 }
             }
             for (int i = n - n % 64; i < n; i++) codes[j * n + i] = (sbyte)(i % 2 == 0 ? 127 : -127);   // the unpaired tail: full range
@@ -176,30 +176,18 @@ public sealed class Int8NetworkTests : IDisposable
         object network = Bake(reference, $"[MlpGen.Network({n}, {m}, Output = MlpGen.NetworkOutput.Identity, Weights = \"q.mlpw\")] public partial class Q {{ }}",
             asResource: false, out string source);
 
-        // The form each loop takes, decided from the weights.
-        int paired = source.Split("// Paired:").Length - 1;
-        // Per loop (non-negative, signed codes): the one-sample and grouped kernels, each with a four-row and a one-row loop, on AVX2 and SSSE3.
-        Assert.Equal(fits switch { "any" => 16, "non-negative" => 8, _ => 0 }, paired);
+        // The form each loop takes, decided from the weights: per loop (non-negative codes, signed codes), the one-sample and
+        // tile kernels, each with a four-row and a one-row loop, on AVX2 and SSSE3.
+        Assert.Equal(pairedLoops, source.Split("// Paired:").Length - 1);
 
-        // Every code ±127 or 0: all 127 (the largest positive lane sums), codes with the sign of row 0's weights (the largest
-        // lane sums of signed codes: every product positive), all −127, alternating signs, zeros, and mixtures.
-        float[] inputs = new float[n * 9];
-        for (int s = 0; s < 9; s++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                inputs[s * n + i] = s switch
-                {
-                    0 or 1 => 1f,
-                    2 => codes[i] < 0 ? -1f : 1f,
-                    3 => -1f,
-                    4 => i % 2 == 0 ? 1f : -1f,
-                    5 => 0f,
-                    _ => (i * 7 + s) % 3 - 1,
-                };
-            }
-        }
-        AssertEqualsReference(network, reference, inputs);
+        // Non-negative codes: all 127, zeros, and mixtures of 127 and 0. Signed: the signs of row 0's weights, all −127,
+        // alternating, mixtures of all three.
+        float[] Samples(int count, Func<int, int, float> input) =>
+            Enumerable.Range(0, count).SelectMany(s => Enumerable.Range(0, n).Select(i => input(s, i))).ToArray();
+        float[] nonNegative = Samples(6, (s, i) => s switch { 0 or 1 => 1f, 2 => 0f, _ => (i * 7 + s) % 2 });
+        float[] signed = Samples(6, (s, i) => s switch { 0 or 1 => codes[i] < 0 ? -1f : 1f, 2 => -1f, 3 => i % 2 == 0 ? 1f : -1f, _ => (i * 7 + s) % 3 - 1 });
+        AssertEqualsReference(network, reference, nonNegative);
+        AssertEqualsReference(network, reference, [.. nonNegative, .. signed]);
     }
 
     /// <summary>

@@ -131,7 +131,8 @@ public sealed class QuantizeCommandTests : IDisposable
         foreach (QuantizedLayer layer in WeightsFile.ReadQuantized(paired).Layers)
         {
             // Images and ReLU values: codes never negative.
-            Assert.True(PairedSums.LayerFits(layer.Weights.ToArray(), 0, layer.Inputs, layer.Outputs, PairedSums.CodeSign.NonNegative));
+            sbyte[] codes = layer.Weights.ToArray();
+            for (int j = 0; j < layer.Outputs; j++) Assert.True(PairedSums.RowFits(codes, j * layer.Inputs, layer.Inputs, PairedSums.CodeSign.NonNegative));
         }
 
         static sbyte[] Codes(QuantizedNetwork network) => network.Layers.SelectMany(layer => layer.Weights.ToArray()).ToArray();

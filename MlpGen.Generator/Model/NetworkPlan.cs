@@ -193,7 +193,9 @@ internal sealed class NetworkPlan
     public bool OwnExp => Target.OwnVectorMath || Int8;
 
     /// <summary>Samples the grouped kernels of PredictBatch compute at once: <see cref="Group"/>, or 1 for an int8 network, whose tile kernels take one sample at a time.</summary>
-    public int BatchGroup => Int8 ? 1 : Group;
+    public int BatchGroup => BatchGroupOf(Model);
+
+    private static int BatchGroupOf(NetworkModel m) => m.Int8 ? 1 : Group;
 
     /// <summary>The weight layers 1..L, in order (<c>Layers[0]</c> is layer 1).</summary>
     public IReadOnlyList<LayerPlan> Layers { get; }
@@ -316,7 +318,7 @@ internal sealed class NetworkPlan
         // A tile keeps its hidden activations on the stack; an int8 tile also every layer's input codes (K_l bytes a sample).
         long hiddenPerSample = Math.Max(1, m.LayerSizes.Skip(1).Take(layers.Length - 1).Sum(s => (long)s) * m.ElementSize
             + (m.Int8 ? layers.Sum(layer => (long)layer.PaddedInputs) : 0));
-        int group = m.Int8 ? 1 : Group;
+        int group = BatchGroupOf(m);
         int tile = (int)Math.Max(group, Math.Min(MaxTile, TileStackBudget / hiddenPerSample / group * group));
         return new NetworkPlan(m, layers, chunk, tile);
     }

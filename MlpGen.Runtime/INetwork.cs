@@ -45,7 +45,11 @@ public interface INetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The cost summed over samples: output activations (as <see cref="PredictBatch"/> writes them) against desired outputs, one sample after another.</summary>
     T Cost(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets);
 
-    /// <summary>Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed cost.</summary>
+    /// <summary>
+    /// Adds the cost gradient summed over the samples to <paramref name="gradient"/>; returns the summed cost. Only reads
+    /// the network: data-parallel training (<see cref="Training.SgdOptions.DegreeOfParallelism"/>) calls it from several
+    /// threads at once, each with a gradient of its own.
+    /// </summary>
     T Backpropagate(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
 
     /// <summary>A new network of the same class holding a copy of these parameters (and scratch of its own), e.g. for another thread.</summary>

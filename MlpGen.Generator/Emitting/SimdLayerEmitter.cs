@@ -31,7 +31,7 @@ internal sealed class SimdLayerEmitter : ILayerEmitter
     private static int GroupRowsPerBlock(SimdWidth width) => width.Bits >= 256 ? 3 : 2;
 
     /// <summary>Vectors per step in the transposed product and the gradient.</summary>
-    private const int VectorsPerColumnStep = 4;
+    private const int VectorsPerColumnStep = 6;
 
     public static readonly SimdLayerEmitter Instance = new();
 

@@ -345,6 +345,8 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"targets\">The samples' desired outputs y, {Vocabulary.Values(m.OutputSize)} each (one-hot for classification).</param>");
         w.Line("/// <param name=\"gradient\">Accumulates ∂C/∂w and ∂C/∂b for every parameter.</param>");
+        w.Line("/// <remarks>Only reads this network: several threads may call it at once, each with a gradient of its own (data-parallel");
+        w.Line("/// training does).</remarks>");
         using (w.Method($"public {t} Backpropagate", $"{readOnlySpan} inputs", $"{readOnlySpan} targets", $"{span} gradient"))
         {
             w.Line($"{kernels}.CheckBatch(inputs.Length, targets.Length);");

@@ -7,27 +7,29 @@ using MlpGen.Data;
 namespace MlpGen.Training;
 
 /// <summary>
-/// Runs epochs of mini-batch SGD on P workers: the calling thread, which trains the caller's network,
-/// and P − 1 threads of its own, each training a replica of it. For every mini-batch of m samples:
+/// Runs epochs of mini-batch SGD on P workers: the calling thread and P − 1 threads of its own, all on the caller's
+/// network. For every mini-batch of m samples:
 /// <list type="number">
 /// <item>worker w gathers its contiguous share of the samples and sums their gradient into its own
-/// buffer g_w (the generated <c>Backpropagate</c>);</item>
-/// <item>after a barrier, worker w applies the update to its own slice w of the P slices of the parameters, in its own
-/// replica: for plain SGD p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
+/// buffer g_w (the generated <c>Backpropagate</c>, which only reads the network, so the workers share it);</item>
+/// <item>after a barrier, worker w applies the update to its own slice w of the P slices of the parameters: for plain
+/// SGD p ← fma(g_0 + g_1 + … + g_(P−1), −η/m, p), the gradients summed in worker order
 /// (<see cref="ParameterUpdate.Descend"/>); for the other optimisers and regularisation the step of
 /// <see cref="OptimizerStep{T}"/>, each worker keeping the optimiser state of its slice;</item>
-/// <item>after a second barrier, every worker copies the other slices from the replicas that updated them.</item>
+/// <item>after a second barrier (every slice updated), the next mini-batch.</item>
 /// </list>
 /// Each parameter's update reads only its own values, so a slice updated by one worker has the bits the whole update
-/// would give it, and the copies leave every replica bit-identical; the split depends only on P: the same seed and P
-/// give the same bits, whatever P (a step cut into slices equals the uncut step). Each worker thus computes 1/P of the
-/// update instead of all of it. With P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed
-/// from zero, then p = fma(g, −η/m, p)). Gradient buffers alternate between two sets from one mini-batch to the next,
-/// so a worker can clear and fill its buffer for the next mini-batch while another still reads the previous one.
+/// would give it; the split depends only on P: the same seed and P give the same bits, whatever P (a step cut into
+/// slices equals the uncut step). Each worker thus computes 1/P of the update instead of all of it, and no parameter
+/// is copied between workers: the slices are cut at whole cache lines, so two workers never write one line. With
+/// P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m,
+/// p)). The step leaves every gradient value it read zero (it consumes them while they are in the cache), so no pass
+/// clears the buffers. Gradient buffers alternate between two sets from one mini-batch to the next, so a worker can
+/// fill its buffer for the next mini-batch while another still reads the previous one.
 /// </summary>
 internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly INetwork<T>[] _replicas;
+    private readonly INetwork<T> _network;
     private readonly Dataset<T> _data;
     private readonly int _miniBatch, _workers;
     private readonly T[][][] _gradients;   // [set][worker][parameter]
@@ -36,7 +38,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     private readonly SemaphoreSlim[] _epochStart;
     private readonly SpinBarrier _barrier;
     private readonly OptimizerStep<T> _step;
-    private readonly OptimizerStep<T>.State[] _states;   // one per worker: each updates its own replica alike
+    private readonly OptimizerStep<T>.State[] _states;   // one per worker: the optimiser state of its slice
 
     // The epoch the workers run next, written by the caller before it releases them.
     private int[] _order = Array.Empty<int>();
@@ -54,9 +56,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
         _data = data;
         _miniBatch = miniBatchSize;
         _workers = workers;
-        _replicas = new INetwork<T>[workers];
-        _replicas[0] = network;
-        for (int w = 1; w < workers; w++) _replicas[w] = network.Replicate();
+        _network = network;
         _gradients = new T[2][][];
         for (int set = 0; set < 2; set++)
         {
@@ -122,8 +122,8 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             T[] own = gradients[worker];
             try
             {
-                // 1. This worker's share of the mini-batch, summed into its own gradient buffer.
-                Array.Clear(own);
+                // 1. This worker's share of the mini-batch, summed into its own gradient buffer (zero: the step two
+                //    mini-batches ago consumed it, or it is new).
                 int from = count * worker / _workers, to = count * (worker + 1) / _workers;
                 for (int s = from; s < to; s++)
                 {
@@ -134,7 +134,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
                 Prefetch(first + _miniBatch, worker);
                 if (to > from)
                 {
-                    _replicas[worker].Backpropagate(_inputs[worker].AsSpan(0, (to - from) * inputSize), _targets[worker].AsSpan(0, (to - from) * outputSize), own);
+                    _network.Backpropagate(_inputs[worker].AsSpan(0, (to - from) * inputSize), _targets[worker].AsSpan(0, (to - from) * outputSize), own);
                 }
             }
             catch (Exception e)
@@ -144,20 +144,10 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             if (worker == 0 && (_cancellation.IsCancellationRequested || _failure is not null)) _stopRequested = true;
             _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
 
-            // 2. This worker's slice of the update, on its own copy of the parameters; then, once every slice is
-            //    updated, the other slices from the workers that updated them.
-            Span<T> parameters = _replicas[worker].Parameters;
+            // 2. This worker's slice of the update; the next mini-batch reads the parameters once every slice is updated.
+            Span<T> parameters = _network.Parameters;
             _step.ApplyToSlice(parameters, gradients, _states[worker], _eta, count, SliceStart(worker, parameters.Length), SliceStart(worker + 1, parameters.Length));
-            if (_workers > 1)
-            {
-                _barrier.SignalAndWait();   // every slice of the parameters is updated
-                for (int other = 0; other < _workers; other++)
-                {
-                    if (other == worker) continue;
-                    int from = SliceStart(other, parameters.Length), to = SliceStart(other + 1, parameters.Length);
-                    _replicas[other].Parameters[from..to].CopyTo(parameters[from..to]);
-                }
-            }
+            _barrier.SignalAndWait();   // every slice of the parameters is updated
             if (worker == 0) _samplesDone?.Report(first + count);
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }

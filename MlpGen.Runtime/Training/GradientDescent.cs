@@ -33,7 +33,7 @@ public static class GradientDescent
         test?.CheckFits(network, nameof(test));
         if (training.Count == 0) throw new ArgumentException("The training data is empty.", nameof(training));
 
-        var gradient = new T[network.ParameterCount];
+        var gradient = new T[network.ParameterCount];   // zero: each step leaves it zero (OptimizerStep consumes it)
         T[][] gradients = [gradient];
         // The runtime's one step (plain SGD: p ← fma(g, −η/n, p), ParameterUpdate), as Sgd takes it.
         var step = new OptimizerStep<T>(network.LayerSizes, Optimizer.Sgd, Regularization.None, training.Count);
@@ -43,7 +43,6 @@ public static class GradientDescent
         {
             cancellationToken.ThrowIfCancellationRequested();
             long start = Stopwatch.GetTimestamp();
-            Array.Clear(gradient);
             network.Backpropagate(training.Inputs, training.Targets, gradient);
             step.Apply(network.Parameters, gradients, state, eta, training.Count);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);

@@ -80,13 +80,16 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>A fresh state for one worker (zero velocity and moments, no steps).</summary>
     public State CreateState() => new(_parameterCount, _rule != Rule.Sgd, _rule == Rule.Adam);
 
-    /// <summary>One step on <paramref name="p"/> from the gradients summed over a mini-batch of <paramref name="m"/> samples, at learning rate <paramref name="eta"/>.</summary>
+    /// <summary>One step on <paramref name="p"/> from the gradients summed over a mini-batch of <paramref name="m"/> samples, at learning rate <paramref name="eta"/>; leaves the gradients zero.</summary>
     public void Apply(Span<T> p, ReadOnlySpan<T[]> gradients, State state, double eta, int m) => ApplyToSlice(p, gradients, state, eta, m, 0, p.Length);
 
     /// <summary>
     /// The same step on the parameters from <paramref name="from"/> up to <paramref name="to"/> only (the others, and their
     /// optimiser state, are left as they are): each parameter's update depends only on its own values, so a step cut into
-    /// ranges gives every parameter the bits of the whole step. Adam's step count advances once per call.
+    /// ranges gives every parameter the bits of the whole step. Adam's step count advances once per call. The step
+    /// consumes the gradients: it leaves every gradient value it read (from <paramref name="from"/> up to
+    /// <paramref name="to"/>) zero, ready for the next mini-batch's sums, while the values are still in the cache
+    /// (<see cref="ParameterUpdate.TakeSum"/>).
     /// </summary>
     public void ApplyToSlice(Span<T> p, ReadOnlySpan<T[]> gradients, State state, double eta, int m, int from, int to)
     {
@@ -276,21 +279,13 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
 
     // ---- element helpers ----
 
+    /// <summary>g_0 + g_1 + … at i (in worker order), leaving each of them zero there (<see cref="ApplyToSlice"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> SumVector(ReadOnlySpan<T[]> gradients, int i)
-    {
-        Vector256<T> sum = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(gradients[0]), (nuint)i);
-        for (int w = 1; w < gradients.Length; w++) sum += Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(gradients[w]), (nuint)i);
-        return sum;
-    }
+    private static Vector256<T> SumVector(ReadOnlySpan<T[]> gradients, int i) => ParameterUpdate.TakeSum(gradients, i);
 
+    /// <summary>g_0 + g_1 + … at i (in worker order), leaving each of them zero there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Sum(ReadOnlySpan<T[]> gradients, int i)
-    {
-        T sum = gradients[0][i];
-        for (int w = 1; w < gradients.Length; w++) sum += gradients[w][i];
-        return sum;
-    }
+    private static T Sum(ReadOnlySpan<T[]> gradients, int i) => ParameterUpdate.TakeSumAt(gradients, i);
 
     /// <summary>The regularisation term of ĝ: (λ/n)·w, (λ/n)·sign(w) or 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -168,7 +168,9 @@ public class OptimizerTests(ITestOutputHelper output)
         var random = new Random(4);
         double[] gradient = before.Select(_ => random.NextDouble() - 0.5).ToArray();
         before.CopyTo(network.Parameters);
-        step.Apply(network.Parameters, new[] { gradient }, step.CreateState(), eta: 0.5, m: 10);
+        double[] consumed = (double[])gradient.Clone();
+        step.Apply(network.Parameters, new[] { consumed }, step.CreateState(), eta: 0.5, m: 10);
+        Assert.All(consumed, value => Assert.Equal(0.0, value));   // the step consumes the gradient: the next mini-batch sums into zeros
         for (int i = 0; i < weights1; i++)
         {
             double expected = (1 - 0.5 * (5.0 / 1000)) * before[i] - 0.5 / 10 * gradient[i];
@@ -181,6 +183,43 @@ public class OptimizerTests(ITestOutputHelper output)
         l1.Apply(network.Parameters, new[] { zero }, l1.CreateState(), eta: 0.5, m: 10);
         for (int i = 0; i < weights1; i++) Assert.Equal(before[i] - 0.5 * (2.0 / 1000) * Math.Sign(before[i]), network.Parameters[i]);
         Assert.Equal(before[weights1], network.Parameters[weights1]);
+    }
+
+    /// <summary>
+    /// The step consumes the gradients it sums (DataParallelEpoch never clears them): cut into slices over two gradients
+    /// it gives the uncut step's bits, leaves both gradients zero inside each slice it took and untouched outside it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void StepInSlices_IsTheWholeStep_AndLeavesTheGradientsZeroInItsSlice(string optimizer)
+    {
+        int count = Net37x19x5D.ParameterCount;
+        var random = new Random(6);
+        double[] g0 = Enumerable.Range(0, count).Select(_ => random.NextDouble() - 0.5).ToArray();
+        double[] g1 = Enumerable.Range(0, count).Select(_ => random.NextDouble() - 0.5).ToArray();
+        // Plain SGD takes ParameterUpdate's fused step; the others (and SGD with a penalty) OptimizerStep's loops.
+        Regularization regularization = optimizer == "sgd" ? Regularization.None : Regularization.L2(1.0);
+        var step = new OptimizerStep<double>(Net37x19x5D.LayerSizes, OptimizerOf(optimizer), regularization, trainingCount: 100);
+
+        var whole = new Net37x19x5D(5);
+        double[][] wholeGradients = { (double[])g0.Clone(), (double[])g1.Clone() };
+        step.Apply(whole.Parameters, wholeGradients, step.CreateState(), eta: 0.01, m: 10);
+        Assert.All(wholeGradients.SelectMany(g => g), value => Assert.Equal(0.0, value));
+
+        var sliced = new Net37x19x5D(5);
+        double[][] gradients = { (double[])g0.Clone(), (double[])g1.Clone() };
+        int[] cuts = { 0, 48, 400, count };
+        for (int slice = 0; slice < cuts.Length - 1; slice++)
+        {
+            step.ApplyToSlice(sliced.Parameters, gradients, step.CreateState(), eta: 0.01, m: 10, cuts[slice], cuts[slice + 1]);
+            for (int i = 0; i < count; i++)
+            {
+                bool taken = i < cuts[slice + 1];
+                Assert.Equal(taken ? 0.0 : g0[i], gradients[0][i]);
+                Assert.Equal(taken ? 0.0 : g1[i], gradients[1][i]);
+            }
+        }
+        Assert.True(whole.Parameters.SequenceEqual(sliced.Parameters), $"{optimizer}: the step in slices differs from the whole step");
     }
 
     public static IEnumerable<object[]> Optimizers() => new[] { new object[] { "sgd" }, new object[] { "momentum" }, new object[] { "nesterov" }, new object[] { "adam" } };

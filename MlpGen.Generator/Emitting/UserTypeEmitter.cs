@@ -377,22 +377,25 @@ internal static class UserTypeEmitter
     private static string CrefSpans(NetworkPlan plan) => $"{Vocabulary.Global(Vocabulary.ReadOnlySpan)}{{{plan.T}}}, {Vocabulary.Global(Vocabulary.Span)}{{{plan.T}}}";
 
     /// <summary>
-    /// PredictBatch on several threads: the batch cut into contiguous shares of whole groups, one share per thread
-    /// (the calling thread takes one), each share the serial kernel. Every sample's outputs are the serial kernel's
-    /// whatever the cut, because a sample's outputs do not depend on which group it is computed in.
+    /// PredictBatch on several threads: the threads (the calling thread one of them) claim the batch piece by piece (whole
+    /// tiles, about 16 pieces per thread), each piece the serial kernel, so a thread whose core is busier takes fewer
+    /// pieces instead of holding the others up. Every
+    /// sample's outputs are the serial kernel's whatever the cut, because a sample's outputs do not depend on which group
+    /// or tile it is computed in.
     /// </summary>
     private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
     {
         NetworkModel m = plan.Model;
         string t = plan.T, kernels = Kernels(plan), p = ParametersArgument(plan);
         string memory = Vocabulary.Global($"{Vocabulary.Memory}<{t}>"), readOnlyMemory = Vocabulary.Global($"{Vocabulary.ReadOnlyMemory}<{t}>");
-        w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: each takes a contiguous share of the "
-            + $"samples and runs <see cref=\"PredictBatch({CrefSpans(plan)})\"/> on it; the calling thread takes one share. Every sample's "
-            + "outputs are bit for bit the serial PredictBatch's (and Predict's), whatever the number of threads.");
+        w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: the threads (the calling thread one "
+            + "of them) claim the samples piece by piece, about 16 pieces per thread, and run "
+            + $"<see cref=\"PredictBatch({CrefSpans(plan)})\"/> on each piece, so a thread that runs slower takes fewer. Every sample's outputs are bit for bit the serial PredictBatch's (and "
+            + "Predict's), whatever the number of threads.");
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "
-            + (plan.BatchGroup > 1 ? $"Fewer are used when there are fewer than {plan.BatchGroup} samples per thread.</param>" : "Fewer are used when there are fewer samples than threads.</param>"));
+            + $"Fewer are used when the batch has fewer tiles of {plan.Tile} samples than that.</param>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentOutOfRangeException)}\"><paramref name=\"degreeOfParallelism\"/> is less than 1.</exception>");
         w.Comment("/// ", "<remarks>It allocates per call (the work items of the thread pool), never per sample. The threads only read this network, so other "
@@ -400,21 +403,29 @@ internal static class UserTypeEmitter
         using (w.Method("public void PredictBatch", $"{readOnlyMemory} inputs", $"{memory} outputs", "int degreeOfParallelism"))
         {
             w.Line($"int count = {kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
-            w.Line($"int shares = {kernels}.Shares(count, degreeOfParallelism);");
-            using (w.Block("if (shares == 1)"))
+            w.Line($"int tiles = {kernels}.Tiles(count);");
+            w.Line($"int threads = {kernels}.Threads(tiles, degreeOfParallelism);");
+            using (w.Block("if (threads == 1)"))
             {
                 w.Line($"{kernels}.PredictBatch({p}inputs.Span, outputs.Span);");
                 w.Line("return;");
             }
-            w.Line("// Share i: the samples from First(i) up to First(i + 1), cut at whole groups; each thread writes only its own outputs.");
-            w.Line($"{Vocabulary.Global(Vocabulary.Parallel)}.For(0, shares, share =>");
+            w.Line($"int perPiece = {kernels}.TilesPerPiece(tiles, threads), pieces = (tiles + perPiece - 1) / perPiece;");
+            w.Line("// Each thread claims the next piece of whole tiles (next counts the claims) until none is left, and writes only");
+            w.Line("// its pieces' outputs.");
+            w.Line("int next = -1;");
+            w.Line($"{Vocabulary.Global(Vocabulary.Parallel)}.For(0, threads, _ =>");
             using (w.Block("", closing: "});"))
             {
-                w.Line($"int first = {kernels}.First(count, shares, share);");
-                w.Line($"int end = {kernels}.First(count, shares, share + 1);");
-                w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} shareInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
-                w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} shareOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
-                w.Line($"{kernels}.PredictBatch({p}shareInputs, shareOutputs);");
+                w.Line("int piece;");
+                using (w.Block($"while ((piece = {Vocabulary.Interlocked}.Increment(ref next)) < pieces)"))
+                {
+                    w.Line($"int first = {kernels}.TileStart(count, piece * perPiece);");
+                    w.Line($"int end = {kernels}.TileStart(count, (piece + 1) * perPiece);");
+                    w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} pieceInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
+                    w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} pieceOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
+                    w.Line($"{kernels}.PredictBatch({p}pieceInputs, pieceOutputs);");
+                }
             }
         }
     }

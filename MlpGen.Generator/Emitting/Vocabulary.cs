@@ -66,6 +66,9 @@ internal static class Vocabulary
     /// so it has no alias in the kernels' block.
     /// </summary>
     public const string Parallel = "global::System.Threading.Tasks.Parallel";
+
+    /// <summary><c>System.Threading.Interlocked</c>, from <c>global::</c>, for the same reason as <see cref="Parallel"/>.</summary>
+    public const string Interlocked = "global::System.Threading.Interlocked";
     public const string GC = "System::GC";
     public const string Unsafe = "CompilerServices::Unsafe";
     public const string MemoryMarshal = "InteropServices::MemoryMarshal";

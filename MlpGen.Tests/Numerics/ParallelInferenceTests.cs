@@ -26,10 +26,14 @@ public class ParallelInferenceTests
     private static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
         Assert.True(MemoryMarshal.Cast<float, uint>(expected).SequenceEqual(MemoryMarshal.Cast<float, uint>(actual)), what);
 
-    /// <summary>Runs the parallel overload of each kind of network against its serial PredictBatch: counts below, at and past whole groups and shares.</summary>
+    /// <summary>
+    /// Runs the parallel overload of each kind of network against its serial PredictBatch: counts below, at and past whole
+    /// groups and tiles, and batches of many tiles, whose pieces hold several tiles and end in a partial one (2,100 samples:
+    /// 66 tiles of 32, pieces of 3 tiles on 2 threads, 2 on 3 and 4).
+    /// </summary>
     private static void EveryThreadCountAndCount(int inputSize, int outputSize, Action<float[], float[]> serial, Action<float[], float[], int> parallel, string name)
     {
-        foreach (int count in new[] { 0, 1, 3, 4, 5, 8, 9, 31, 32, 33, 100, 257 })
+        foreach (int count in new[] { 0, 1, 3, 4, 5, 8, 9, 31, 32, 33, 100, 257, 2100 })
         {
             float[] inputs = Inputs(count, inputSize, seed: count);
             var expected = new float[count * outputSize];

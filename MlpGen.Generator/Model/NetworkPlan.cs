@@ -157,7 +157,7 @@ internal sealed class NetworkPlan
     public const int MaxChunk = 16;
 
     /// <summary>Bytes of stack PredictBatch may use for the hidden activations of a tile.</summary>
-    public const int TileStackBudget = 64 * 1024;
+    public const int TileStackBudget = 128 * 1024;
 
     /// <summary>Most samples PredictBatch takes through the layers at once.</summary>
     public const int MaxTile = 32;

@@ -58,6 +58,17 @@ public class NetworkPlanTests
         Assert.Equal(chunk, Plan(isDouble ? ElementKind.Double : ElementKind.Single, CodeShape.Auto, sizes).Chunk);
     }
 
+    [Theory]
+    [InlineData(false, new[] { 784, 100, 10 }, 32)]           // 400 bytes a sample: the cap of 32
+    [InlineData(false, new[] { 784, 512, 512, 10 }, 32)]      // 128 KB / (1,024 × 4 bytes)
+    [InlineData(true, new[] { 784, 512, 512, 10 }, 16)]       // 128 KB / (1,024 × 8 bytes)
+    [InlineData(false, new[] { 784, 1500, 1500, 10 }, 8)]     // 128 KB / 12,000 bytes = 10, cut to whole groups of 4
+    [InlineData(false, new[] { 784, 8192, 8192, 10 }, 4)]     // more than the budget: still one group
+    public void Tile_IsTheWholeGroupsThatFitTheStackBudget(bool isDouble, int[] sizes, int tile)
+    {
+        Assert.Equal(tile, Plan(isDouble ? ElementKind.Double : ElementKind.Single, CodeShape.Auto, sizes).Tile);
+    }
+
     [Fact]
     public void Layers_CarryTheirActivations_AndTheHelpersAreThoseTheNetworkUses()
     {

@@ -24,15 +24,14 @@ namespace MlpGen.Training;
 /// is copied between workers: the slices are cut at whole cache lines, so two workers never write one line. With
 /// P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m,
 /// p)). The step leaves every gradient value it read zero (it consumes them while they are in the cache), so no pass
-/// clears the buffers. Gradient buffers alternate between two sets from one mini-batch to the next, so a worker can
-/// fill its buffer for the next mini-batch while another still reads the previous one.
+/// clears the buffers: after the second barrier every buffer is zero again, ready for the next mini-batch.
 /// </summary>
 internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly INetwork<T> _network;
     private readonly Dataset<T> _data;
     private readonly int _miniBatch, _workers;
-    private readonly T[][][] _gradients;   // [set][worker][parameter]
+    private readonly T[][] _gradients;   // [worker][parameter]
     private readonly T[][] _inputs, _targets;
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _epochStart;
@@ -57,12 +56,8 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
         _miniBatch = miniBatchSize;
         _workers = workers;
         _network = network;
-        _gradients = new T[2][][];
-        for (int set = 0; set < 2; set++)
-        {
-            _gradients[set] = new T[workers][];
-            for (int w = 0; w < workers; w++) _gradients[set][w] = new T[network.ParameterCount];
-        }
+        _gradients = new T[workers][];
+        for (int w = 0; w < workers; w++) _gradients[w] = new T[network.ParameterCount];
         int share = (miniBatchSize + workers - 1) / workers;
         _inputs = new T[workers][];
         _targets = new T[workers][];
@@ -115,15 +110,15 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     private void Steps(int worker)
     {
         int n = _order.Length, inputSize = _data.InputSize, outputSize = _data.OutputSize;
-        for (int first = 0, step = 0; first < n; first += _miniBatch, step++)
+        T[][] gradients = _gradients;
+        T[] own = gradients[worker];
+        for (int first = 0; first < n; first += _miniBatch)
         {
             int count = Math.Min(_miniBatch, n - first);
-            T[][] gradients = _gradients[step & 1];
-            T[] own = gradients[worker];
             try
             {
-                // 1. This worker's share of the mini-batch, summed into its own gradient buffer (zero: the step two
-                //    mini-batches ago consumed it, or it is new).
+                // 1. This worker's share of the mini-batch, summed into its own gradient buffer (zero: the last step
+                //    consumed it, or it is new).
                 int from = count * worker / _workers, to = count * (worker + 1) / _workers;
                 for (int s = from; s < to; s++)
                 {

@@ -379,9 +379,8 @@ internal static class UserTypeEmitter
     /// <summary>
     /// PredictBatch on several threads: the threads (the calling thread one of them) claim the batch piece by piece (whole
     /// tiles, about 16 pieces per thread), each piece the serial kernel, so a thread whose core is busier takes fewer
-    /// pieces instead of holding the others up. Every
-    /// sample's outputs are the serial kernel's whatever the cut, because a sample's outputs do not depend on which group
-    /// or tile it is computed in.
+    /// pieces instead of holding the others up. Every sample's outputs are the serial kernel's whatever the cut, because
+    /// a sample's outputs do not depend on which group or tile it is computed in.
     /// </summary>
     private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
     {
@@ -390,8 +389,8 @@ internal static class UserTypeEmitter
         string memory = Vocabulary.Global($"{Vocabulary.Memory}<{t}>"), readOnlyMemory = Vocabulary.Global($"{Vocabulary.ReadOnlyMemory}<{t}>");
         w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: the threads (the calling thread one "
             + "of them) claim the samples piece by piece, about 16 pieces per thread, and run "
-            + $"<see cref=\"PredictBatch({CrefSpans(plan)})\"/> on each piece, so a thread that runs slower takes fewer. Every sample's outputs are bit for bit the serial PredictBatch's (and "
-            + "Predict's), whatever the number of threads.");
+            + $"<see cref=\"PredictBatch({CrefSpans(plan)})\"/> on each piece, so a thread that runs slower takes fewer. Every sample's "
+            + "outputs are bit for bit the serial PredictBatch's (and Predict's), whatever the number of threads.");
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "

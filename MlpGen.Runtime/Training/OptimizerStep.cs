@@ -189,7 +189,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
                     RegularizationKind.L1 => Fma(Sign(w), shrink, w),
                     _ => w,
                 };
-                Fma(SumVector(gradients, i), step, kept).StoreUnsafe(ref rp, (nuint)i);
+                Fma(ParameterUpdate.TakeSum(gradients, i), step, kept).StoreUnsafe(ref rp, (nuint)i);
             }
         }
         for (; i < end; i++)
@@ -201,7 +201,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
                 RegularizationKind.L1 => T.FusedMultiplyAdd(Sign(w), -c.Shrink, w),
                 _ => w,
             };
-            Unsafe.Add(ref rp, i) = T.FusedMultiplyAdd(Sum(gradients, i), -c.Rate, kept);
+            Unsafe.Add(ref rp, i) = T.FusedMultiplyAdd(ParameterUpdate.TakeSumAt(gradients, i), -c.Rate, kept);
         }
     }
 
@@ -221,7 +221,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
             for (; i <= end - Vector256<T>.Count; i += Vector256<T>.Count)
             {
                 Vector256<T> w = Vector256.LoadUnsafe(ref rp, (nuint)i);
-                Vector256<T> g = Fma(SumVector(gradients, i), inverseM, Penalty(kind, w, lambda));
+                Vector256<T> g = Fma(ParameterUpdate.TakeSum(gradients, i), inverseM, Penalty(kind, w, lambda));
                 Vector256<T> v = Fma(g, minusEta, mu * Vector256.LoadUnsafe(ref rv, (nuint)i));
                 v.StoreUnsafe(ref rv, (nuint)i);
                 (w + (nesterov ? Fma(mu, v, minusEta * g) : v)).StoreUnsafe(ref rp, (nuint)i);
@@ -230,7 +230,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         for (; i < end; i++)
         {
             T w = Unsafe.Add(ref rp, i);
-            T g = T.FusedMultiplyAdd(Sum(gradients, i), c.InverseM, Penalty(kind, w, c.Lambda));
+            T g = T.FusedMultiplyAdd(ParameterUpdate.TakeSumAt(gradients, i), c.InverseM, Penalty(kind, w, c.Lambda));
             T v = T.FusedMultiplyAdd(g, -c.Eta, c.Mu * Unsafe.Add(ref rv, i));
             Unsafe.Add(ref rv, i) = v;
             Unsafe.Add(ref rp, i) = w + (nesterov ? T.FusedMultiplyAdd(c.Mu, v, -c.Eta * g) : v);
@@ -255,7 +255,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
             for (; i <= end - Vector256<T>.Count; i += Vector256<T>.Count)
             {
                 Vector256<T> w = Vector256.LoadUnsafe(ref rp, (nuint)i);
-                Vector256<T> g = Fma(SumVector(gradients, i), inverseM, Penalty(kind, w, lambda));
+                Vector256<T> g = Fma(ParameterUpdate.TakeSum(gradients, i), inverseM, Penalty(kind, w, lambda));
                 Vector256<T> m = Fma(beta1, Vector256.LoadUnsafe(ref rm, (nuint)i), oneMinusBeta1 * g);
                 Vector256<T> v = Fma(beta2, Vector256.LoadUnsafe(ref rv, (nuint)i), oneMinusBeta2 * g * g);
                 m.StoreUnsafe(ref rm, (nuint)i);
@@ -267,7 +267,7 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
         for (; i < end; i++)
         {
             T w = Unsafe.Add(ref rp, i);
-            T g = T.FusedMultiplyAdd(Sum(gradients, i), c.InverseM, Penalty(kind, w, c.Lambda));
+            T g = T.FusedMultiplyAdd(ParameterUpdate.TakeSumAt(gradients, i), c.InverseM, Penalty(kind, w, c.Lambda));
             T m = T.FusedMultiplyAdd(c.Beta1, Unsafe.Add(ref rm, i), c.OneMinusBeta1 * g);
             T v = T.FusedMultiplyAdd(c.Beta2, Unsafe.Add(ref rv, i), c.OneMinusBeta2 * g * g);
             Unsafe.Add(ref rm, i) = m;
@@ -278,14 +278,6 @@ internal sealed class OptimizerStep<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     // ---- element helpers ----
-
-    /// <summary>g_0 + g_1 + … at i (in worker order), leaving each of them zero there (<see cref="ApplyToSlice"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> SumVector(ReadOnlySpan<T[]> gradients, int i) => ParameterUpdate.TakeSum(gradients, i);
-
-    /// <summary>g_0 + g_1 + … at i (in worker order), leaving each of them zero there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Sum(ReadOnlySpan<T[]> gradients, int i) => ParameterUpdate.TakeSumAt(gradients, i);
 
     /// <summary>The regularisation term of ĝ: (λ/n)·w, (λ/n)·sign(w) or 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -96,35 +96,29 @@ internal static class HelperEmitter
         }
 
         w.Line();
-        w.Summary("The tiles of Tile samples (whole groups; the last takes the rest) that the parallel PredictBatch hands out to its threads.");
-        using (w.Method("public static int Tiles", "int count"))
-        {
-            w.Line("return (count + Tile - 1) / Tile;");
-        }
-
-        w.Line();
-        w.Summary("The threads the parallel PredictBatch runs for so many tiles: at most degreeOfParallelism, and at most one per tile.");
-        using (w.Method("public static int Threads", "int tiles", "int degreeOfParallelism"))
+        w.Summary("The threads the parallel PredictBatch runs for count samples: at most degreeOfParallelism, and at least one group of samples each.");
+        using (w.Method("public static int Threads", "int count", "int degreeOfParallelism"))
         {
             Throw(w, "degreeOfParallelism < 1", "$\"The degree of parallelism must be at least 1, but is {degreeOfParallelism}.\"", "\"degreeOfParallelism\"",
                 Vocabulary.ArgumentOutOfRangeException);
-            w.Line($"return {Vocabulary.Math}.Max(1, {Vocabulary.Math}.Min(degreeOfParallelism, tiles));");
+            w.Line("long groups = ((long)count + Group - 1) / Group;");
+            w.Line($"return (int){Vocabulary.Math}.Max(1, {Vocabulary.Math}.Min(degreeOfParallelism, groups));");
         }
 
         w.Line();
-        w.Summary("The tiles in each piece the parallel PredictBatch's threads claim: about 16 pieces per thread (small enough that the threads "
-            + "finish close together, large enough that claiming costs nothing next to the work), at least one tile.");
-        using (w.Method("public static int TilesPerPiece", "int tiles", "int threads"))
+        w.Summary("The samples in each piece the parallel PredictBatch's threads claim: whole groups, about 16 pieces per thread (small enough "
+            + "that the threads finish close together, large enough that claiming costs nothing next to the work), at least one group.");
+        using (w.Method("public static int PieceSize", "int count", "int threads"))
         {
-            w.Line("int pieces = 16 * threads;");
-            w.Line("return (tiles + pieces - 1) / pieces;");
+            w.Line("long groups = ((long)count + Group - 1) / Group, pieces = 16L * threads;");
+            w.Line($"return (int){Vocabulary.Math}.Min(count, (groups + pieces - 1) / pieces * Group);");
         }
 
         w.Line();
-        w.Summary("The first sample of tile i of a batch of count samples (count for i past the last tile).");
-        using (w.Method("public static int TileStart", "int count", "int tile"))
+        w.Summary("The first sample of piece i of count samples cut into pieces of the given size (count for i past the last piece).");
+        using (w.Method("public static int PieceStart", "int count", "int size", "int piece"))
         {
-            w.Line($"return (int){Vocabulary.Math}.Min(count, (long)tile * Tile);");
+            w.Line($"return (int){Vocabulary.Math}.Min(count, (long)piece * size);");
         }
 
         if (plan.Int8) return;   // no Cost

@@ -95,7 +95,7 @@ internal static class Int8KernelsEmitter
         }
         w.Line($"private const int WeightBytes = {q}, OutputCount = {offset};");
         w.Line();
-        w.Line("// The parallel PredictBatch cuts its shares at whole groups of this many samples: the int8 kernels take any number.");
+        w.Line("// The parallel PredictBatch cuts its pieces at whole groups of this many samples: the int8 kernels take any number.");
         w.Line("private const int Group = 1;");
         w.Line();
         w.Line("// PredictBatch takes this many samples layer by layer, their codes and activations on the stack.");

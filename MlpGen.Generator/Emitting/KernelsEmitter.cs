@@ -106,7 +106,8 @@ internal static class KernelsEmitter
         using (w.Method("public static void PredictBatch", $"{readOnlySpan} p", $"{readOnlySpan} inputs", $"{span} outputs"))
         {
             w.Line("int count = inputs.Length / N0;");
-            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[Tile * {hidden.Out}];");
+            w.Line($"int tile = {Vocabulary.Math}.Min(Tile, count);   // the stack a call takes (and zeroes) grows with its samples up to a tile");
+            foreach (LayerPlan hidden in plan.Layers.Take(L - 1)) w.Line($"{span} a{hidden.Index} = stackalloc {t}[tile * {hidden.Out}];");
             w.Line("int whole = count - count % Group;");
             using (w.Block("for (int s = 0; s < whole; s += Tile)"))
             {

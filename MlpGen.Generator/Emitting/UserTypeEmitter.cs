@@ -378,7 +378,7 @@ internal static class UserTypeEmitter
 
     /// <summary>
     /// PredictBatch on several threads: the threads (the calling thread one of them) claim the batch piece by piece (whole
-    /// tiles, about 16 pieces per thread), each piece the serial kernel, so a thread whose core is busier takes fewer
+    /// groups, about 16 pieces per thread), each piece the serial kernel, so a thread whose core is busier takes fewer
     /// pieces instead of holding the others up. Every sample's outputs are the serial kernel's whatever the cut, because
     /// a sample's outputs do not depend on which group or tile it is computed in.
     /// </summary>
@@ -394,7 +394,7 @@ internal static class UserTypeEmitter
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
         w.Line($"/// <param name=\"outputs\">Receives the samples' output activations, {Vocabulary.Values(m.OutputSize)} each.</param>");
         w.Comment("/// ", "<param name=\"degreeOfParallelism\">The most threads to use, at least 1 (<see cref=\"global::System.Environment.ProcessorCount\"/>: every core). "
-            + $"Fewer are used when the batch has fewer tiles of {plan.Tile} samples than that.</param>");
+            + (plan.BatchGroup > 1 ? $"Fewer are used when there are fewer than {plan.BatchGroup} samples per thread.</param>" : "Fewer are used when there are fewer samples than threads.</param>"));
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentException)}\">The inputs do not hold whole samples, or the outputs do not hold one output per sample.</exception>");
         w.Comment("/// ", $"<exception cref=\"{Vocabulary.Global(Vocabulary.ArgumentOutOfRangeException)}\"><paramref name=\"degreeOfParallelism\"/> is less than 1.</exception>");
         w.Comment("/// ", "<remarks>It allocates per call (the work items of the thread pool), never per sample. The threads only read this network, so other "
@@ -402,15 +402,14 @@ internal static class UserTypeEmitter
         using (w.Method("public void PredictBatch", $"{readOnlyMemory} inputs", $"{memory} outputs", "int degreeOfParallelism"))
         {
             w.Line($"int count = {kernels}.CheckBatch(inputs.Length, outputs.Length, \"outputs\");");
-            w.Line($"int tiles = {kernels}.Tiles(count);");
-            w.Line($"int threads = {kernels}.Threads(tiles, degreeOfParallelism);");
+            w.Line($"int threads = {kernels}.Threads(count, degreeOfParallelism);");
             using (w.Block("if (threads == 1)"))
             {
                 w.Line($"{kernels}.PredictBatch({p}inputs.Span, outputs.Span);");
                 w.Line("return;");
             }
-            w.Line($"int perPiece = {kernels}.TilesPerPiece(tiles, threads), pieces = (tiles + perPiece - 1) / perPiece;");
-            w.Line("// Each thread claims the next piece of whole tiles (next counts the claims) until none is left, and writes only");
+            w.Line($"int size = {kernels}.PieceSize(count, threads), pieces = (int)(((long)count + size - 1) / size);");
+            w.Line("// Each thread claims the next piece of whole groups (next counts the claims) until none is left, and writes only");
             w.Line("// its pieces' outputs.");
             w.Line("int next = -1;");
             w.Line($"{Vocabulary.Global(Vocabulary.Parallel)}.For(0, threads, _ =>");
@@ -419,8 +418,8 @@ internal static class UserTypeEmitter
                 w.Line("int piece;");
                 using (w.Block($"while ((piece = {Vocabulary.Interlocked}.Increment(ref next)) < pieces)"))
                 {
-                    w.Line($"int first = {kernels}.TileStart(count, piece * perPiece);");
-                    w.Line($"int end = {kernels}.TileStart(count, (piece + 1) * perPiece);");
+                    w.Line($"int first = {kernels}.PieceStart(count, size, piece);");
+                    w.Line($"int end = {kernels}.PieceStart(count, size, piece + 1);");
                     w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} pieceInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
                     w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} pieceOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
                     w.Line($"{kernels}.PredictBatch({p}pieceInputs, pieceOutputs);");

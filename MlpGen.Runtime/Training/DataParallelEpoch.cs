@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using MlpGen.Data;
 
@@ -21,8 +22,8 @@ namespace MlpGen.Training;
 /// Each parameter's update reads only its own values, so a slice updated by one worker has the bits the whole update
 /// would give it; the split depends only on P: the same seed and P give the same bits, whatever P (a step cut into
 /// slices equals the uncut step). Each worker thus computes 1/P of the update instead of all of it, and no parameter
-/// is copied between workers: the slices are cut at whole cache lines, so two workers never write one line. With
-/// P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m,
+/// is copied between workers: the slices are cut at whole cache lines of the parameters, so two workers never write
+/// one line of them. With P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m,
 /// p)). The step leaves every gradient value it read zero (it consumes them while they are in the cache), so no pass
 /// clears the buffers: after the second barrier every buffer is zero again, ready for the next mini-batch.
 /// </summary>
@@ -46,6 +47,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
     private IProgress<int>? _samplesDone;
     private volatile bool _stopRequested, _disposing;
     private Exception? _failure;
+    private ExceptionDispatchInfo? _callbackFailure;
 
     public DataParallelEpoch(INetwork<T> network, Dataset<T> data, int miniBatchSize, int workers, OptimizerStep<T> step)
     {
@@ -93,6 +95,7 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
         Steps(0);
         _barrier.SignalAndWait();   // every worker has finished the epoch
         if (Interlocked.Exchange(ref _failure, null) is { } failure) throw new InvalidOperationException("A training worker failed.", failure);
+        Interlocked.Exchange(ref _callbackFailure, null)?.Throw();
         cancellationToken.ThrowIfCancellationRequested();
     }
 
@@ -140,10 +143,31 @@ internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IF
             _barrier.SignalAndWait();   // every share of this mini-batch's gradient is complete
 
             // 2. This worker's slice of the update; the next mini-batch reads the parameters once every slice is updated.
-            Span<T> parameters = _network.Parameters;
-            _step.ApplyToSlice(parameters, gradients, _states[worker], _eta, count, SliceStart(worker, parameters.Length), SliceStart(worker + 1, parameters.Length));
+            try
+            {
+                Span<T> parameters = _network.Parameters;
+                _step.ApplyToSlice(parameters, gradients, _states[worker], _eta, count, SliceStart(worker, parameters.Length), SliceStart(worker + 1, parameters.Length));
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+            if (worker == 0)
+            {
+                // The caller's progress callback, before the barrier: if it throws, every worker stops after this step
+                // (a worker that left the loop alone would leave the others waiting at the barrier for ever), and Run
+                // throws the callback's exception.
+                try
+                {
+                    _samplesDone?.Report(first + count);
+                }
+                catch (Exception e)
+                {
+                    _callbackFailure = ExceptionDispatchInfo.Capture(e);
+                    _stopRequested = true;
+                }
+            }
             _barrier.SignalAndWait();   // every slice of the parameters is updated
-            if (worker == 0) _samplesDone?.Report(first + count);
             if (_stopRequested) return;   // decided before the barrier: every worker stops after the same step
         }
     }

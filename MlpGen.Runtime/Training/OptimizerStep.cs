@@ -10,8 +10,8 @@ namespace MlpGen.Training;
 /// <summary>
 /// The descent step of <see cref="Sgd"/> for any <see cref="Optimizer"/> and <see cref="Regularization"/>:
 /// one pass over the parameters, vectorised (Vector256, scalar tail; scalar when not accelerated). Each
-/// data-parallel worker owns a <see cref="State"/> (velocity, moments, step count) and applies the same
-/// update to its own replica, so replicas stay bit-identical without moving optimiser state between cores.
+/// data-parallel worker owns a <see cref="State"/> (velocity, moments, step count) for its slice of the parameters
+/// and applies the update to that slice only (<see cref="ApplyToSlice"/>), so no optimiser state moves between cores.
 /// <para>
 /// With Σg the gradients of the workers summed in worker order (g_0 + g_1 + …), m the mini-batch, n the
 /// training set, the mean gradient is ĝ = fma(Σg, 1/m, r), r = (λ/n)·w for L2, (λ/n)·sign(w) for L1,

@@ -23,9 +23,10 @@ public sealed record SgdOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// Threads that compute each mini-batch step together (data parallelism): each takes a share of the
-    /// mini-batch's samples, then applies the whole update to its own replica. The result depends only on the
-    /// seed and this number: the same pair gives the same bits, and 1 (the default) is the plain serial step.
+    /// Threads that compute each mini-batch step together (data parallelism), all on the one network: each takes a
+    /// share of the mini-batch's samples into a gradient of its own, then applies the summed update to its slice of the
+    /// parameters. The result depends only on the seed and this number: the same pair gives the same bits, and 1 (the
+    /// default) is the plain serial step.
     /// <see cref="Environment.ProcessorCount"/> uses every core.
     /// </summary>
     public int DegreeOfParallelism { get; init; } = 1;

@@ -39,6 +39,38 @@ public class EpochProgressTests
         Assert.Equal(plain.Parameters.ToArray(), watched.Parameters.ToArray());   // bit for bit
     }
 
+    private sealed class ThrowAt(int samples) : IProgress<EpochProgress>
+    {
+        public int Calls { get; private set; }
+
+        public void Report(EpochProgress value)
+        {
+            Calls++;
+            if (value.Samples == samples) throw new TimeoutException("the progress bar broke");
+        }
+    }
+
+    /// <summary>
+    /// A progress callback that throws stops training after that step on every thread count, and Train throws the
+    /// callback's own exception: on several threads the others must not be left waiting at a barrier (they were: a hang).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async System.Threading.Tasks.Task Progress_ThatThrows_StopsTrainingAfterItsStep_AndItsExceptionReachesTheCaller(int threads)
+    {
+        Dataset<float> training = TestData.Train.Slice(0, 205);
+        var options = new SgdOptions { Epochs = 2, MiniBatchSize = 10, Eta = 3.0, Seed = 3, DegreeOfParallelism = threads };
+        var progress = new ThrowAt(samples: 50);
+        var run = System.Threading.Tasks.Task.Run(() => Sgd.Train(new Net784x30x10(seed: 1), training, options, epochProgress: progress));
+        var ended = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(ended == run, $"{threads} threads: training did not end");
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => run);
+        Assert.Equal("the progress bar broke", e.Message);
+        Assert.Equal(5, progress.Calls);   // the fifth mini-batch's report threw; no step after it was reported
+    }
+
     [Fact]
     public void MonitorTestCost_ReportsTheTestCost_AsTheTrainingCostIsComputed()
     {

@@ -80,7 +80,7 @@ public class ParallelTrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Each of P workers updates one slice of the parameters and copies the others' slices: the result is, bit for bit,
+    /// Each of P workers updates one slice of the shared parameters: the result is, bit for bit,
     /// the uncut step of every optimiser (with L2 regularisation, which treats weights and biases apart) on the P shares'
     /// gradients summed in worker order, computed here by hand.
     /// </summary>

@@ -91,6 +91,47 @@ public class ParallelInferenceTests
         Assert.Equal("outputs", shape.ParamName);
     }
 
+    /// <summary>
+    /// Memory over an array that records which threads read its span, and holds the first reader until a second thread
+    /// reads it too (up to a timeout): the parallel PredictBatch reads its inputs' span inside each claimed piece, so
+    /// on several threads the second reader comes while the first waits, and on one thread it never does.
+    /// </summary>
+    private sealed class ThreadsThatRead(float[] array) : System.Buffers.MemoryManager<float>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _threads = new();
+        private readonly ManualResetEventSlim _second = new();
+
+        public int Threads => _threads.Count;
+
+        public override Span<float> GetSpan()
+        {
+            _threads.TryAdd(Environment.CurrentManagedThreadId, true);
+            if (_threads.Count > 1) _second.Set();
+            else _second.Wait(TimeSpan.FromSeconds(10));
+            return array;
+        }
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+        public override void Unpin() { }
+
+        protected override void Dispose(bool disposing) => _second.Dispose();
+    }
+
+    [Fact]
+    public void ParallelPredictBatch_RunsOnSeveralThreads()
+    {
+        var network = new Net784x100x10(3);
+        float[] inputs = Inputs(2100, 784, seed: 4);
+        var expected = new float[2100 * 10];
+        network.PredictBatch(inputs, expected);
+        using var watched = new ThreadsThatRead(inputs);
+        var actual = new float[2100 * 10];
+        network.PredictBatch(watched.Memory, actual, 2);
+        Assert.Equal(2, watched.Threads);
+        AssertSameBits(expected, actual, "2,100 samples on 2 threads, inputs through a MemoryManager");
+    }
+
     [Fact]
     public async Task ManyThreadsPredictingWithOneNetwork_GetWhatOneThreadGets()
     {

@@ -106,19 +106,13 @@ internal static class HelperEmitter
         }
 
         w.Line();
-        w.Summary("The samples in each piece the parallel PredictBatch's threads claim: whole groups, about 16 pieces per thread (small enough "
-            + "that the threads finish close together, large enough that claiming costs nothing next to the work), at least one group.");
-        using (w.Method("public static int PieceSize", "int count", "int threads"))
+        w.Summary("The samples of the next piece a thread of the parallel PredictBatch claims when left samples are not yet claimed (guided "
+            + "self-scheduling): 1/(2·threads) of them, in whole groups, at least two groups (or all that are left). The first pieces are large "
+            + "(few claims, whole tiles), the last small, so the threads finish close together even when one of them ran slower.");
+        using (w.Method("public static int PieceSize", "int left", "int threads"))
         {
-            w.Line("long groups = ((long)count + Group - 1) / Group, pieces = 16L * threads;");
-            w.Line($"return (int){Vocabulary.Math}.Min(count, (groups + pieces - 1) / pieces * Group);");
-        }
-
-        w.Line();
-        w.Summary("The first sample of piece i of count samples cut into pieces of the given size (count for i past the last piece).");
-        using (w.Method("public static int PieceStart", "int count", "int size", "int piece"))
-        {
-            w.Line($"return (int){Vocabulary.Math}.Min(count, (long)piece * size);");
+            w.Line("long groups = ((long)left + Group - 1) / Group;");
+            w.Line($"return (int){Vocabulary.Math}.Min(left, {Vocabulary.Math}.Max(2, groups / (2L * threads)) * Group);");
         }
 
         if (plan.Int8) return;   // no Cost

@@ -378,8 +378,8 @@ internal static class UserTypeEmitter
 
     /// <summary>
     /// PredictBatch on several threads: the threads (the calling thread one of them) claim the batch piece by piece (whole
-    /// groups, about 16 pieces per thread), each piece the serial kernel, so a thread whose core is busier takes fewer
-    /// pieces instead of holding the others up. Every sample's outputs are the serial kernel's whatever the cut, because
+    /// groups, each 1/(2·threads) of what is left: guided self-scheduling), each piece the serial kernel, so a thread whose
+    /// core is busier takes fewer pieces instead of holding the others up, and the small last pieces let them finish together. Every sample's outputs are the serial kernel's whatever the cut, because
     /// a sample's outputs do not depend on which group or tile it is computed in.
     /// </summary>
     private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
@@ -388,7 +388,7 @@ internal static class UserTypeEmitter
         string t = plan.T, kernels = Kernels(plan), p = ParametersArgument(plan);
         string memory = Vocabulary.Global($"{Vocabulary.Memory}<{t}>"), readOnlyMemory = Vocabulary.Global($"{Vocabulary.ReadOnlyMemory}<{t}>");
         w.Summary($"Feedforward of many samples on up to <paramref name=\"degreeOfParallelism\"/> threads: the threads (the calling thread one "
-            + "of them) claim the samples piece by piece, about 16 pieces per thread, and run "
+            + "of them) claim the samples piece by piece, each piece 1/(2·threads) of the samples left, and run "
             + $"<see cref=\"PredictBatch({CrefSpans(plan)})\"/> on each piece, so a thread that runs slower takes fewer. Every sample's "
             + "outputs are bit for bit the serial PredictBatch's (and Predict's), whatever the number of threads.");
         w.Line($"/// <param name=\"inputs\">The samples' inputs, {Vocabulary.Values(m.InputSize)} each, one after another.</param>");
@@ -408,18 +408,17 @@ internal static class UserTypeEmitter
                 w.Line($"{kernels}.PredictBatch({p}inputs.Span, outputs.Span);");
                 w.Line("return;");
             }
-            w.Line($"int size = {kernels}.PieceSize(count, threads), pieces = (int)(((long)count + size - 1) / size);");
-            w.Line("// Each thread claims the next piece of whole groups (next counts the claims) until none is left, and writes only");
-            w.Line("// its pieces' outputs.");
-            w.Line("int next = -1;");
+            w.Line("// Each thread claims the next piece (next is the first sample not yet claimed) until none is left, and writes only");
+            w.Line("// its pieces' outputs: 1/(2·threads) of the samples left each time, whole groups, so the last pieces are small.");
+            w.Line("int next = 0;");
             w.Line($"{Vocabulary.Global(Vocabulary.Parallel)}.For(0, threads, _ =>");
             using (w.Block("", closing: "});"))
             {
-                w.Line("int piece;");
-                using (w.Block($"while ((piece = {Vocabulary.Interlocked}.Increment(ref next)) < pieces)"))
+                w.Line("int first;");
+                using (w.Block($"while ((first = {Vocabulary.Volatile}.Read(ref next)) < count)"))
                 {
-                    w.Line($"int first = {kernels}.PieceStart(count, size, piece);");
-                    w.Line($"int end = {kernels}.PieceStart(count, size, piece + 1);");
+                    w.Line($"int end = first + {kernels}.PieceSize(count - first, threads);");
+                    w.Line($"if ({Vocabulary.Interlocked}.CompareExchange(ref next, end, first) != first) continue;   // claimed by another thread");
                     w.Line($"{Vocabulary.Global(Vocabulary.ReadOnlySpanOf(t))} pieceInputs = inputs.Span.Slice(first * InputSize, (end - first) * InputSize);");
                     w.Line($"{Vocabulary.Global(Vocabulary.SpanOf(t))} pieceOutputs = outputs.Span.Slice(first * OutputSize, (end - first) * OutputSize);");
                     w.Line($"{kernels}.PredictBatch({p}pieceInputs, pieceOutputs);");

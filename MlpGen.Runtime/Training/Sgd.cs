@@ -111,7 +111,9 @@ public static class Sgd
     /// With <paramref name="validation"/> data, the validation accuracy is measured after every epoch, and when
     /// training ends (early or not) the network holds the parameters of the best epoch (<see cref="TrainingHistory.Restored"/>).
     /// <paramref name="epochProgress"/> hears, on the calling thread, after every mini-batch step how far the epoch
-    /// has come (for a progress bar); it does not change what is computed.
+    /// has come (for a progress bar); it does not change what is computed. With several threads it hears it once the
+    /// calling thread has updated its slice of the parameters, while the other threads may still update theirs: read
+    /// the counts it is given, not the network. If it throws, training stops after that step and throws its exception.
     /// </summary>
     public static TrainingHistory Train<T>(
         INetwork<T> network,

@@ -90,8 +90,8 @@ internal static class HelperEmitter
             Throw(w, "inputs % N0 != 0",
                 $"$\"The inputs must hold whole samples of {{N0}} values for the {m.Topology} network, but hold {{inputs}} values.\"", "\"inputs\"");
             w.Line("int count = inputs / N0;");
-            Throw(w, $"outputs != count * {output}",
-                $"$\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{count * {output}}} values), but hold {{outputs}}.\"", "what");
+            Throw(w, $"outputs != (long)count * {output}",
+                $"$\"The {{what}} must hold {{{output}}} values for each of the {{count}} samples ({{(long)count * {output}}} values), but hold {{outputs}}.\"", "what");
             w.Line("return count;");
         }
 
@@ -106,13 +106,14 @@ internal static class HelperEmitter
         }
 
         w.Line();
-        w.Summary("The samples of the next piece a thread of the parallel PredictBatch claims when left samples are not yet claimed (guided "
-            + "self-scheduling): 1/(2·threads) of them, in whole groups, at least two groups (or all that are left). The first pieces are large "
-            + "(few claims, whole tiles), the last small, so the threads finish close together even when one of them ran slower.");
+        w.Summary("The samples of the next piece a thread of the parallel PredictBatch claims when left samples are still unclaimed (guided "
+            + "self-scheduling): 1/(2·threads) of them, in whole groups, at least one group (or all that are left). The first pieces are large "
+            + "(few claims), the last small, so the threads finish close together even when one of them ran slower, and a batch of a group per "
+            + "thread still gives every thread a group.");
         using (w.Method("public static int PieceSize", "int left", "int threads"))
         {
             w.Line("long groups = ((long)left + Group - 1) / Group;");
-            w.Line($"return (int){Vocabulary.Math}.Min(left, {Vocabulary.Math}.Max(2, groups / (2L * threads)) * Group);");
+            w.Line($"return (int){Vocabulary.Math}.Min(left, {Vocabulary.Math}.Max(1, groups / (2L * threads)) * Group);");
         }
 
         if (plan.Int8) return;   // no Cost

@@ -379,8 +379,9 @@ internal static class UserTypeEmitter
     /// <summary>
     /// PredictBatch on several threads: the threads (the calling thread one of them) claim the batch piece by piece (whole
     /// groups, each 1/(2·threads) of what is left: guided self-scheduling), each piece the serial kernel, so a thread whose
-    /// core is busier takes fewer pieces instead of holding the others up, and the small last pieces let them finish together. Every sample's outputs are the serial kernel's whatever the cut, because
-    /// a sample's outputs do not depend on which group or tile it is computed in.
+    /// core is busier takes fewer pieces instead of holding the others up, and the small last pieces let them finish
+    /// together. Every sample's outputs are the serial kernel's whatever the cut, because a sample's outputs do not depend
+    /// on which group or tile it is computed in.
     /// </summary>
     private static void EmitParallelPredictBatch(CodeWriter w, NetworkPlan plan)
     {

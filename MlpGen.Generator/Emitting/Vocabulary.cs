@@ -72,6 +72,7 @@ internal static class Vocabulary
 
     /// <summary><c>System.Threading.Volatile</c>, from <c>global::</c>, for the same reason as <see cref="Parallel"/>.</summary>
     public const string Volatile = "global::System.Threading.Volatile";
+
     public const string GC = "System::GC";
     public const string Unsafe = "CompilerServices::Unsafe";
     public const string MemoryMarshal = "InteropServices::MemoryMarshal";

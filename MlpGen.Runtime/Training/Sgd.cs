@@ -62,7 +62,7 @@ public sealed record SgdOptions
     /// </summary>
     public bool MonitorValidationAccuracy { get; init; } = true;
 
-    /// <summary>For tests: the order of the training samples in each epoch instead of the seeded shuffle.</summary>
+    /// <summary>For tests and benchmarks: the order of the training samples in each epoch instead of the seeded shuffle.</summary>
     internal Func<int, int[]>? EpochOrder { get; init; }
 
     /// <summary>

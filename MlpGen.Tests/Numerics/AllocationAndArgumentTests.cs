@@ -99,6 +99,30 @@ public class AllocationAndArgumentTests
         Assert.Contains("9", e.Message);
     }
 
+    /// <summary>
+    /// A batch whose outputs would number more than int.MaxValue: 429,496,730 samples of one input need 4,294,967,300
+    /// outputs, which 32-bit arithmetic wraps to 4. The check compares in 64 bits, so four outputs are refused (before
+    /// anything reads the inputs: the span claims far more than the one float behind it).
+    /// </summary>
+    [Fact]
+    public void Batch_WhoseOutputsWouldWrapAround_IsRefused()
+    {
+        var network = new Net1x4x10(seed: 1);
+        float[] one = [0f];
+        string? message = null;
+        try
+        {
+            ReadOnlySpan<float> inputs = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref one[0], 429_496_730);
+            network.PredictBatch(inputs, new float[4]);
+        }
+        catch (ArgumentException e)
+        {
+            message = e.Message;
+        }
+        Assert.NotNull(message);
+        Assert.Contains("(4294967300 values), but hold 4", message);
+    }
+
     [Fact]
     public void Constants_DescribeTheTopology()
     {

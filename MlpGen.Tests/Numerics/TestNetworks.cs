@@ -11,6 +11,7 @@ namespace MlpGen.Tests.Numerics;
 [Network(2, 2, 1, ElementType = typeof(double))] public partial class Net2x2x1D { }
 [Network(1, 1)] public partial class Net1x1 { }
 [Network(1, 1, ElementType = typeof(double))] public partial class Net1x1D { }
+[Network(1, 4, 10)] public partial class Net1x4x10 { }   // more outputs than inputs: a batch's output count can pass int.MaxValue
 [Network(3, 5, 7, 2, 4)] public partial class Net3x5x7x2x4 { }
 [Network(3, 5, 7, 2, 4, ElementType = typeof(double))] public partial class Net3x5x7x2x4D { }
 [Network(37, 19, 5)] public partial class Net37x19x5 { }

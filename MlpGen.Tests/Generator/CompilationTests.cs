@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace MlpGen.Tests.Generator;
 
 /// <summary>The generated code compiles without warnings for every tested topology and stays far from the JIT's method-size limits.</summary>
+[Trait("Category", "NoKernels")] // compiles and counts IL, runs no generated kernel: .ci/run runs it on one kernel path only
 public class CompilationTests(ITestOutputHelper output)
 {
     /// <summary>The release JIT stops optimising methods above 20,000 IL instructions; we keep a 25% margin.</summary>

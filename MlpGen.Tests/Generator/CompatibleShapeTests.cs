@@ -119,6 +119,7 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
         return GeneratorHarness.Run(compilation);
     }
 
+    [Trait("Category", "NoKernels")] // compiles (or compares text), runs no generated kernel: .ci/run runs it on one kernel path only
     [Theory]
     [MemberData(nameof(HostNames))]
     public void EveryActivation_ElementType_AndShape_CompilesWithoutAnError_OrAWarning(string hostName)
@@ -135,6 +136,7 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
     /// in generic classes, or whose full names differ only where a dot, a plus or an underscore stands, still get helpers of
     /// their own names.
     /// </summary>
+    [Trait("Category", "NoKernels")] // compiles (or compares text), runs no generated kernel: .ci/run runs it on one kernel path only
     [Fact]
     public void NetworksOfOneName_InOtherNamespacesAndNestings_GetHelpersOfTheirOwn_AtCSharp9()
     {
@@ -183,6 +185,7 @@ public class CompatibleShapeTests(Xunit.Abstractions.ITestOutputHelper output)
     /// softmax output in SIMD layers, whose kernels call every operation a shape replaces (the exponential, both
     /// multiply-adds), with baked weights as literals.
     /// </summary>
+    [Trait("Category", "NoKernels")] // compiles (or compares text), runs no generated kernel: .ci/run runs it on one kernel path only
     [Theory]
 #if !ROSLYN4_3   // .NET 8 at C# 12; on Roslyn 4.3 (newest C# 10) the .NET 8 host is at C# 10, whose two changes the other two baselines hold
     [InlineData("net8.0, C# 12", "Net80")]

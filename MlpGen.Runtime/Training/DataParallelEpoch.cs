@@ -23,9 +23,10 @@ namespace MlpGen.Training;
 /// would give it; the split depends only on P: the same seed and P give the same bits, whatever P (a step cut into
 /// slices equals the uncut step). Each worker thus computes 1/P of the update instead of all of it, and no parameter
 /// is copied between workers: the slices are cut at whole cache lines of the parameters, so two workers never write
-/// one line of them. With P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero, then p = fma(g, −η/m,
-/// p)). The step leaves every gradient value it read zero (it consumes them while they are in the cache), so no pass
-/// clears the buffers: after the second barrier every buffer is zero again, ready for the next mini-batch.
+/// one line of them. With P = 1 a step is exactly the generated <c>TrainMiniBatch</c> (the gradient summed from zero,
+/// then p = fma(g, −η/m, p)). The step leaves every gradient value it read zero (it consumes them while they are in
+/// the cache), so no pass clears the buffers: after the second barrier every buffer is zero again, ready for the next
+/// mini-batch.
 /// </summary>
 internal sealed class DataParallelEpoch<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
